@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+
+/** A source of the current time, injectable so tests and the simulator can move time. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+/** The system clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Produces a fresh random nonce for each request attempt. */
+export type NonceSource = () => string;
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A cryptographically random string of `[0-9A-Za-z]` (default 32 characters, as WeChat Pay
+ * SDKs send). Uses rejection sampling so every character is equally likely.
+ */
+export function randomNonce(length = 32): string {
+  let out = '';
+  while (out.length < length) {
+    const bytes = randomBytes(length * 2);
+    for (const byte of bytes) {
+      // 62 * 4 = 248: bytes >= 248 would bias the first characters, so they are dropped.
+      if (byte < 248) out += ALPHABET[byte % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** Unix time in whole seconds for a clock. */
+export function unixSeconds(clock: Clock = systemClock): number {
+  return Math.floor(clock.now() / 1000);
+}

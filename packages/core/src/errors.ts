@@ -1,0 +1,248 @@
+/**
+ * The wxpay error hierarchy. Every error the SDK raises is a {@link WxPayError}; the same
+ * WeChat Pay condition maps to the same class from the v2 and the v3 adapter.
+ *
+ * Errors never carry secrets: no API key, APIv3 key, private key or Authorization header is
+ * ever put in a message, a property or a `cause`.
+ */
+
+const BRAND = Symbol.for('@wxpay/core/error-kinds');
+
+type ErrorCtor = abstract new (...args: never[]) => WxPayError;
+
+/** Options shared by every wxpay error. */
+export interface WxPayErrorOptions {
+  /** The underlying error, if any. Must not hold secrets. */
+  readonly cause?: unknown;
+}
+
+/** Base class of every error raised by wxpay. */
+export class WxPayError extends Error {
+  /** A stable identifier of the class, used by {@link WxPayError.isInstance}. */
+  static readonly kind: string = 'WxPayError';
+  /** True when the same call may succeed if tried again unchanged. */
+  readonly retryable: boolean = false;
+
+  constructor(message: string, options: WxPayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = (new.target as unknown as { kind: string }).kind;
+    // Record every class in the chain under a global symbol, so instanceof-like checks work
+    // when two copies of @wxpay/core are installed side by side.
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, 'kind')) kinds.push((c as unknown as { kind: string }).kind);
+    }
+    Object.defineProperty(this, BRAND, { value: kinds, enumerable: false });
+  }
+
+  /**
+   * Like `instanceof`, but also true for errors created by another installed copy of wxpay.
+   * Call it on the class you want: `OrderNotFoundError.isInstance(err)`.
+   */
+  static isInstance<T extends ErrorCtor>(this: T, value: unknown): value is InstanceType<T> {
+    if (typeof value !== 'object' || value === null) return false;
+    const kinds = (value as { [BRAND]?: unknown })[BRAND];
+    const kind = (this as unknown as { kind: string }).kind;
+    return Array.isArray(kinds) && kinds.includes(kind);
+  }
+
+  /** A plain, secret-free representation for logs and `JSON.stringify`. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, retryable: this.retryable };
+  }
+}
+
+/** Details of an error answered by the WeChat Pay API. */
+export interface ApiErrorDetails extends WxPayErrorOptions {
+  /** The WeChat Pay error code (`err_code`, v3 `code`, or an HTTP-derived code). */
+  readonly code: string;
+  /** HTTP status, when the error came with one. */
+  readonly status?: number;
+  /** v3 `Request-ID` header, when present; quote it to WeChat Pay support. */
+  readonly requestId?: string;
+  /** The decoded error body as the server sent it. */
+  readonly raw?: unknown;
+  /** Server-suggested wait before retrying (from `Retry-After`), in milliseconds. */
+  readonly retryAfterMs?: number;
+}
+
+/** WeChat Pay answered with an error. Subclasses name the meaning. */
+export class ApiError extends WxPayError {
+  static override readonly kind: string = 'ApiError';
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+  readonly raw: unknown;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, details: ApiErrorDetails) {
+    super(message, details);
+    this.code = details.code;
+    this.status = details.status;
+    this.requestId = details.requestId;
+    this.raw = details.raw;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      code: this.code,
+      status: this.status,
+      requestId: this.requestId,
+      raw: this.raw,
+    };
+  }
+}
+
+/** The order does not exist (ORDERNOTEXIST, ORDER_NOT_EXIST, RESOURCE_NOT_EXISTS). */
+export class OrderNotFoundError extends ApiError {
+  static override readonly kind: string = 'OrderNotFoundError';
+}
+/** The refund does not exist (REFUNDNOTEXIST, RESOURCE_NOT_EXISTS on a refund). */
+export class RefundNotFoundError extends ApiError {
+  static override readonly kind: string = 'RefundNotFoundError';
+}
+/** The order is already paid (ORDERPAID); query it instead. */
+export class OrderPaidError extends ApiError {
+  static override readonly kind: string = 'OrderPaidError';
+}
+/** The order is closed (ORDERCLOSED, ORDER_CLOSED); a new payment needs a new out_trade_no. */
+export class OrderClosedError extends ApiError {
+  static override readonly kind: string = 'OrderClosedError';
+}
+/** The out_trade_no was used with different parameters (OUT_TRADE_NO_USED). */
+export class DuplicateOrderError extends ApiError {
+  static override readonly kind: string = 'DuplicateOrderError';
+}
+/** Too many requests (FREQUENCY_LIMITED, RATELIMIT_EXCEEDED, HTTP 429). Retryable. */
+export class RateLimitedError extends ApiError {
+  static override readonly kind: string = 'RateLimitedError';
+  override readonly retryable: boolean = true;
+}
+/** A transient server or bank failure (SYSTEMERROR, BANKERROR, HTTP 5xx). Retryable. */
+export class SystemError extends ApiError {
+  static override readonly kind: string = 'SystemError';
+  override readonly retryable: boolean = true;
+}
+/** WeChat Pay rejected our credentials or signature (SIGNERROR, SIGN_ERROR, NOAUTH). */
+export class AuthenticationError extends ApiError {
+  static override readonly kind: string = 'AuthenticationError';
+}
+/** Any other refusal (PARAM_ERROR, INVALID_REQUEST, NOTENOUGH …); `code` says which. */
+export class InvalidRequestError extends ApiError {
+  static override readonly kind: string = 'InvalidRequestError';
+}
+/**
+ * The payer is still paying (v2 micropay USERPAYING, v3 HTTP 202). Not a failure:
+ * poll with `awaitFinalState`.
+ */
+export class UserPayingError extends ApiError {
+  static override readonly kind: string = 'UserPayingError';
+}
+
+/** The request could not be completed on the network (refused, reset, DNS …). Retryable. */
+export class ConnectionError extends WxPayError {
+  static override readonly kind: string = 'ConnectionError';
+  override readonly retryable: boolean = true;
+}
+/** An attempt or a whole call ran out of time. Retryable. */
+export class TimeoutError extends ConnectionError {
+  static override readonly kind: string = 'TimeoutError';
+}
+/** The caller's AbortSignal fired. Never retried. */
+export class AbortedError extends ConnectionError {
+  static override readonly kind: string = 'AbortedError';
+  override readonly retryable: boolean = false;
+}
+/** The response body exceeded the configured size cap; it was not read further. */
+export class ResponseTooLargeError extends WxPayError {
+  static override readonly kind: string = 'ResponseTooLargeError';
+  readonly limitBytes: number;
+  constructor(limitBytes: number) {
+    super(`response body exceeds the ${limitBytes}-byte limit`);
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** A signature on a response or notification is missing, stale or wrong. Never retried. */
+export class SignatureVerificationError extends WxPayError {
+  static override readonly kind: string = 'SignatureVerificationError';
+}
+/**
+ * WeChat Pay sent a deliberate probe signature (`WECHATPAY/SIGNTEST/…`) to check that the
+ * merchant verifies. The message must be refused; for an API response the outcome is unknown.
+ */
+export class SignatureProbeError extends SignatureVerificationError {
+  static override readonly kind: string = 'SignatureProbeError';
+}
+/** Decryption or authentication of an encrypted payload failed (wrong key, tampered data). */
+export class DecryptionError extends WxPayError {
+  static override readonly kind: string = 'DecryptionError';
+}
+
+/** One problem found while validating data. */
+export interface ValidationIssue {
+  /** Where the problem is, as a dotted path (`amount.total`). */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The server's answer did not have the expected shape (or contained an unknown value). */
+export class ResponseValidationError extends WxPayError {
+  static override readonly kind: string = 'ResponseValidationError';
+  readonly issues: readonly ValidationIssue[];
+  /** The decoded wire object, kept so nothing the server said is lost. */
+  readonly raw: unknown;
+  constructor(
+    message: string,
+    details: { issues?: readonly ValidationIssue[]; raw?: unknown; cause?: unknown } = {},
+  ) {
+    super(message, details);
+    this.issues = details.issues ?? [];
+    this.raw = details.raw;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues, raw: this.raw };
+  }
+}
+/** The server reported a `trade_state` outside the eight known values. */
+export class UnknownTradeStateError extends ResponseValidationError {
+  static override readonly kind: string = 'UnknownTradeStateError';
+}
+/**
+ * A message could not be parsed safely: malformed XML/JSON, a DOCTYPE or entity declaration,
+ * nested elements where a flat message is expected, invalid UTF-8.
+ */
+export class MalformedMessageError extends WxPayError {
+  static override readonly kind: string = 'MalformedMessageError';
+}
+
+/** The caller's input is invalid; `issues` names each offending field. */
+export class ValidationError extends WxPayError {
+  static override readonly kind: string = 'ValidationError';
+  readonly issues: readonly ValidationIssue[];
+  constructor(message: string, issues: readonly ValidationIssue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+/** The client configuration is invalid. The message names the field, never its value. */
+export class ConfigError extends ValidationError {
+  static override readonly kind: string = 'ConfigError';
+}
+
+/** An order was asked to move between two states that the state machine forbids. */
+export class InvalidStateTransitionError extends WxPayError {
+  static override readonly kind: string = 'InvalidStateTransitionError';
+  readonly from: string;
+  readonly to: string;
+  constructor(from: string, to: string) {
+    super(`illegal trade state transition ${from} -> ${to}`);
+    this.from = from;
+    this.to = to;
+  }
+}

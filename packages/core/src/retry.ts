@@ -1,0 +1,147 @@
+import { AbortedError, TimeoutError, WxPayError } from './errors.js';
+
+/** How often and how patiently a call is retried. */
+export interface RetryPolicy {
+  /** Total attempts including the first (1 = never retry). */
+  readonly maxAttempts: number;
+  /** Backoff before the first retry; doubles each retry. */
+  readonly baseDelayMs: number;
+  /** Upper bound for a single backoff wait. */
+  readonly maxDelayMs: number;
+}
+
+/** Three attempts, 200 ms → 400 ms backoff with full jitter, capped at 5 s. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+});
+
+/**
+ * The wait before retry number `retry` (1-based): "full jitter" exponential backoff,
+ * uniformly random in `[0, min(maxDelayMs, baseDelayMs * 2^(retry-1))]`.
+ * Jitter spreads retries of many clients so they do not hit WeChat Pay in lockstep.
+ */
+export function backoffDelay(
+  retry: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** What an attempt receives. */
+export interface AttemptContext {
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Aborts when the caller aborts or the per-attempt timeout fires. Pass it to the transport. */
+  readonly signal: AbortSignal;
+}
+
+/** Information about a retry that is about to happen. */
+export interface RetryEvent {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: unknown;
+}
+
+/** Options of {@link withRetry}. */
+export interface RetryOptions {
+  readonly policy?: Partial<RetryPolicy>;
+  /** The caller's signal: aborts the current attempt and any backoff wait. */
+  readonly signal?: AbortSignal | undefined;
+  /** Each attempt is aborted with a {@link TimeoutError} after this many milliseconds. */
+  readonly attemptTimeoutMs?: number | undefined;
+  /**
+   * Whether the operation may be repeated. Non-idempotent operations get one attempt.
+   * Queries and close are idempotent; creation and refunds are, because every attempt
+   * re-sends the same out_trade_no / out_refund_no.
+   */
+  readonly idempotent?: boolean;
+  /** Decides whether an error is worth another attempt; defaults to `error.retryable`. */
+  readonly shouldRetry?: (error: unknown) => boolean;
+  readonly onRetry?: (event: RetryEvent) => void;
+  /** Source of jitter in [0, 1). */
+  readonly random?: () => number;
+  /** Waits `ms` or rejects when `signal` aborts; injectable for tests. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Resolves after `ms`, or rejects with {@link AbortedError} when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortedError('aborted', { cause: signal.reason }));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError('aborted', { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function defaultShouldRetry(error: unknown): boolean {
+  return WxPayError.isInstance(error) && error.retryable;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retryable error, or attempts run out.
+ * The adapter signs *inside* `attempt`, so each attempt carries a fresh timestamp and nonce.
+ * Signature and decryption failures are never retryable, so they surface at once.
+ */
+export async function withRetry<T>(
+  attempt: (context: AttemptContext) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  const maxAttempts =
+    options.idempotent === false ? 1 : Math.max(1, Math.floor(policy.maxAttempts));
+  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
+  const wait = options.sleep ?? sleep;
+  const userSignal = options.signal;
+
+  for (let n = 1; ; n++) {
+    if (userSignal?.aborted)
+      throw new AbortedError('aborted by the caller', { cause: userSignal.reason });
+    const timeout =
+      options.attemptTimeoutMs !== undefined
+        ? AbortSignal.timeout(options.attemptTimeoutMs)
+        : undefined;
+    const signals = [userSignal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const signal =
+      signals.length === 0
+        ? new AbortController().signal
+        : signals.length === 1
+          ? signals[0]!
+          : AbortSignal.any(signals);
+    let error: unknown;
+    try {
+      return await attempt({ attempt: n, signal });
+    } catch (caught) {
+      error = caught;
+      if (userSignal?.aborted) {
+        throw AbortedError.isInstance(caught)
+          ? caught
+          : new AbortedError('aborted by the caller', { cause: userSignal.reason });
+      }
+      if (timeout?.aborted && !TimeoutError.isInstance(caught)) {
+        error = new TimeoutError(`attempt ${n} timed out after ${options.attemptTimeoutMs} ms`);
+      }
+    }
+    if (n >= maxAttempts || !shouldRetry(error)) throw error;
+    let delayMs = backoffDelay(n, policy, options.random);
+    const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs;
+    if (typeof retryAfter === 'number' && retryAfter > delayMs) {
+      delayMs = Math.min(retryAfter, policy.maxDelayMs);
+    }
+    options.onRetry?.({ attempt: n, delayMs, error });
+    await wait(delayMs, userSignal);
+  }
+}

@@ -1,0 +1,207 @@
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import {
+  AbortedError,
+  ConnectionError,
+  ResponseTooLargeError,
+  TimeoutError,
+  WxPayError,
+} from './errors.js';
+
+/** Client certificate for mutual TLS (v2 `/secapi/*` calls). */
+export interface ClientCertificate {
+  /** PEM certificate (`apiclient_cert.pem`). */
+  readonly cert?: string | Buffer;
+  /** PEM private key (`apiclient_key.pem`). */
+  readonly key?: string | Buffer;
+  /** PKCS#12 bundle (`apiclient_cert.p12`), an alternative to cert + key. */
+  readonly pfx?: Buffer;
+  /** Passphrase of the PKCS#12 bundle (WeChat Pay uses the merchant id). */
+  readonly passphrase?: string;
+  /** Extra trusted CA certificates (PEM), e.g. for a local test server. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** Options of {@link createTransport}. */
+export interface TransportOptions {
+  /** Use this undici dispatcher instead of creating an Agent (tests, proxies). Not closed by us. */
+  readonly dispatcher?: Dispatcher;
+  /** Maximum connections per origin (default 64). */
+  readonly connections?: number;
+  /** Idle keep-alive time of a pooled connection (default 30 s). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Largest response body accepted, in bytes (default 8 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Time allowed for response headers (default 30 s). */
+  readonly headersTimeoutMs?: number;
+  /** Time allowed between body chunks (default 30 s). */
+  readonly bodyTimeoutMs?: number;
+  /** Trust and client certificate for TLS. */
+  readonly tls?: ClientCertificate;
+}
+
+/** One HTTP request. */
+export interface HttpRequest {
+  /** Absolute URL. */
+  readonly url: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  readonly signal?: AbortSignal;
+  /** Overrides the transport's body cap for this request. */
+  readonly maxResponseBytes?: number;
+}
+
+/** A fully read HTTP response. Header names are lower-case. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** A response whose body is still to be read (bill downloads). */
+export interface HttpStreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Readable;
+}
+
+/** A keep-alive HTTP client shared by one adapter instance. */
+export interface Transport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  stream(request: HttpRequest): Promise<HttpStreamResponse>;
+  /** Closes pooled connections (only those this transport created). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+function normalizeHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+/**
+ * Maps a low-level failure to a wxpay error. The cause is kept only as its code and message
+ * (never the request options, which hold the Authorization header).
+ */
+export function toTransportError(error: unknown, signal?: AbortSignal): WxPayError {
+  if (WxPayError.isInstance(error)) return error;
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    const isTimeout = reason instanceof Error && reason.name === 'TimeoutError';
+    return isTimeout ? new TimeoutError('request timed out') : new AbortedError('request aborted');
+  }
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = { code, message };
+  if (
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
+    return new TimeoutError(`request timed out (${String(code)})`, { cause });
+  }
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) {
+    return new ConnectionError(`connection failed (${code}): ${message}`, { cause });
+  }
+  return new ConnectionError(`request failed: ${message}`, { cause });
+}
+
+/**
+ * Creates a keep-alive transport on undici. One Agent (a pool per origin) is created per
+ * transport and reused by every call, including mutual-TLS calls.
+ */
+export function createTransport(options: TransportOptions = {}): Transport {
+  const owned = options.dispatcher === undefined;
+  const dispatcher: Dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connections: options.connections ?? 64,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      headersTimeout: options.headersTimeoutMs ?? 30_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 30_000,
+      ...(options.tls
+        ? { connect: { ...options.tls } as NonNullable<Agent.Options['connect']> }
+        : {}),
+    });
+  const defaultCap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+
+  async function send(request: HttpRequest): Promise<Dispatcher.ResponseData> {
+    const url = new URL(request.url);
+    try {
+      return await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: request.method,
+        headers: request.headers ? { ...request.headers } : {},
+        body: request.body ?? null,
+        signal: request.signal ?? null,
+      });
+    } catch (error) {
+      throw toTransportError(error, request.signal);
+    }
+  }
+
+  return {
+    async request(request) {
+      const response = await send(request);
+      const cap = request.maxResponseBytes ?? defaultCap;
+      const headers = normalizeHeaders(response.headers);
+      const declared = Number(headers['content-length']);
+      if (Number.isFinite(declared) && declared > cap) {
+        response.body.destroy();
+        throw new ResponseTooLargeError(cap);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of response.body) {
+          const buf = chunk as Buffer;
+          size += buf.length;
+          if (size > cap) {
+            response.body.destroy();
+            throw new ResponseTooLargeError(cap);
+          }
+          chunks.push(buf);
+        }
+      } catch (error) {
+        throw toTransportError(error, request.signal);
+      }
+      return { status: response.statusCode, headers, body: Buffer.concat(chunks, size) };
+    },
+    async stream(request) {
+      const response = await send(request);
+      return {
+        status: response.statusCode,
+        headers: normalizeHeaders(response.headers),
+        body: response.body,
+      };
+    },
+    async close() {
+      if (owned) await dispatcher.close();
+    },
+  };
+}

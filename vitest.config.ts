@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string, file = 'index.ts') =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
+
+// Tests run against the TypeScript sources, so `pnpm test` needs no build step.
+// The built packages are exercised separately by the smoke test in packages/cli.
+const alias = [
+  { find: /^@wxpay\/core$/, replacement: src('core') },
+  { find: /^@wxpay\/v2-xml$/, replacement: src('v2-xml') },
+  { find: /^@wxpay\/v3-json$/, replacement: src('v3-json') },
+  { find: /^@wxpay\/simulator$/, replacement: src('simulator') },
+  { find: /^@wxpay\/simulator\/contract$/, replacement: src('simulator', 'contract/index.ts') },
+];
+
+const project = (name: string, dir: string) => ({
+  resolve: { alias },
+  test: {
+    name,
+    root: fileURLToPath(new URL(`./${dir}`, import.meta.url)),
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('core', 'packages/core'),
+      project('v2-xml', 'packages/v2-xml'),
+      project('v3-json', 'packages/v3-json'),
+      project('simulator', 'packages/simulator'),
+      project('cli', 'packages/cli'),
+    ],
+  },
+});
