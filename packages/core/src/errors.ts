@@ -42,6 +42,7 @@ export class WxPayError extends Error {
   static isInstance<T extends ErrorCtor>(this: T, value: unknown): value is InstanceType<T> {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as { [BRAND]?: unknown })[BRAND];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the check is called on.
     const kind = (this as unknown as { kind: string }).kind;
     return Array.isArray(kinds) && kinds.includes(kind);
   }
