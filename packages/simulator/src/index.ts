@@ -1,1 +1,5 @@
-export {};
+export {
+  type CreateCertificateOptions,
+  createCertificate,
+  type GeneratedCertificate,
+} from './x509/index.js';

@@ -1,0 +1,5 @@
+export {
+  type CreateCertificateOptions,
+  createCertificate,
+  type GeneratedCertificate,
+} from './create-certificate.js';
