@@ -87,6 +87,12 @@ function normalizeHeaders(
   return out;
 }
 
+// Destroying an undici body emits an 'error' event; nobody is listening once we give up on it.
+function discard(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -172,7 +178,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const headers = normalizeHeaders(response.headers);
       const declared = Number(headers['content-length']);
       if (Number.isFinite(declared) && declared > cap) {
-        response.body.destroy();
+        discard(response.body);
         throw new ResponseTooLargeError(cap);
       }
       const chunks: Buffer[] = [];
@@ -182,7 +188,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           const buf = chunk as Buffer;
           size += buf.length;
           if (size > cap) {
-            response.body.destroy();
+            discard(response.body);
             throw new ResponseTooLargeError(cap);
           }
           chunks.push(buf);
