@@ -3,6 +3,14 @@ export {
   awaitFinalState,
 } from './await-final-state.js';
 export { type Clock, type NonceSource, randomNonce, systemClock, unixSeconds } from './clock.js';
+export { compareOrders, type OrderDivergence } from './compare-orders.js';
+export {
+  createMigrationClient,
+  type DivergenceReport,
+  type MigrationClient,
+  type MigrationClientOptions,
+  type MigrationMode,
+} from './create-migration-client.js';
 export {
   AbortedError,
   ApiError,
