@@ -1,1 +1,46 @@
-export {};
+/**
+ * `@wxpay/v2-xml`: the WeChat Pay legacy v2 (XML, MD5 / HMAC-SHA256) client.
+ * @packageDocumentation
+ */
+export { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
+export { createV2Client, DEFAULT_BASE_URL } from './create-v2-client.js';
+export { errorClassFor } from './map-error.js';
+export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
+export { decryptReqInfo, encryptReqInfo, reqInfoKey } from './notify/decrypt-req-info.js';
+export type { NotificationCallback, NotificationHandlerOptions } from './notify/handler-core.js';
+export { createNodeNotificationHandler } from './notify/node-handler.js';
+export { createWebNotificationHandler } from './notify/web-handler.js';
+export {
+  type AppConfigInput,
+  type BridgeConfigInput,
+  buildAppConfig,
+  buildBridgeConfig,
+  buildSignString,
+  SIGN_TYPES,
+  type SignType,
+  signFields,
+  signString,
+  type V2Fields,
+  verifyFields,
+} from './signing/index.js';
+export type {
+  Bill,
+  BillType,
+  DownloadBillParams,
+  MicropayOptions,
+  MicropayParams,
+  RefundQueryRef,
+  RefundQueryResult,
+  ReverseOptions,
+  ReverseResult,
+  V2Client,
+  V2ClientConfig,
+  V2Order,
+} from './v2-types.js';
+export {
+  buildXml,
+  type ParseXmlOptions,
+  parseXml,
+  type XmlFields,
+  type XmlMessage,
+} from './xml/index.js';

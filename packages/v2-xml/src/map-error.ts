@@ -1,0 +1,89 @@
+import {
+  type ApiError,
+  AuthenticationError,
+  DuplicateOrderError,
+  InvalidRequestError,
+  OrderClosedError,
+  OrderNotFoundError,
+  OrderPaidError,
+  RateLimitedError,
+  RefundNotFoundError,
+  SystemError,
+  UserPayingError,
+} from '@wxpay/core';
+
+type ApiErrorClass = new (
+  message: string,
+  details: ConstructorParameters<typeof InvalidRequestError>[1],
+) => ApiError;
+
+// PROTOCOL.md §1.7 / §3.3; both spellings where the docs changed over time.
+const BY_CODE: Readonly<Record<string, ApiErrorClass>> = {
+  ORDERNOTEXIST: OrderNotFoundError,
+  ORDER_NOT_EXIST: OrderNotFoundError,
+  REFUNDNOTEXIST: RefundNotFoundError,
+  REFUND_NOT_EXIST: RefundNotFoundError,
+  ORDERPAID: OrderPaidError,
+  ORDER_PAID: OrderPaidError,
+  ORDERCLOSED: OrderClosedError,
+  ORDER_CLOSED: OrderClosedError,
+  OUT_TRADE_NO_USED: DuplicateOrderError,
+  SYSTEMERROR: SystemError,
+  SYSTEM_ERROR: SystemError,
+  BANKERROR: SystemError,
+  BANK_ERROR: SystemError,
+  BIZERR_NEED_RETRY: SystemError,
+  FREQUENCY_LIMITED: RateLimitedError,
+  INVALID_REQ_TOO_MUCH: RateLimitedError,
+  SIGNERROR: AuthenticationError,
+  SIGN_ERROR: AuthenticationError,
+  NOAUTH: AuthenticationError,
+  NO_AUTH: AuthenticationError,
+  USERPAYING: UserPayingError,
+};
+
+/** The error class for a v2 `err_code`. Unknown codes are an {@link InvalidRequestError}. */
+export function errorClassFor(code: string): ApiErrorClass {
+  return BY_CODE[code] ?? InvalidRequestError;
+}
+
+const SIGNATURE_MESSAGE = /签名|sign/i;
+const CODE_LIKE = /^[A-Z][A-Z0-9_]{2,}$/;
+
+/**
+ * The error of a `return_code=FAIL` reply (communication layer, usually unsigned): by `err_code`
+ * when present, else by `return_msg` (a signature complaint is an authentication failure).
+ */
+export function returnFailError(raw: Readonly<Record<string, string>>, status: number): ApiError {
+  const message = raw.return_msg || 'request refused';
+  const explicit = raw.err_code || raw.error_code;
+  const code =
+    explicit && CODE_LIKE.test(explicit)
+      ? explicit
+      : CODE_LIKE.test(message)
+        ? message
+        : SIGNATURE_MESSAGE.test(message)
+          ? 'SIGNERROR'
+          : explicit || 'FAIL';
+  const Class = errorClassFor(code);
+  return new Class(`WeChat Pay refused the request: ${message}`, { code, status, raw });
+}
+
+/** The error of a signed `result_code=FAIL` reply (business layer). */
+export function resultFailError(raw: Readonly<Record<string, string>>, status: number): ApiError {
+  const code = raw.err_code || 'FAIL';
+  const description = raw.err_code_des || raw.return_msg || code;
+  const Class = errorClassFor(code);
+  return new Class(`${code}: ${description}`, { code, status, raw });
+}
+
+/** The error of a non-200 HTTP status (5xx and 429 are retryable). */
+export function httpStatusError(status: number, raw?: unknown): ApiError {
+  const code = `HTTP_${status}`;
+  const message = `WeChat Pay answered HTTP ${status}`;
+  if (status >= 500) return new SystemError(message, { code, status, raw });
+  if (status === 429) return new RateLimitedError(message, { code, status, raw });
+  if (status === 401 || status === 403)
+    return new AuthenticationError(message, { code, status, raw });
+  return new InvalidRequestError(message, { code, status, raw });
+}

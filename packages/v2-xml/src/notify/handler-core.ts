@@ -1,0 +1,44 @@
+import type { NotificationRequest, PaymentClient, PaymentNotification } from '@wxpay/core';
+import { buildAcknowledgement, type NotificationAck } from './acknowledge.js';
+
+/** Options of the notification handlers. */
+export interface NotificationHandlerOptions {
+  /** Largest accepted body in bytes (default 64 KiB; notifications are ~1-2 KB). */
+  readonly maxBodyBytes?: number;
+  /** Called with every error (verification failures, handler errors), e.g. for logging. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Called with each verified notification; throw to make WeChat Pay deliver it again. */
+export type NotificationCallback = (notification: PaymentNotification) => unknown;
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** Verifies, dispatches and acknowledges one notification. Never throws. */
+export async function handleNotification(
+  client: Pick<PaymentClient, 'parseNotification'>,
+  onNotification: NotificationCallback,
+  request: NotificationRequest,
+  options: NotificationHandlerOptions,
+): Promise<NotificationAck> {
+  let notification: PaymentNotification;
+  try {
+    notification = await client.parseNotification(request);
+  } catch (error) {
+    options.onError?.(error);
+    return buildAcknowledgement(false, 'invalid notification');
+  }
+  try {
+    await onNotification(notification);
+  } catch (error) {
+    options.onError?.(error);
+    // 500 as well as FAIL: either alone makes WeChat Pay redeliver.
+    return { ...buildAcknowledgement(false, 'handler failed'), status: 500 };
+  }
+  return buildAcknowledgement(true);
+}
+
+/** The reply for a body over the size cap. */
+export function tooLargeAck(): NotificationAck {
+  return { ...buildAcknowledgement(false, 'body too large'), status: 413 };
+}

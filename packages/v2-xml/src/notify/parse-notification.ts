@@ -1,0 +1,88 @@
+import {
+  MalformedMessageError,
+  type NotificationRequest,
+  type PaymentNotification,
+  ResponseValidationError,
+  SignatureVerificationError,
+} from '@wxpay/core';
+import { toOrder } from '../map-order.js';
+import { toRefundFromNotification } from '../map-refund.js';
+import { decodeWire } from '../schemas/decode.js';
+import { paymentNotificationSchema } from '../schemas/wire.js';
+import { verifyFields } from '../signing/sign-fields.js';
+import { SIGNATURE_HEX_LENGTH, type SignType } from '../signing/sign-type.js';
+import { parseXml } from '../xml/parse-xml.js';
+import { decryptReqInfo } from './decrypt-req-info.js';
+
+/** What notification parsing checks against. */
+export interface NotificationKeys {
+  readonly appId: string;
+  readonly mchId: string;
+  readonly apiKey: string;
+  /** Allowed sign types; the algorithm is picked by signature length among these. */
+  readonly acceptedSignTypes: readonly SignType[];
+  /** `reqInfoKey(apiKey)`, computed once. */
+  readonly reqInfoKey: Buffer;
+  /** Largest accepted body (default 1 MiB). */
+  readonly maxBytes?: number;
+}
+
+function signTypeFor(signature: string, accepted: readonly SignType[]): SignType | undefined {
+  return accepted.find((type) => SIGNATURE_HEX_LENGTH[type] === signature.length);
+}
+
+function checkMerchant(raw: Readonly<Record<string, string>>, keys: NotificationKeys): void {
+  if ((raw.appid && raw.appid !== keys.appId) || (raw.mch_id && raw.mch_id !== keys.mchId)) {
+    throw new ResponseValidationError('notification is for a different appid or mch_id', {
+      issues: [{ path: 'appid', message: 'does not match the configured appId/mchId' }],
+      raw,
+    });
+  }
+}
+
+/**
+ * Verifies, then decodes a v2 notification. Payment notifications must carry a `sign` that
+ * verifies under an accepted sign type (never the message's own `sign_type`); refund
+ * notifications are authenticated by decrypting `req_info` with the API-key-derived key.
+ */
+export function parseV2Notification(
+  request: NotificationRequest,
+  keys: NotificationKeys,
+): PaymentNotification {
+  const raw = parseXml(request.body, { maxBytes: keys.maxBytes ?? 1024 * 1024 });
+  if (raw.req_info !== undefined) {
+    if (raw.return_code !== 'SUCCESS') {
+      throw new MalformedMessageError('refund notification without return_code SUCCESS');
+    }
+    const plaintext = decryptReqInfo(raw.req_info, keys.reqInfoKey);
+    checkMerchant(raw, keys);
+    const info = parseXml(plaintext, { root: 'root' });
+    const refund = toRefundFromNotification(info);
+    return {
+      type: 'refund',
+      id: `v2:refund:${refund.refundId}:${info.refund_status}`,
+      refund,
+      raw,
+    };
+  }
+  const sign = raw.sign;
+  if (!sign) throw new SignatureVerificationError('notification has no sign');
+  const signType = signTypeFor(sign, keys.acceptedSignTypes);
+  if (!signType) {
+    throw new SignatureVerificationError('notification sign is not of an accepted sign type');
+  }
+  if (!verifyFields(raw, sign, keys.apiKey, signType)) {
+    throw new SignatureVerificationError(`notification sign does not verify (${signType})`);
+  }
+  checkMerchant(raw, keys);
+  if (raw.return_code !== 'SUCCESS') {
+    throw new MalformedMessageError('payment notification without return_code SUCCESS');
+  }
+  const fields = decodeWire(paymentNotificationSchema, raw, 'payment notification');
+  const state = fields.result_code === 'SUCCESS' ? 'SUCCESS' : 'PAYERROR';
+  const order = toOrder(raw, state);
+  const id = order.transactionId
+    ? `v2:payment:${order.transactionId}`
+    : `v2:payment:out-trade-no:${order.outTradeNo}:${fields.result_code}`;
+  return { type: 'payment', id, order, raw };
+}

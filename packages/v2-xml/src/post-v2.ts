@@ -1,0 +1,130 @@
+import {
+  type CallOptions,
+  type Clock,
+  type Logger,
+  type NonceSource,
+  type RetryPolicy,
+  type Transport,
+  WxPayError,
+  withRetry,
+} from '@wxpay/core';
+import { httpStatusError } from './map-error.js';
+import { checkResponse } from './map-response.js';
+import { signFields } from './signing/sign-fields.js';
+import type { SignType } from './signing/sign-type.js';
+import { buildXml } from './xml/build-xml.js';
+import { parseXml, type XmlMessage } from './xml/parse-xml.js';
+
+/** Everything a signed v2 call needs; built once per client. */
+export interface PostContext {
+  readonly appId: string;
+  readonly mchId: string;
+  readonly apiKey: string;
+  readonly signType: SignType;
+  readonly baseUrl: string;
+  readonly nonce: NonceSource;
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  readonly retry: Partial<RetryPolicy> | undefined;
+  readonly logger: Logger | undefined;
+}
+
+/** Per-call options of {@link postV2}. */
+export interface PostOptions extends CallOptions {
+  readonly transport: Transport;
+  /** False for calls that must not be repeated blindly (micropay). */
+  readonly idempotent?: boolean;
+  /** `err_code`s that are not failures for this call. */
+  readonly acceptErrCodes?: readonly string[];
+}
+
+const HEADERS = Object.freeze({
+  'content-type': 'text/xml; charset=utf-8',
+  accept: 'text/xml, application/xml',
+  'user-agent': 'wxpay-v2-xml/0.1 (+node)',
+});
+
+/**
+ * The signed request body: common fields, a fresh `nonce_str`, the explicit `sign_type`, then
+ * `sign`. Called once per attempt so every retry carries a new nonce.
+ */
+export function signedBody(
+  ctx: PostContext,
+  fields: Readonly<Record<string, string | number | undefined>>,
+): string {
+  const all: Record<string, string | number | undefined> = {
+    appid: ctx.appId,
+    mch_id: ctx.mchId,
+    ...fields,
+    nonce_str: ctx.nonce(),
+    sign_type: ctx.signType,
+  };
+  all.sign = signFields(all, ctx.apiKey, ctx.signType);
+  return buildXml(all);
+}
+
+/**
+ * POSTs a signed v2 request with retries and returns the verified reply: status checked, XML
+ * parsed strictly, `sign` verified, business failures mapped to typed errors.
+ */
+export async function postV2(
+  ctx: PostContext,
+  path: string,
+  fields: Readonly<Record<string, string | number | undefined>>,
+  options: PostOptions,
+): Promise<XmlMessage> {
+  return withRetry(
+    async ({ attempt, signal }) => {
+      const started = ctx.clock.now();
+      try {
+        const response = await options.transport.request({
+          url: `${ctx.baseUrl}${path}`,
+          method: 'POST',
+          headers: HEADERS,
+          body: signedBody(ctx, fields),
+          signal,
+        });
+        if (response.status !== 200) throw httpStatusError(response.status);
+        const raw = parseXml(response.body, { maxBytes: Number.MAX_SAFE_INTEGER });
+        const checked = checkResponse(raw, {
+          apiKey: ctx.apiKey,
+          signType: ctx.signType,
+          appId: ctx.appId,
+          mchId: ctx.mchId,
+          status: response.status,
+          ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
+        });
+        ctx.logger?.({
+          level: 'debug',
+          message: 'wxpay v2 request succeeded',
+          method: 'POST',
+          path,
+          status: response.status,
+          attempt,
+          durationMs: ctx.clock.now() - started,
+        });
+        return checked;
+      } catch (error) {
+        ctx.logger?.({
+          level: 'warn',
+          message: 'wxpay v2 request failed',
+          method: 'POST',
+          path,
+          attempt,
+          durationMs: ctx.clock.now() - started,
+          errorName: error instanceof Error ? error.name : 'Error',
+          ...(WxPayError.isInstance(error) && 'code' in error && typeof error.code === 'string'
+            ? { errorCode: error.code }
+            : {}),
+        });
+        throw error;
+      }
+    },
+    {
+      policy: ctx.retry ?? {},
+      signal: options.signal,
+      attemptTimeoutMs: options.timeoutMs ?? ctx.timeoutMs,
+      idempotent: options.idempotent ?? true,
+    },
+  );
+}

@@ -1,0 +1,28 @@
+/** A flat set of v2 fields as sent or received; `undefined`/`null` mean "absent". */
+export type V2Fields = Readonly<Record<string, string | number | null | undefined>>;
+
+/**
+ * The v2 canonical string (`stringSignTemp`, PROTOCOL.md §1.2): every non-empty field except
+ * `sign`, sorted by name in byte order, joined as `name=value` with `&`, then `&key=<apiKey>`.
+ * Values are used raw (no URL or XML escaping, no trimming).
+ */
+export function buildSignString(fields: V2Fields, apiKey: string): string {
+  const names: string[] = [];
+  for (const name of Object.keys(fields)) {
+    if (name === 'sign') continue;
+    const value = fields[name];
+    if (value === undefined || value === null || value === '') continue;
+    names.push(name);
+  }
+  // Field names are ASCII in practice; comparing UTF-16 code units equals byte order there,
+  // and for non-ASCII names code-unit order still matches UTF-8 byte order outside surrogates.
+  names.sort(compareBytes);
+  let out = '';
+  for (const name of names) out += `${name}=${String(fields[name])}&`;
+  return `${out}key=${apiKey}`;
+}
+
+function compareBytes(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

@@ -1,0 +1,56 @@
+import type { AppConfig, BridgeConfig } from '@wxpay/core';
+import { signFields } from './sign-fields.js';
+import type { SignType } from './sign-type.js';
+
+/** Inputs of the JSAPI / mini-program bridge parameters. */
+export interface BridgeConfigInput {
+  readonly appId: string;
+  readonly prepayId: string;
+  /** Unix seconds, as text. */
+  readonly timeStamp: string;
+  readonly nonceStr: string;
+  readonly signType: SignType;
+}
+
+/**
+ * The parameters of `getBrandWCPayRequest` / `wx.requestPayment` (PROTOCOL.md §1.10): `paySign`
+ * is the v2 sign over exactly appId, nonceStr, package, signType and timeStamp.
+ */
+export function buildBridgeConfig(input: BridgeConfigInput, apiKey: string): BridgeConfig {
+  const fields = {
+    appId: input.appId,
+    timeStamp: input.timeStamp,
+    nonceStr: input.nonceStr,
+    package: `prepay_id=${input.prepayId}`,
+    signType: input.signType,
+  } as const;
+  return { ...fields, paySign: signFields(fields, apiKey, input.signType) };
+}
+
+/** Inputs of the App SDK `PayReq` parameters. */
+export interface AppConfigInput {
+  readonly appId: string;
+  readonly mchId: string;
+  readonly prepayId: string;
+  /** Unix seconds, as text. */
+  readonly timestamp: string;
+  readonly nonceStr: string;
+  /**
+   * Defaults to MD5: the App SDK's `PayReq` carries no sign type, so WeChat checks it with the
+   * protocol default whatever the merchant's API sign type is.
+   */
+  readonly signType?: SignType;
+}
+
+/** The App SDK `PayReq` parameters (PROTOCOL.md §1.10), `sign` over the six lowercase keys. */
+export function buildAppConfig(input: AppConfigInput, apiKey: string): AppConfig {
+  const fields = {
+    appid: input.appId,
+    partnerid: input.mchId,
+    prepayid: input.prepayId,
+    package: 'Sign=WXPay',
+    noncestr: input.nonceStr,
+    timestamp: input.timestamp,
+  } as const;
+  return { ...fields, sign: signFields(fields, apiKey, input.signType ?? 'MD5') };
+}

@@ -1,0 +1,36 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { buildSignString, type V2Fields } from './build-sign-string.js';
+import type { SignType } from './sign-type.js';
+
+/** Signs a canonical string: uppercase hex of MD5 or HMAC-SHA256 (keyed with the API key). */
+export function signString(signString: string, apiKey: string, signType: SignType): string {
+  const digest =
+    signType === 'HMAC-SHA256'
+      ? createHmac('sha256', apiKey).update(signString, 'utf8').digest('hex')
+      : createHash('md5').update(signString, 'utf8').digest('hex');
+  return digest.toUpperCase();
+}
+
+/**
+ * The v2 `sign` of a field set (PROTOCOL.md §1.2). `sign` itself and empty fields are ignored,
+ * so the same function signs requests and checks responses.
+ */
+export function signFields(fields: V2Fields, apiKey: string, signType: SignType): string {
+  return signString(buildSignString(fields, apiKey), apiKey, signType);
+}
+
+/**
+ * True when `signature` is the v2 sign of `fields` under `signType`. The comparison is constant
+ * time; a lower-case signature is accepted (hex is case-insensitive), any other shape is not.
+ */
+export function verifyFields(
+  fields: V2Fields,
+  signature: string,
+  apiKey: string,
+  signType: SignType,
+): boolean {
+  const expected = Buffer.from(signFields(fields, apiKey, signType), 'ascii');
+  const received = Buffer.from(signature.toUpperCase(), 'utf8');
+  if (received.length !== expected.length) return false;
+  return timingSafeEqual(received, expected);
+}

@@ -1,0 +1,164 @@
+import type {
+  AwaitFinalStateOptions,
+  CallOptions,
+  ClientCertificate,
+  Clock,
+  Logger,
+  NonceSource,
+  Order,
+  OrderRef,
+  PaymentClient,
+  Refund,
+  RetryPolicy,
+  TransportOptions,
+} from '@wxpay/core';
+import type { SignType } from './signing/sign-type.js';
+
+/** Configuration of {@link createV2Client}. Validated on creation; mistakes raise `ConfigError`. */
+export interface V2ClientConfig {
+  /** The appid (公众账号ID / 小程序ID / App ID) orders are made for. */
+  readonly appId: string;
+  /** The merchant id (`mch_id`). */
+  readonly mchId: string;
+  /** The 32-character APIv2 key set in the merchant console. Never logged or echoed. */
+  readonly apiKey: string;
+  /** Request and reply signature algorithm (default `MD5`, the protocol default). */
+  readonly signType?: SignType;
+  /** Default `notify_url` for orders and refunds (https, no query string). */
+  readonly notifyUrl?: string;
+  /** API origin (default `https://api.mch.weixin.qq.com`); tests point it at a simulator. */
+  readonly baseUrl?: string;
+  /**
+   * The merchant API certificate for `/secapi/*` calls (refund, reverse), sent over mutual TLS.
+   * Required for those calls unless `baseUrl` is plain `http://` (a local simulator).
+   */
+  readonly clientCertificate?: ClientCertificate;
+  /**
+   * Sign types accepted on payment notifications (default: only `signType`). The algorithm is
+   * chosen by signature length within this list; the message's own `sign_type` is never trusted.
+   */
+  readonly acceptedNotifySignTypes?: readonly SignType[];
+  /** Per-attempt timeout in milliseconds (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Retry policy overrides (retried: system errors, rate limits, 5xx, network failures). */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Receives redacted, structured request events. */
+  readonly logger?: Logger;
+  /** Connection pool options (keep-alive, body cap, a custom undici dispatcher). */
+  readonly transport?: TransportOptions;
+  /** Time source (bridge/App timestamps). */
+  readonly clock?: Clock;
+  /** `nonce_str` source (default 32 random `[0-9A-Za-z]`). */
+  readonly nonce?: NonceSource;
+}
+
+/** An order as the v2 API reports it: the neutral {@link Order} plus v2-only facts. */
+export interface V2Order extends Order {
+  /** `device_info`. */
+  readonly deviceId?: string;
+  /** `is_subscribe`: whether the payer follows the official account. */
+  readonly subscribed?: boolean;
+  /** `settlement_total_fee`: total minus non-cash coupons, in fen. */
+  readonly settlementTotal?: number;
+  /** `coupon_fee`: total coupon amount, in fen. */
+  readonly couponTotal?: number;
+}
+
+/** Parameters of a payment-code (micropay) charge. */
+export interface MicropayParams {
+  readonly outTradeNo: string;
+  readonly description: string;
+  readonly amount: { readonly total: number; readonly currency?: string };
+  /** The 18-digit payment code scanned from the payer's WeChat. */
+  readonly authCode: string;
+  /** The terminal's IP (v2 `spbill_create_ip`). */
+  readonly clientIp: string;
+  readonly attach?: string;
+  readonly deviceId?: string;
+  readonly goodsTag?: string;
+  readonly expiresAt?: Date;
+}
+
+/** Options of {@link V2Client.micropay}. */
+export interface MicropayOptions extends CallOptions {
+  /**
+   * What to do when the payer is still entering a password (USERPAYING): by default a
+   * `UserPayingError` is thrown; with this set, the order is polled with `awaitFinalState`
+   * (these are its options) and the settled order returned.
+   */
+  readonly awaitUserPaying?: AwaitFinalStateOptions | true;
+}
+
+/** Options of {@link V2Client.reverseOrder}. */
+export interface ReverseOptions extends CallOptions {
+  /** How many times to call again while WeChat answers `recall=Y` (default 5). */
+  readonly maxRecalls?: number;
+  /** Wait between recalls in milliseconds (default 1000). */
+  readonly recallDelayMs?: number;
+}
+
+/** Result of {@link V2Client.reverseOrder}. */
+export interface ReverseResult {
+  /** True when WeChat still asked to call again after the last allowed attempt. */
+  readonly recall: boolean;
+  /** How many reverse requests were sent. */
+  readonly calls: number;
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** How to find refunds with `/pay/refundquery` (priority as listed). */
+export type RefundQueryRef =
+  | { readonly refundId: string }
+  | { readonly outRefundNo: string }
+  | { readonly transactionId: string }
+  | { readonly outTradeNo: string };
+
+/** Result of {@link V2Client.queryRefunds}. */
+export interface RefundQueryResult {
+  readonly outTradeNo?: string;
+  readonly transactionId?: string;
+  /** Refunds of the order on this page (at most 10). */
+  readonly refunds: readonly Refund[];
+  /** Total refunds of the order (`total_refund_count`), when paging applies. */
+  readonly totalRefundCount?: number;
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** Bill types of `/pay/downloadbill`. */
+export type BillType = 'ALL' | 'SUCCESS' | 'REFUND' | 'RECHARGE_REFUND';
+
+/** Parameters of {@link V2Client.downloadBill}. */
+export interface DownloadBillParams {
+  /** The bill's day, `yyyyMMdd` (Beijing date). */
+  readonly billDate: string;
+  readonly billType?: BillType;
+  /** Ask for a gzip-compressed bill (`tar_type=GZIP`), decompressed while streaming. */
+  readonly gzip?: boolean;
+}
+
+/** A parsed statement: the backtick prefix of every cell removed. Amounts are in yuan, as text. */
+export interface Bill {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  readonly summaryHeader: readonly string[];
+  readonly summary: readonly string[];
+}
+
+/** The v2 client: the neutral {@link PaymentClient} plus v2-only calls. */
+export interface V2Client extends PaymentClient {
+  readonly protocol: 'v2';
+  queryOrder(ref: OrderRef, options?: CallOptions): Promise<V2Order>;
+  /** Charges a payment code (`/pay/micropay`). */
+  micropay(params: MicropayParams, options?: MicropayOptions): Promise<V2Order>;
+  /** Reverses a micropay order (`/secapi/pay/reverse`, mutual TLS), following `recall=Y`. */
+  reverseOrder(ref: OrderRef, options?: ReverseOptions): Promise<ReverseResult>;
+  /** `/pay/refundquery` by any reference; one page of refunds. */
+  queryRefunds(
+    ref: RefundQueryRef,
+    options?: CallOptions & { readonly offset?: number },
+  ): Promise<RefundQueryResult>;
+  /** Downloads and parses a statement (`/pay/downloadbill`, unsigned reply). */
+  downloadBill(params: DownloadBillParams, options?: CallOptions): Promise<Bill>;
+  /** Releases pooled connections. */
+  close(): Promise<void>;
+}

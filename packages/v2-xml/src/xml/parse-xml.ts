@@ -1,0 +1,98 @@
+import { MalformedMessageError } from '@wxpay/core';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** A decoded flat v2 message: every value a string, exactly as sent. */
+export type XmlMessage = Record<string, string>;
+
+/** Options of {@link parseXml}. */
+export interface ParseXmlOptions {
+  /** The expected root element (`xml`; `root` for a decrypted refund `req_info`). */
+  readonly root?: 'xml' | 'root';
+  /** Largest accepted input, in bytes (default 1 MiB). */
+  readonly maxBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 1024 * 1024;
+// DOCTYPE and entity declarations are refused before the parser sees them: no XXE, no
+// entity expansion ("billion laughs"), whatever the parser's own defences.
+const FORBIDDEN = /<!(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i;
+const WHITESPACE = /^\s*$/;
+
+// One parser, configured once: values stay strings, CDATA untouched, no attribute coercion.
+// Attributes are kept (not ignored) so that their presence can be detected and refused.
+const parser = new XMLParser({
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/**
+ * Parses a flat WeChat Pay v2 XML message into a record of strings. Rejects, with
+ * {@link MalformedMessageError}: ill-formed XML, DOCTYPE/entity declarations, a root other than
+ * the expected one, attributes, nested elements, repeated fields, text outside fields, and input
+ * over the size cap.
+ */
+export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = {}): XmlMessage {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > maxBytes) throw new MalformedMessageError(`XML message exceeds ${maxBytes} bytes`);
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  if (FORBIDDEN.test(text)) {
+    throw new MalformedMessageError('XML message contains a DOCTYPE or entity declaration');
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw new MalformedMessageError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  }
+  let tree: unknown;
+  try {
+    tree = parser.parse(text);
+  } catch (error) {
+    throw new MalformedMessageError('malformed XML', { cause: safeCause(error) });
+  }
+  const rootName = options.root ?? 'xml';
+  const top = tree as Record<string, unknown>;
+  const keys = Object.keys(top);
+  if (keys.length !== 1 || keys[0] !== rootName) {
+    throw new MalformedMessageError(`expected a single <${rootName}> root element`);
+  }
+  const body = top[rootName];
+  const out: XmlMessage = {};
+  if (body === '' || (typeof body === 'string' && WHITESPACE.test(body))) return out;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new MalformedMessageError(`<${rootName}> must contain only field elements`);
+  }
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (name === '#text') {
+      if (typeof value === 'string' && WHITESPACE.test(value)) continue;
+      throw new MalformedMessageError(`text outside a field in <${rootName}>`);
+    }
+    if (name.startsWith('@_')) throw new MalformedMessageError('XML attributes are not allowed');
+    if (Array.isArray(value)) throw new MalformedMessageError(`field <${name}> is repeated`);
+    if (typeof value !== 'string') {
+      throw new MalformedMessageError(`field <${name}> must be flat text (no attributes/children)`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new MalformedMessageError('XML message is not valid UTF-8');
+  }
+}
+
+function safeCause(error: unknown): { message: string } {
+  return { message: error instanceof Error ? error.message : String(error) };
+}
