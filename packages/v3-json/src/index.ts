@@ -1,1 +1,40 @@
-export {};
+export { BillIntegrityError } from './bill/bill-integrity-error.js';
+export type { BillDownload } from './bill/download-bill.js';
+export type { PlatformCertificate } from './certificates/trust-store.js';
+export type { V3ClientConfig } from './config.js';
+export {
+  createV3Client,
+  type FundFlowBillParams,
+  type PlatformCertificateInfo,
+  type SensitiveCiphertext,
+  type TradeBillParams,
+  type V3Client,
+  type V3RawRequest,
+  type V3RawResponse,
+} from './create-v3-client.js';
+export { decryptAesGcm, encryptAesGcm, type GcmResource } from './crypto/aes-gcm.js';
+export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
+export {
+  createNodeNotificationHandler,
+  type NotificationHandlerOptions,
+} from './notify/node-handler.js';
+export { createWebNotificationHandler } from './notify/web-handler.js';
+export {
+  AUTHORIZATION_SCHEME,
+  type AuthorizationParts,
+  buildAuthorization,
+  parseAuthorization,
+} from './signing/authorization.js';
+export {
+  buildPaySignMessage,
+  buildRequestMessage,
+  buildVerifyMessage,
+} from './signing/build-message.js';
+export {
+  type HeaderBag,
+  MAX_CLOCK_SKEW_SECONDS,
+  PROBE_SIGNATURE_PREFIX,
+  type SignedHeaders,
+  type VerifySignatureInput,
+  verifyWechatpaySignature,
+} from './signing/verify.js';

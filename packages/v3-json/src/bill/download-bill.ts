@@ -1,0 +1,149 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import {
+  type CallOptions,
+  ResponseValidationError,
+  type RetryPolicy,
+  type Transport,
+  toTransportError,
+  WxPayError,
+  withRetry,
+} from '@wxpay/core';
+import { toApiError } from '../map-error.js';
+import type { V3Requester } from '../request-v3.js';
+import { decodeWire, parseJson } from '../schemas/decode-wire.js';
+import { billResponseSchema } from '../schemas/misc.js';
+import { BillIntegrityError } from './bill-integrity-error.js';
+
+/** A bill being downloaded. */
+export interface BillDownload {
+  /** Always `SHA1` today. */
+  readonly hashType: string;
+  /** Expected hex SHA-1 of the decompressed file. */
+  readonly hashValue: string;
+  /**
+   * The CSV bytes (decompressed when gzip was requested). The hash is checked when the stream
+   * ends: a mismatch makes the stream fail with {@link BillIntegrityError}, so act on the data
+   * only once the stream has ended without an error.
+   */
+  readonly stream: Readable;
+}
+
+/** What the bill download needs from the client. */
+export interface BillContext {
+  readonly requester: V3Requester;
+  readonly transport: Transport;
+  readonly baseUrl: string;
+  readonly userAgent: string;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly now: () => number;
+}
+
+function allowedDownloadUrl(downloadUrl: string, baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(downloadUrl);
+  } catch {
+    throw new ResponseValidationError('download_url is not a URL');
+  }
+  const base = new URL(baseUrl);
+  const wechatHost = url.protocol === 'https:' && /(^|\.)weixin\.qq\.com$/.test(url.hostname);
+  // The Authorization header must not be sent anywhere else.
+  if (url.origin !== base.origin && !wechatHost) {
+    throw new ResponseValidationError(
+      'download_url points outside WeChat Pay; refusing to send credentials there',
+    );
+  }
+  return url;
+}
+
+function hashChecker(expectedHex: string): Transform {
+  const hash = createHash('sha1');
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = hash.digest();
+      const expected = Buffer.from(expectedHex.toLowerCase(), 'hex');
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+        callback(new BillIntegrityError('bill SHA-1 does not match hash_value; discard the data'));
+      } else {
+        callback();
+      }
+    },
+  });
+}
+
+/**
+ * Applies for a bill (`GET /v3/bill/tradebill` or `/fundflowbill`, signed and verified), then
+ * streams `download_url` with an `Authorization` over its path and query (the file itself is
+ * not signed), gunzipping when asked, and checks the SHA-1 at the end (PROTOCOL.md §2.9).
+ */
+export async function downloadBill(
+  context: BillContext,
+  pathAndQuery: string,
+  gzip: boolean,
+  options: CallOptions = {},
+): Promise<BillDownload> {
+  const applied = await context.requester.send(
+    { method: 'GET', path: pathAndQuery, context: 'other', idempotent: true },
+    options,
+  );
+  const bill = decodeWire(
+    billResponseSchema,
+    parseJson(applied.body.toString('utf8'), 'bill response'),
+    'bill response',
+  );
+  if (bill.hash_type.toUpperCase() !== 'SHA1' || !/^[0-9a-fA-F]{40}$/.test(bill.hash_value)) {
+    throw new ResponseValidationError(`unsupported bill hash ${bill.hash_type}`, { raw: bill });
+  }
+  const url = allowedDownloadUrl(bill.download_url, context.baseUrl);
+  const target = `${url.pathname}${url.search}`;
+  const response = await withRetry(
+    async () => {
+      const authorization = await context.requester.authorize('GET', target);
+      const res = await context.transport.stream({
+        url: url.href,
+        method: 'GET',
+        headers: { authorization, accept: '*/*', 'user-agent': context.userAgent },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (res.status !== 200) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of res.body) chunks.push(chunk as Buffer);
+        throw toApiError(
+          {
+            status: res.status,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          },
+          'other',
+          context.now(),
+        );
+      }
+      return res;
+    },
+    { policy: context.retry ?? {}, signal: options.signal, idempotent: true },
+  );
+  const checker = hashChecker(bill.hash_value);
+  const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[] = [response.body];
+  if (gzip) stages.push(createGunzip());
+  stages.push(checker);
+  pipeline(stages as unknown as [Readable, Transform], (error) => {
+    // A failure anywhere (network, gzip, hash) ends the stream the caller reads with a typed error.
+    if (error) checker.destroy(mapStreamError(error, gzip));
+  });
+  return { hashType: bill.hash_type, hashValue: bill.hash_value.toLowerCase(), stream: checker };
+}
+
+function mapStreamError(error: Error, gzip: boolean): WxPayError {
+  if (WxPayError.isInstance(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
+    return new BillIntegrityError('bill is not valid gzip data');
+  }
+  return toTransportError(error);
+}

@@ -1,0 +1,178 @@
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+import {
+  type Clock,
+  ConfigError,
+  type Logger,
+  type NonceSource,
+  type RetryPolicy,
+  type TransportOptions,
+  toValidationIssues,
+} from '@wxpay/core';
+import { z } from 'zod';
+
+/** Configuration of {@link createV3Client}. */
+export interface V3ClientConfig {
+  /** Merchant id (`mchid`). */
+  readonly mchId: string;
+  /** The AppID orders are created under (official account, mini-program or app). */
+  readonly appId: string;
+  /** Merchant API private key (`apiclient_key.pem`): PEM text, PEM/DER Buffer or KeyObject. */
+  readonly privateKey: string | Buffer | KeyObject;
+  /** Serial number of the merchant API certificate (hex). */
+  readonly certificateSerial: string;
+  /** The 32-byte APIv3 key set in the merchant console. */
+  readonly apiV3Key: string | Buffer;
+  /** WeChat Pay public key (public-key mode) with its `PUB_KEY_ID_…` id. */
+  readonly wechatpayPublicKey?: {
+    readonly id: string;
+    readonly key: string | Buffer | KeyObject;
+  };
+  /**
+   * `auto` downloads `/v3/certificates`, refreshes before expiry and on an unknown serial;
+   * `off` trusts only the public key. Default: `auto`, or `off` when only a public key is set.
+   */
+  readonly platformCertificates?: 'auto' | 'off';
+  /** Default `notify_url` for orders (and refunds). */
+  readonly notifyUrl?: string;
+  /** API origin; default `https://api.mch.weixin.qq.com`. Tests point it at a simulator. */
+  readonly baseUrl?: string;
+  /** Per-attempt timeout in milliseconds (default 10 000). */
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Receives redacted, structured events. */
+  readonly logger?: Logger;
+  readonly transport?: TransportOptions;
+  readonly clock?: Clock;
+  readonly nonce?: NonceSource;
+}
+
+/** A validated configuration with keys parsed once. */
+export interface ResolvedV3Config {
+  readonly mchId: string;
+  readonly appId: string;
+  readonly privateKey: KeyObject;
+  readonly certificateSerial: string;
+  readonly apiV3Key: Buffer;
+  readonly wechatpayPublicKey: { readonly id: string; readonly key: KeyObject } | undefined;
+  readonly platformCertificates: 'auto' | 'off';
+  readonly notifyUrl: string | undefined;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+}
+
+const isKeyObject = z.custom<KeyObject>((v) => v instanceof KeyObject, 'must be a KeyObject');
+const keyInput = z.union([z.string().min(1), z.instanceof(Buffer), isKeyObject], {
+  error: 'must be PEM text, a Buffer or a KeyObject',
+});
+const fn = z.custom<(...args: never[]) => unknown>(
+  (v) => typeof v === 'function',
+  'must be a function',
+);
+
+const configSchema = z.object({
+  mchId: z.string().regex(/^[0-9A-Za-z_-]{1,32}$/, 'must be 1-32 characters'),
+  appId: z.string().min(1).max(32),
+  privateKey: keyInput,
+  certificateSerial: z.string().regex(/^[0-9A-Fa-f]{1,64}$/, 'must be the hex serial number'),
+  apiV3Key: z
+    .union([z.string(), z.instanceof(Buffer)])
+    .refine((k) => (typeof k === 'string' ? Buffer.byteLength(k, 'utf8') : k.length) === 32, {
+      message: 'must be exactly 32 bytes',
+    }),
+  wechatpayPublicKey: z
+    .object({
+      id: z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z_-]+$/, 'must start with PUB_KEY_ID_'),
+      key: keyInput,
+    })
+    .optional(),
+  platformCertificates: z.enum(['auto', 'off']).optional(),
+  notifyUrl: z
+    .string()
+    .url('must be a URL')
+    .refine((u) => /^https?:\/\//.test(u) && !u.includes('?'), 'must be http(s) without a query')
+    .optional(),
+  baseUrl: z
+    .string()
+    .url('must be a URL')
+    .refine((u) => /^https?:\/\//.test(u), 'must be http(s)')
+    .optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  retry: z.object({}).passthrough().optional(),
+  logger: fn.optional(),
+  transport: z.object({}).passthrough().optional(),
+  clock: z.object({ now: fn }).passthrough().optional(),
+  nonce: fn.optional(),
+});
+
+function parsePrivateKey(input: string | Buffer | KeyObject): KeyObject {
+  let key: KeyObject;
+  try {
+    key = input instanceof KeyObject ? input : createPrivateKey(input);
+  } catch {
+    throw new ConfigError('privateKey: not a readable private key (PEM or DER)', [
+      { path: 'privateKey', message: 'not a readable private key' },
+    ]);
+  }
+  if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
+    throw new ConfigError('privateKey: must be an RSA private key', [
+      { path: 'privateKey', message: 'must be an RSA private key' },
+    ]);
+  }
+  return key;
+}
+
+function parsePublicKey(input: string | Buffer | KeyObject): KeyObject {
+  let key: KeyObject;
+  try {
+    key = input instanceof KeyObject ? input : createPublicKey(input);
+  } catch {
+    throw new ConfigError('wechatpayPublicKey.key: not a readable public key (PEM or DER)', [
+      { path: 'wechatpayPublicKey.key', message: 'not a readable public key' },
+    ]);
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new ConfigError('wechatpayPublicKey.key: must be an RSA public key', [
+      { path: 'wechatpayPublicKey.key', message: 'must be an RSA public key' },
+    ]);
+  }
+  return key.type === 'public' ? key : createPublicKey(key);
+}
+
+/**
+ * Validates a {@link V3ClientConfig} and parses its keys once. Errors are {@link ConfigError}s
+ * naming the field, never its value.
+ */
+export function resolveV3Config(config: V3ClientConfig): ResolvedV3Config {
+  const result = configSchema.safeParse(config);
+  if (!result.success) {
+    const issues = toValidationIssues(result.error);
+    throw new ConfigError(
+      `invalid v3 client config: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  const publicKey = config.wechatpayPublicKey
+    ? { id: config.wechatpayPublicKey.id, key: parsePublicKey(config.wechatpayPublicKey.key) }
+    : undefined;
+  const platformCertificates = config.platformCertificates ?? (publicKey ? 'off' : 'auto');
+  if (platformCertificates === 'off' && !publicKey) {
+    throw new ConfigError(
+      'invalid v3 client config: platformCertificates is off and no wechatpayPublicKey is set, so nothing could verify WeChat Pay',
+      [{ path: 'wechatpayPublicKey', message: 'required when platformCertificates is off' }],
+    );
+  }
+  return {
+    mchId: config.mchId,
+    appId: config.appId,
+    privateKey: parsePrivateKey(config.privateKey),
+    certificateSerial: config.certificateSerial.toUpperCase(),
+    apiV3Key: Buffer.from(
+      typeof config.apiV3Key === 'string' ? Buffer.from(config.apiV3Key, 'utf8') : config.apiV3Key,
+    ),
+    wechatpayPublicKey: publicKey,
+    platformCertificates,
+    notifyUrl: config.notifyUrl,
+    baseUrl: (config.baseUrl ?? 'https://api.mch.weixin.qq.com').replace(/\/+$/, ''),
+    timeoutMs: config.timeoutMs ?? 10_000,
+  };
+}

@@ -1,0 +1,84 @@
+import type { CreateOrderParams } from '@wxpay/core';
+import { ValidationError } from '@wxpay/core';
+import { opt } from './map-order.js';
+import { formatRfc3339Beijing } from './map-time.js';
+
+/** The v3 endpoint and JSON body for a neutral order. */
+export interface WireOrderRequest {
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+}
+
+const PATHS = {
+  jsapi: '/v3/pay/transactions/jsapi',
+  miniprogram: '/v3/pay/transactions/jsapi',
+  app: '/v3/pay/transactions/app',
+  native: '/v3/pay/transactions/native',
+  h5: '/v3/pay/transactions/h5',
+} as const;
+
+/**
+ * Maps validated {@link CreateOrderParams} to the v3 request (PROTOCOL.md §2.5). Fields v3
+ * cannot carry are refused with a {@link ValidationError} naming them, never dropped.
+ */
+export function toWireOrderRequest(
+  params: CreateOrderParams,
+  merchant: {
+    readonly appId: string;
+    readonly mchId: string;
+    readonly notifyUrl?: string | undefined;
+  },
+): WireOrderRequest {
+  const notifyUrl = params.notifyUrl ?? merchant.notifyUrl;
+  if (!notifyUrl) {
+    throw new ValidationError('invalid createOrder params: notifyUrl is required in v3', [
+      { path: 'notifyUrl', message: 'required (set it here or in the client config)' },
+    ]);
+  }
+  if (params.kind === 'native' && params.productId !== undefined) {
+    throw new ValidationError('invalid createOrder params: productId does not exist in v3', [
+      { path: 'productId', message: 'not supported by the v3 Native API; remove it' },
+    ]);
+  }
+  if (params.deviceId !== undefined && params.clientIp === undefined) {
+    throw new ValidationError('invalid createOrder params: deviceId needs clientIp in v3', [
+      {
+        path: 'clientIp',
+        message: 'required when deviceId is set (v3 scene_info.payer_client_ip)',
+      },
+    ]);
+  }
+  let sceneInfo: Record<string, unknown> | undefined;
+  if (params.clientIp !== undefined) {
+    sceneInfo = { payer_client_ip: params.clientIp, ...opt('device_id', params.deviceId) };
+  }
+  if (params.kind === 'h5') {
+    const h5 = params.h5Info;
+    sceneInfo = {
+      ...sceneInfo,
+      h5_info: {
+        type: h5.type,
+        ...opt('app_name', h5.appName),
+        ...opt('app_url', h5.appUrl),
+        ...opt('bundle_id', h5.bundleId),
+        ...opt('package_name', h5.packageName),
+      },
+    };
+  }
+  const body: Record<string, unknown> = {
+    appid: merchant.appId,
+    mchid: merchant.mchId,
+    description: params.description,
+    out_trade_no: params.outTradeNo,
+    ...opt('time_expire', params.expiresAt ? formatRfc3339Beijing(params.expiresAt) : undefined),
+    ...opt('attach', params.attach),
+    notify_url: notifyUrl,
+    ...opt('goods_tag', params.goodsTag),
+    amount: { total: params.amount.total, currency: params.amount.currency ?? 'CNY' },
+    ...(params.kind === 'jsapi' || params.kind === 'miniprogram'
+      ? { payer: { openid: params.payer.openid } }
+      : {}),
+    ...opt('scene_info', sceneInfo),
+  };
+  return { path: PATHS[params.kind], body };
+}

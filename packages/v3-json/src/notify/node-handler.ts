@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PaymentClient, PaymentNotification } from '@wxpay/core';
+import { buildAcknowledgement, failureAck, type NotificationAck } from './acknowledge.js';
+import { ackForParseError, BodyTooLargeError } from './classify-failure.js';
+
+/** Options of the notification handlers. */
+export interface NotificationHandlerOptions {
+  /** Largest accepted body in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Called with any error (verification, parsing, or thrown by `onNotification`). */
+  readonly onError?: (error: unknown) => void;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+async function readBody(req: IncomingMessage, cap: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > cap) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > cap) throw new BodyTooLargeError();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function write(res: ServerResponse, ack: NotificationAck): void {
+  res.writeHead(ack.status, ack.headers);
+  res.end(ack.body);
+}
+
+/**
+ * A node:http (Express, Fastify `raw`, Koa `ctx.req`, NestJS) handler: reads the raw body,
+ * verifies and decodes it with `client.parseNotification`, awaits `onNotification`, then
+ * acknowledges. Verification failures answer 401/400; `onNotification` throwing answers 500
+ * so WeChat Pay redelivers. Mount it where nothing has consumed the body yet.
+ */
+export function createNodeNotificationHandler(
+  client: Pick<PaymentClient, 'parseNotification'>,
+  onNotification: (notification: PaymentNotification) => unknown,
+  options: NotificationHandlerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    let notification: PaymentNotification;
+    try {
+      const body = await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      notification = await client.parseNotification({ headers: req.headers, body });
+    } catch (error) {
+      options.onError?.(error);
+      if (error instanceof BodyTooLargeError) res.setHeader('connection', 'close');
+      write(res, ackForParseError(error));
+      return;
+    }
+    try {
+      await onNotification(notification);
+    } catch (error) {
+      options.onError?.(error);
+      write(res, failureAck(500, 'notification handler failed'));
+      return;
+    }
+    write(res, buildAcknowledgement(true));
+  };
+}

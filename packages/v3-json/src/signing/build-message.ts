@@ -1,0 +1,47 @@
+/**
+ * The exact strings WeChat Pay v3 signs (PROTOCOL.md §2.2, §2.3, §2.8). Every line ends in
+ * `\n`, the last one included; the body is used byte-for-byte.
+ */
+
+/**
+ * The message a request's `Authorization` signature covers:
+ * `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`. `urlPathAndQuery` must be byte-identical to
+ * what goes on the wire (no host); `body` is empty for GET.
+ */
+export function buildRequestMessage(
+  method: string,
+  urlPathAndQuery: string,
+  timestamp: number | string,
+  nonce: string,
+  body = '',
+): string {
+  return `${method.toUpperCase()}\n${urlPathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`;
+}
+
+/**
+ * The message a response or notification signature covers: `TIMESTAMP\nNONCE\nBODY\n`, with
+ * the body as the raw bytes received (an empty body gives `ts\nnonce\n\n`).
+ */
+export function buildVerifyMessage(
+  timestamp: number | string,
+  nonce: string,
+  body: string | Uint8Array = '',
+): Buffer {
+  const head = Buffer.from(`${timestamp}\n${nonce}\n`, 'utf8');
+  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  return Buffer.concat([head, raw, Buffer.from('\n')]);
+}
+
+/**
+ * The message of a client-side payment signature: the JSAPI/mini-program `paySign`
+ * (`appId\ntimeStamp\nnonceStr\npackage\n`) and the App `sign`
+ * (`appid\ntimestamp\nnoncestr\nprepayid\n`).
+ */
+export function buildPaySignMessage(
+  appId: string,
+  timestamp: number | string,
+  nonce: string,
+  packageOrPrepayId: string,
+): string {
+  return `${appId}\n${timestamp}\n${nonce}\n${packageOrPrepayId}\n`;
+}

@@ -1,0 +1,37 @@
+import { type KeyObject, sign, verify } from 'node:crypto';
+
+/**
+ * SHA256withRSA (PKCS#1 v1.5) signature of `message`, base64. Uses the callback form of
+ * `crypto.sign` so the RSA work runs on the libuv threadpool and concurrent calls sign in
+ * parallel instead of blocking the event loop one after another.
+ */
+export function signMessage(privateKey: KeyObject, message: string | Uint8Array): Promise<string> {
+  const data = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+  return new Promise((resolve, reject) => {
+    sign('sha256', data, privateKey, (error, signature) => {
+      if (error) reject(error);
+      else resolve(signature.toString('base64'));
+    });
+  });
+}
+
+/**
+ * Checks a base64 SHA256withRSA signature. Resolves `false` (never throws) for a malformed
+ * signature, so callers map every failure to one typed error.
+ */
+export function verifySignature(
+  publicKey: KeyObject,
+  message: string | Uint8Array,
+  signatureBase64: string,
+): Promise<boolean> {
+  const data = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureBase64)) return Promise.resolve(false);
+  const signature = Buffer.from(signatureBase64, 'base64');
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', data, publicKey, signature, (error, ok) => resolve(!error && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}

@@ -1,0 +1,101 @@
+import type { KeyObject } from 'node:crypto';
+import { SignatureProbeError, SignatureVerificationError } from '@wxpay/core';
+import { AUTHORIZATION_SCHEME } from './authorization.js';
+import { buildVerifyMessage } from './build-message.js';
+import { verifySignature } from './sign.js';
+
+/** Headers as node:http, undici or a plain object give them. */
+export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** The `Wechatpay-*` headers of a signed response or notification. */
+export interface SignedHeaders {
+  readonly timestamp: string;
+  readonly nonce: string;
+  readonly signature: string;
+  readonly serial: string;
+}
+
+/** The prefix of WeChat Pay's deliberate probe signatures (PROTOCOL.md §2.3, TV14). */
+export const PROBE_SIGNATURE_PREFIX = 'WECHATPAY/SIGNTEST/';
+/** Largest accepted distance between a message's timestamp and now, both directions. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+/** Case-insensitive single-value header lookup. */
+export function headerValue(headers: HeaderBag, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== lower || value === undefined) continue;
+    return typeof value === 'string' ? value : value[0];
+  }
+  return undefined;
+}
+
+/** Reads the four `Wechatpay-*` headers; throws when one is missing or empty. */
+export function extractSignedHeaders(headers: HeaderBag): SignedHeaders {
+  const read = (name: string): string => {
+    const value = headerValue(headers, name)?.trim();
+    if (!value) throw new SignatureVerificationError(`missing ${name} header`);
+    return value;
+  };
+  return {
+    timestamp: read('Wechatpay-Timestamp'),
+    nonce: read('Wechatpay-Nonce'),
+    signature: read('Wechatpay-Signature'),
+    serial: read('Wechatpay-Serial'),
+  };
+}
+
+/** Inputs of {@link verifyWechatpaySignature}. */
+export interface VerifySignatureInput {
+  readonly headers: HeaderBag;
+  /** The body exactly as received. */
+  readonly body: string | Uint8Array;
+  /** Current Unix time in seconds. */
+  readonly nowSeconds: number;
+  /**
+   * Finds the verification key for a `Wechatpay-Serial` (may refresh certificates);
+   * `undefined` when no key is known.
+   */
+  readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
+}
+
+/**
+ * Verifies a signed v3 response or notification (PROTOCOL.md §2.3): the four headers, the
+ * timestamp within ±300 s, the probe prefix (before any key lookup), the key named by the
+ * serial, then SHA256withRSA over `ts\nnonce\nbody\n`. Resolves with the headers on success;
+ * throws {@link SignatureVerificationError} (or {@link SignatureProbeError}) otherwise.
+ */
+export async function verifyWechatpaySignature(
+  input: VerifySignatureInput,
+): Promise<SignedHeaders> {
+  const signed = extractSignedHeaders(input.headers);
+  if (!/^\d{1,12}$/.test(signed.timestamp)) {
+    throw new SignatureVerificationError('Wechatpay-Timestamp is not a Unix time');
+  }
+  const skew = input.nowSeconds - Number(signed.timestamp);
+  if (Math.abs(skew) > MAX_CLOCK_SKEW_SECONDS) {
+    throw new SignatureVerificationError(
+      `Wechatpay-Timestamp is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'} (limit ${MAX_CLOCK_SKEW_SECONDS} s); check the clock or suspect a replay`,
+    );
+  }
+  if (signed.signature.startsWith(PROBE_SIGNATURE_PREFIX)) {
+    throw new SignatureProbeError(
+      'WeChat Pay probe signature (WECHATPAY/SIGNTEST/) refused; for an API call the outcome is unknown, query before acting',
+    );
+  }
+  const type = headerValue(input.headers, 'Wechatpay-Signature-Type');
+  if (type !== undefined && type !== AUTHORIZATION_SCHEME) {
+    throw new SignatureVerificationError('unsupported Wechatpay-Signature-Type');
+  }
+  const key = await input.resolveKey(signed.serial);
+  if (!key) {
+    throw new SignatureVerificationError(
+      `no WeChat Pay public key or platform certificate for Wechatpay-Serial ${signed.serial}`,
+    );
+  }
+  const message = buildVerifyMessage(signed.timestamp, signed.nonce, input.body);
+  if (!(await verifySignature(key, message, signed.signature))) {
+    throw new SignatureVerificationError('Wechatpay-Signature does not verify');
+  }
+  return signed;
+}
