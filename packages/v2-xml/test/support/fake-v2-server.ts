@@ -44,6 +44,8 @@ export interface FakeServerOptions {
 export interface FakeServer {
   readonly url: string;
   readonly requests: ReceivedRequest[];
+  /** Forgets received requests and per-path call counts. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,10 @@ export async function startFakeV2Server(options: FakeServerOptions): Promise<Fak
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
+    reset: () => {
+      requests.length = 0;
+      counts.clear();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
