@@ -1,3 +1,21 @@
+export type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
+export { CONTROL_PREFIX } from './control-surface.js';
+export type { SimulatorMerchant } from './credentials.js';
+export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
+export type { NotificationAttempt, NotificationLog } from './notification-log.js';
+export type {
+  SimulatedCoupon,
+  SimulatedOrder,
+  SimulatedRefund,
+  SimulatedTradeType,
+} from './order-store.js';
+export {
+  type PayOptions,
+  type RecordedRequest,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from './start-simulator.js';
 export {
   type CreateCertificateOptions,
   createCertificate,

@@ -1,0 +1,211 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { parseXmlMessage } from './v2/xml-codec.js';
+
+/** One delivery attempt of a notification to a merchant's notify_url. */
+export interface NotificationAttempt {
+  /** Stable id of the notification (v3 event id), identical across redeliveries. */
+  readonly id: string;
+  readonly protocol: 'v2' | 'v3';
+  readonly type: 'payment' | 'refund';
+  readonly outTradeNo: string;
+  readonly outRefundNo?: string;
+  readonly url: string;
+  /** 1 for the first delivery. */
+  readonly attempt: number;
+  /** Simulator time of the attempt (ms). */
+  readonly at: number;
+  /** Headers sent. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Body sent, exactly. */
+  readonly body: string;
+  /** HTTP status the merchant answered, when it answered. */
+  readonly status?: number;
+  readonly responseBody?: string;
+  /** Network error, when the merchant did not answer. */
+  readonly error?: string;
+  /** True when the merchant acknowledged (v2: 200 + return_code SUCCESS; v3: 2xx). */
+  readonly acknowledged: boolean;
+}
+
+/** A notification ready to deliver; `build` is called per attempt (v3 re-signs each time). */
+export interface OutgoingNotification {
+  readonly id: string;
+  readonly protocol: 'v2' | 'v3';
+  readonly type: 'payment' | 'refund';
+  readonly outTradeNo: string;
+  readonly outRefundNo?: string;
+  readonly url: string;
+  build(): { headers: Record<string, string>; body: string };
+}
+
+/**
+ * Delivers notifications with bounded retries (like WeChat Pay's redelivery schedule, shortened)
+ * and records every attempt so tests can observe delivery.
+ */
+export class NotificationLog {
+  readonly #attempts: NotificationAttempt[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #waiters = new Set<() => void>();
+  #inFlight = 0;
+  #stopped = false;
+
+  constructor(
+    private readonly delaysMs: readonly number[],
+    private readonly now: () => number,
+  ) {}
+
+  /** Every attempt so far, oldest first. */
+  get attempts(): readonly NotificationAttempt[] {
+    return this.#attempts;
+  }
+
+  /** Attempts for one order (payment and refund notifications). */
+  forOrder(outTradeNo: string): NotificationAttempt[] {
+    return this.#attempts.filter((a) => a.outTradeNo === outTradeNo);
+  }
+
+  /**
+   * Resolves with the first attempt (past or future) matching `predicate`; rejects after
+   * `timeoutMs` (default 5 s).
+   */
+  waitFor(
+    predicate: (attempt: NotificationAttempt) => boolean,
+    timeoutMs = 5_000,
+  ): Promise<NotificationAttempt> {
+    const found = this.#attempts.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = this.#attempts.find(predicate);
+        if (!hit) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`no matching notification attempt within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiters.add(check);
+    });
+  }
+
+  /** Resolves once no delivery is in flight or scheduled. */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.#inFlight > 0 || this.#timers.size > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Starts delivering a notification (first attempt immediately). */
+  send(notification: OutgoingNotification): void {
+    void this.#attempt(notification, 1);
+  }
+
+  /** Cancels scheduled redeliveries. */
+  stop(): void {
+    this.#stopped = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  async #attempt(n: OutgoingNotification, attempt: number): Promise<void> {
+    if (this.#stopped) return;
+    this.#inFlight += 1;
+    const { headers, body } = n.build();
+    const at = this.now();
+    let record: NotificationAttempt;
+    try {
+      const res = await post(n.url, headers, body);
+      record = {
+        id: n.id,
+        protocol: n.protocol,
+        type: n.type,
+        outTradeNo: n.outTradeNo,
+        ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
+        url: n.url,
+        attempt,
+        at,
+        headers,
+        body,
+        status: res.status,
+        responseBody: res.body,
+        acknowledged: acknowledged(n.protocol, res.status, res.body),
+      };
+    } catch (error) {
+      record = {
+        id: n.id,
+        protocol: n.protocol,
+        type: n.type,
+        outTradeNo: n.outTradeNo,
+        ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
+        url: n.url,
+        attempt,
+        at,
+        headers,
+        body,
+        error: error instanceof Error ? error.message : String(error),
+        acknowledged: false,
+      };
+    } finally {
+      this.#inFlight -= 1;
+    }
+    this.#attempts.push(record);
+    for (const w of [...this.#waiters]) w();
+    const delay = this.delaysMs[attempt - 1];
+    if (!record.acknowledged && delay !== undefined && !this.#stopped) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        void this.#attempt(n, attempt + 1);
+      }, delay);
+      this.#timers.add(timer);
+    }
+  }
+}
+
+function acknowledged(protocol: 'v2' | 'v3', status: number, body: string): boolean {
+  if (protocol === 'v3') return status >= 200 && status < 300;
+  if (status !== 200) return false;
+  try {
+    return parseXmlMessage(body).return_code === 'SUCCESS';
+  } catch {
+    return false;
+  }
+}
+
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      target,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+        timeout: 5_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= 64 * 1024) chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('notify_url did not answer within 5 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
