@@ -8,6 +8,8 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly fields: Record<string, string>;
   readonly signValid: boolean;
+  /** Which TCP connection carried it (1, 2, …): shows keep-alive reuse. */
+  readonly connection: number;
   readonly clientCertSubject?: string;
 }
 
@@ -59,6 +61,8 @@ async function readAll(req: IncomingMessage): Promise<Buffer> {
 export async function startFakeV2Server(options: FakeServerOptions): Promise<FakeServer> {
   const requests: ReceivedRequest[] = [];
   const counts = new Map<string, number>();
+  const sockets = new WeakMap<object, number>();
+  let socketCount = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const body = await readAll(req);
@@ -75,10 +79,16 @@ export async function startFakeV2Server(options: FakeServerOptions): Promise<Fak
     const peer = (
       req.socket as { getPeerCertificate?: () => { subject?: { CN?: string } } }
     ).getPeerCertificate?.();
+    let connection = sockets.get(req.socket);
+    if (connection === undefined) {
+      connection = ++socketCount;
+      sockets.set(req.socket, connection);
+    }
     const received: ReceivedRequest = {
       path,
       fields,
       signValid,
+      connection,
       ...(peer?.subject?.CN ? { clientCertSubject: peer.subject.CN } : {}),
     };
     requests.push(received);
