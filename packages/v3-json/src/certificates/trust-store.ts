@@ -49,6 +49,7 @@ export class TrustStore {
   #inflight: Promise<void> | undefined;
   #lastAttemptMs = Number.NEGATIVE_INFINITY;
   #lastSuccessMs = Number.NEGATIVE_INFINITY;
+  #lastUnknownRefreshMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: TrustStoreOptions) {
     this.#options = options;
@@ -100,7 +101,11 @@ export class TrustStore {
       return this.lookup(serial);
     }
     const interval = this.#options.minRefreshIntervalMs ?? 60_000;
-    if (this.#inflight || this.#options.clock.now() - this.#lastAttemptMs >= interval) {
+    // Rate-limited separately from scheduled refreshes, so a rotation right after start-up is
+    // picked up at once while random serials (e.g. forged notifications) cannot flood WeChat Pay.
+    const now = this.#options.clock.now();
+    if (this.#inflight || now - this.#lastUnknownRefreshMs >= interval) {
+      if (!this.#inflight) this.#lastUnknownRefreshMs = now;
       try {
         await this.refresh();
       } catch {

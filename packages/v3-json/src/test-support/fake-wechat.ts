@@ -165,10 +165,13 @@ export class FakeWechat {
       }
       return { status: 200, body: this.certificatesBody() };
     }
+    const exact = this.routes.get(`${request.method} ${bare}`);
+    if (exact) return exact(request);
     for (const [key, route] of this.routes) {
       const [m, p = ''] = key.split(' ');
-      if (m !== request.method) continue;
-      if (p === bare || (p.endsWith('*') && bare.startsWith(p.slice(0, -1)))) return route(request);
+      if (m === request.method && p.endsWith('*') && bare.startsWith(p.slice(0, -1))) {
+        return route(request);
+      }
     }
     return { status: 404, body: { code: 'NOT_FOUND', message: 'no route' }, sign: false };
   }
