@@ -275,7 +275,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
             signal,
           });
           if (response.status !== 200) {
-            response.body.destroy();
+            discard(response.body);
             throw httpStatusError(response.status);
           }
           return openBill(response.body);
@@ -283,7 +283,9 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         {
           policy: config.retry ?? {},
           signal: options?.signal,
-          attemptTimeoutMs: options?.timeoutMs ?? ctx.timeoutMs,
+          // The attempt's signal also governs the body stream, so the client-wide timeout
+          // (sized for small replies) does not apply to a bill; undici's idle timeouts do.
+          attemptTimeoutMs: options?.timeoutMs,
         },
       );
       return parseBill(stream);
@@ -298,6 +300,12 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     },
   };
   return client;
+}
+
+/** Drops a response body we will not read; undici reports that as an error, which we expect. */
+function discard(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 /**
@@ -325,7 +333,7 @@ async function openBill(body: Readable): Promise<Readable> {
     for await (const chunk of rest()) {
       size += chunk.length;
       if (size > BILL_ERROR_CAP) {
-        body.destroy();
+        discard(body);
         throw new MalformedMessageError('bill download failed with an oversized XML reply');
       }
       chunks.push(chunk);
