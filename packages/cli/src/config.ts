@@ -91,6 +91,6 @@ export function resolveSettings(
 /** Returns a required plain setting or fails with a message naming the flag and variable. */
 export function required(settings: CliSettings, key: keyof CliSettings): string {
   const value = settings[key];
-  if (!value) throw new CliError(`missing ${flagName(key)} (or ${envName(key)})`, EXIT.config);
+  if (!value) throw new CliError(`missing --${flagName(key)} (or ${envName(key)})`, EXIT.config);
   return value;
 }
