@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { pipeline, type Readable, Transform } from 'node:stream';
+import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import {
   type CallOptions,
@@ -132,11 +132,18 @@ export async function downloadBill(
   const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[] = [response.body];
   if (gzip) stages.push(createGunzip());
   stages.push(checker);
-  pipeline(stages as unknown as [Readable, Transform], (error) => {
-    // A failure anywhere (network, gzip, hash) ends the stream the caller reads with a typed error.
-    if (error) checker.destroy(mapStreamError(error, gzip));
+  // The caller reads `output`, outside the pipeline: pipeline() destroys its own stages with the
+  // raw error, while the caller must get a typed one (network, gzip or hash failure).
+  const output = new PassThrough();
+  checker.pipe(output);
+  // A caller that stops reading early releases the connection.
+  output.once('close', () => {
+    if (!checker.readableEnded) response.body.destroy();
   });
-  return { hashType: bill.hash_type, hashValue: bill.hash_value.toLowerCase(), stream: checker };
+  pipeline(stages as unknown as [Readable, Transform], (error) => {
+    if (error) output.destroy(mapStreamError(error, gzip));
+  });
+  return { hashType: bill.hash_type, hashValue: bill.hash_value.toLowerCase(), stream: output };
 }
 
 function mapStreamError(error: Error, gzip: boolean): WxPayError {
