@@ -33,6 +33,7 @@ export default defineConfig({
       project('v3-json', 'packages/v3-json'),
       project('simulator', 'packages/simulator'),
       project('cli', 'packages/cli'),
+      { ...project('examples', 'examples'), test: { ...project('examples', 'examples').test, include: ['**/*.test.ts'] } },
     ],
   },
 });
