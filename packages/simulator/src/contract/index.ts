@@ -1,0 +1,591 @@
+/**
+ * `@wxpay/simulator/contract`: the PaymentClient contract suite. Both adapters run it against
+ * the simulator, so the same scenario gives the same outcome through v2 and v3.
+ * @packageDocumentation
+ */
+import { verify, X509Certificate } from 'node:crypto';
+import {
+  awaitFinalState,
+  type CreateOrderParams,
+  DuplicateOrderError,
+  OrderClosedError,
+  type OrderKind,
+  OrderNotFoundError,
+  OrderPaidError,
+  type PaymentClient,
+  type PaymentNotification,
+  type Prepay,
+  RefundNotFoundError,
+  SignatureProbeError,
+  SignatureVerificationError,
+  TimeoutError,
+  type TradeState,
+} from '@wxpay/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../start-simulator.js';
+import {
+  type NotificationReceiver,
+  type ReceivedNotification,
+  startNotificationReceiver,
+} from './notification-receiver.js';
+import { v2Request, v2Sign, v3Request } from './raw-client.js';
+
+export {
+  type NotificationReceiver,
+  type ReceivedNotification,
+  type ReceiverAnswer,
+  startNotificationReceiver,
+} from './notification-receiver.js';
+export {
+  parseV2,
+  type RawAnswer,
+  type V2RawCredentials,
+  type V3RawCredentials,
+  type V3RawOptions,
+  v2Request,
+  v2Sign,
+  v3Request,
+} from './raw-client.js';
+
+/** Options of {@link describePaymentClientContract}. */
+export interface PaymentClientContractOptions {
+  /** Options for the simulator the suite starts (e.g. `trust: 'certificate'`). */
+  readonly simulator?: SimulatorOptions;
+  /** Order kinds to create (default: all five). */
+  readonly kinds?: readonly OrderKind[];
+}
+
+type ErrorClass = { readonly kind: string; isInstance(value: unknown): boolean };
+
+const V2_ACK =
+  '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>';
+const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
+
+/**
+ * Registers the contract scenarios (vitest `describe`/`it`) for a {@link PaymentClient}.
+ * The suite starts its own simulator and notification receiver; `factory` builds the client
+ * from `sim.url` and `sim.merchant`. Every `createOrder` passes `notifyUrl` (the receiver)
+ * and `clientIp`.
+ */
+export function describePaymentClientContract(
+  name: string,
+  factory: (sim: Simulator) => PaymentClient | Promise<PaymentClient>,
+  options: PaymentClientContractOptions = {},
+): void {
+  describe(`PaymentClient contract: ${name}`, () => {
+    let sim: Simulator;
+    let receiver: NotificationReceiver;
+    let client: PaymentClient;
+    let seq = 0;
+    const no = () => `CT${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase();
+
+    beforeAll(async () => {
+      [sim, receiver] = await Promise.all([
+        startSimulator(options.simulator),
+        startNotificationReceiver(),
+      ]);
+      client = await factory(sim);
+      receiver.respond = () =>
+        client.protocol === 'v2'
+          ? { status: 200, body: V2_ACK, headers: { 'Content-Type': 'text/xml' } }
+          : { status: 204 };
+    });
+    afterAll(async () => {
+      await Promise.all([sim?.stop(), receiver?.stop()]);
+    });
+    afterEach(() => {
+      sim.faults.clear();
+    });
+
+    const params = (kind: OrderKind, outTradeNo: string, total = 100): CreateOrderParams => {
+      const base = {
+        outTradeNo,
+        description: '合约测试-contract',
+        amount: { total, currency: 'CNY' },
+        notifyUrl: receiver.url,
+        clientIp: '127.0.0.1',
+        attach: 'contract',
+      };
+      switch (kind) {
+        case 'jsapi':
+        case 'miniprogram':
+          return { ...base, kind, payer: { openid: OPENID } };
+        case 'app':
+          return { ...base, kind };
+        case 'native':
+          return { ...base, kind };
+        case 'h5':
+          return {
+            ...base,
+            kind,
+            h5Info: { type: 'Wap', appName: 'contract', appUrl: 'https://example.com' },
+          };
+      }
+    };
+    const create = async (kind: OrderKind = 'native', total = 100) => {
+      const outTradeNo = no();
+      const prepay = await client.createOrder(params(kind, outTradeNo, total));
+      return { outTradeNo, prepay };
+    };
+    const queryPath = () =>
+      client.protocol === 'v2' ? '/pay/orderquery' : '/v3/pay/transactions/out-trade-no/';
+
+    async function expectError(promise: Promise<unknown>, cls: ErrorClass): Promise<unknown> {
+      let caught: unknown;
+      try {
+        await promise;
+      } catch (error) {
+        caught = error;
+      }
+      const described =
+        caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+      expect(caught, 'the call should have failed').toBeDefined();
+      expect(cls.isInstance(caught), `expected ${cls.kind}, got ${described}`).toBe(true);
+      return caught;
+    }
+
+    function verifyRsa(message: string, signature: string): boolean {
+      const key = new X509Certificate(sim.merchant.certificate).publicKey;
+      return verify('sha256', Buffer.from(message), key, Buffer.from(signature, 'base64'));
+    }
+
+    function checkPrepay(kind: OrderKind, outTradeNo: string, prepay: Prepay) {
+      const stored = sim.getOrder(outTradeNo);
+      expect(stored, 'the simulator holds the order').toBeDefined();
+      expect(stored?.via).toBe(client.protocol);
+      expect(stored?.state).toBe('NOTPAY');
+      expect(prepay.kind).toBe(kind);
+      const nowSec = Math.floor(Date.now() / 1000);
+      if (prepay.kind === 'jsapi' || prepay.kind === 'miniprogram') {
+        expect(stored?.tradeType).toBe('JSAPI');
+        expect(prepay.prepayId).toBe(stored?.prepayId);
+        const b = prepay.bridgeConfig;
+        expect(b.appId).toBe(sim.merchant.appId);
+        expect(b.package).toBe(`prepay_id=${prepay.prepayId}`);
+        expect(Math.abs(Number(b.timeStamp) - nowSec)).toBeLessThan(300);
+        expect(b.nonceStr.length).toBeGreaterThan(0);
+        if (b.signType === 'RSA') {
+          expect(
+            verifyRsa(`${b.appId}\n${b.timeStamp}\n${b.nonceStr}\n${b.package}\n`, b.paySign),
+          ).toBe(true);
+        } else {
+          const signed = {
+            appId: b.appId,
+            nonceStr: b.nonceStr,
+            package: b.package,
+            signType: b.signType,
+            timeStamp: b.timeStamp,
+          };
+          expect(b.paySign).toBe(v2Sign(signed, sim.merchant.apiKey, b.signType));
+        }
+      } else if (prepay.kind === 'app') {
+        expect(stored?.tradeType).toBe('APP');
+        const a = prepay.appConfig;
+        expect(a).toMatchObject({
+          appid: sim.merchant.appId,
+          partnerid: sim.merchant.mchId,
+          prepayid: prepay.prepayId,
+          package: 'Sign=WXPay',
+        });
+        expect(prepay.prepayId).toBe(stored?.prepayId);
+        if (client.protocol === 'v3') {
+          expect(
+            verifyRsa(`${a.appid}\n${a.timestamp}\n${a.noncestr}\n${a.prepayid}\n`, a.sign),
+          ).toBe(true);
+        } else {
+          const { sign, ...fields } = a;
+          expect([
+            v2Sign(fields, sim.merchant.apiKey, 'MD5'),
+            v2Sign(fields, sim.merchant.apiKey, 'HMAC-SHA256'),
+          ]).toContain(sign);
+        }
+      } else if (prepay.kind === 'native') {
+        expect(stored?.tradeType).toBe('NATIVE');
+        expect(prepay.codeUrl).toBe(stored?.codeUrl);
+        expect(prepay.codeUrl).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+      } else if (prepay.kind === 'h5') {
+        expect(stored?.tradeType).toBe('MWEB');
+        expect(prepay.h5Url).toBe(stored?.h5Url);
+      }
+    }
+
+    describe('creating orders', () => {
+      for (const kind of options.kinds ??
+        (['jsapi', 'miniprogram', 'app', 'native', 'h5'] as const)) {
+        it(`creates a ${kind} order and returns the matching Prepay`, async () => {
+          const { outTradeNo, prepay } = await create(kind);
+          checkPrepay(kind, outTradeNo, prepay);
+        });
+      }
+
+      it('re-submitting identical parameters returns the same prepay', async () => {
+        const outTradeNo = no();
+        const first = await client.createOrder(params('jsapi', outTradeNo));
+        const again = await client.createOrder(params('jsapi', outTradeNo));
+        expect(
+          again.kind === 'jsapi' && first.kind === 'jsapi' && again.prepayId === first.prepayId,
+        ).toBe(true);
+      });
+
+      it('the same out_trade_no with other parameters is a DuplicateOrderError', async () => {
+        const { outTradeNo } = await create('native', 100);
+        await expectError(
+          client.createOrder(params('native', outTradeNo, 101)),
+          DuplicateOrderError,
+        );
+      });
+    });
+
+    describe('the order lifecycle', () => {
+      it('queries an unpaid order as NOTPAY', async () => {
+        const { outTradeNo } = await create();
+        const order = await client.queryOrder({ outTradeNo });
+        expect(order.outTradeNo).toBe(outTradeNo);
+        expect(order.state).toBe('NOTPAY');
+        expect(order.transactionId).toBeUndefined();
+      });
+
+      it('pay → SUCCESS with amounts, payer and success time, by both refs', async () => {
+        const { outTradeNo } = await create('jsapi', 250);
+        const paid = sim.pay(outTradeNo, { silent: true });
+        const byNo = await client.queryOrder({ outTradeNo });
+        expect(byNo.state).toBe('SUCCESS');
+        expect(byNo.transactionId).toBe(paid.transactionId);
+        expect(byNo.transactionId).toMatch(/^42\d{26}$/);
+        expect(byNo.amount.total).toBe(250);
+        expect(byNo.amount.payerTotal).toBe(250);
+        expect(byNo.amount.currency).toBe('CNY');
+        expect(byNo.payer?.openid).toBe(OPENID);
+        expect(byNo.tradeType).toBe('JSAPI');
+        expect(byNo.attach).toBe('contract');
+        expect(byNo.successTime?.getTime()).toBe(Math.floor((paid.paidAt ?? 0) / 1000) * 1000);
+        const byId = await client.queryOrder({ transactionId: paid.transactionId ?? '' });
+        expect(byId.outTradeNo).toBe(outTradeNo);
+        expect(byId.state).toBe('SUCCESS');
+      });
+
+      it('reports coupons as promotions and the payer total net of them', async () => {
+        const { outTradeNo } = await create('native', 1000);
+        sim.pay(outTradeNo, {
+          coupons: [{ id: 'CP0001', type: 'CASH', amount: 150 }],
+          silent: true,
+        });
+        const order = await client.queryOrder({ outTradeNo });
+        expect(order.amount.total).toBe(1000);
+        expect(order.amount.payerTotal).toBe(850);
+        expect(order.promotions).toHaveLength(1);
+        expect(order.promotions[0]).toMatchObject({
+          couponId: 'CP0001',
+          amount: 150,
+          type: 'CASH',
+        });
+      });
+
+      it('close → CLOSED, and closing again succeeds', async () => {
+        const { outTradeNo } = await create();
+        await client.closeOrder(outTradeNo);
+        expect((await client.queryOrder({ outTradeNo })).state).toBe('CLOSED');
+        await client.closeOrder(outTradeNo);
+        expect(sim.getOrder(outTradeNo)?.state).toBe('CLOSED');
+      });
+
+      it('refund → PROCESSING and order REFUND; after completion queryRefund → SUCCESS', async () => {
+        const { outTradeNo } = await create('native', 300);
+        const paid = sim.pay(outTradeNo, { silent: true });
+        const outRefundNo = `${outTradeNo}R1`;
+        const refund = await client.refund({
+          order: { outTradeNo },
+          outRefundNo,
+          amount: { refund: 120, total: 300, currency: 'CNY' },
+          reason: 'contract',
+        });
+        expect(refund.outRefundNo).toBe(outRefundNo);
+        expect(refund.status).toBe('PROCESSING');
+        expect(refund.refundId).toBe(sim.getRefund(outRefundNo)?.refundId);
+        expect(refund.amount.refund).toBe(120);
+        expect((await client.queryOrder({ outTradeNo })).state).toBe('REFUND');
+        expect((await client.queryRefund(outRefundNo)).status).toBe('PROCESSING');
+        sim.completeRefund(outRefundNo);
+        const done = await client.queryRefund(outRefundNo);
+        expect(done.status).toBe('SUCCESS');
+        expect(done.amount.refund).toBe(120);
+        expect(done.outTradeNo).toBe(outTradeNo);
+        expect(done.transactionId).toBe(paid.transactionId);
+        expect(done.successTime).toBeInstanceOf(Date);
+      });
+
+      it('retrying a refund with the same out_refund_no does not refund twice', async () => {
+        const { outTradeNo } = await create('native', 300);
+        sim.pay(outTradeNo, { silent: true });
+        const p = {
+          order: { outTradeNo },
+          outRefundNo: `${outTradeNo}R`,
+          amount: { refund: 300, total: 300 },
+        };
+        const a = await client.refund(p);
+        const b = await client.refund(p);
+        expect(b.refundId).toBe(a.refundId);
+        expect(sim.getOrder(outTradeNo)?.refunds).toHaveLength(1);
+      });
+
+      it('USERPAYING → awaitFinalState reaches SUCCESS', async () => {
+        const { outTradeNo } = await create('jsapi');
+        sim.setUserPaying(outTradeNo);
+        const seen: TradeState[] = [];
+        const timer = setTimeout(() => sim.pay(outTradeNo, { silent: true }), 300);
+        try {
+          const order = await awaitFinalState(
+            client,
+            { outTradeNo },
+            {
+              initialIntervalMs: 50,
+              maxIntervalMs: 100,
+              timeoutMs: 10_000,
+              onPoll: (o) => seen.push(o.state),
+            },
+          );
+          expect(order.state).toBe('SUCCESS');
+          expect(seen[0]).toBe('USERPAYING');
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    });
+
+    describe('errors are the same classes in both protocols', () => {
+      it('unknown order → OrderNotFoundError (query by either ref, close, refund)', async () => {
+        await expectError(client.queryOrder({ outTradeNo: 'NEVER_CREATED_1' }), OrderNotFoundError);
+        await expectError(
+          client.queryOrder({ transactionId: '4200000000202601010000000000' }),
+          OrderNotFoundError,
+        );
+        await expectError(client.closeOrder('NEVER_CREATED_2'), OrderNotFoundError);
+        await expectError(
+          client.refund({
+            order: { outTradeNo: 'NEVER_CREATED_3' },
+            outRefundNo: 'NEVER_R_3',
+            amount: { refund: 1, total: 1 },
+          }),
+          OrderNotFoundError,
+        );
+      });
+
+      it('unknown refund → RefundNotFoundError', async () => {
+        await expectError(client.queryRefund('NEVER_REFUNDED_1'), RefundNotFoundError);
+      });
+
+      it('closing or re-creating a paid order → OrderPaidError', async () => {
+        const { outTradeNo } = await create();
+        sim.pay(outTradeNo, { silent: true });
+        await expectError(client.closeOrder(outTradeNo), OrderPaidError);
+        await expectError(client.createOrder(params('native', outTradeNo)), OrderPaidError);
+      });
+
+      it('re-creating a closed order → OrderClosedError', async () => {
+        const { outTradeNo } = await create();
+        sim.expire(outTradeNo);
+        await expectError(client.createOrder(params('native', outTradeNo)), OrderClosedError);
+      });
+    });
+
+    describe('transport and verification', () => {
+      it('a tampered reply is rejected with SignatureVerificationError', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'bad-signature', path: queryPath(), times: 10 });
+        await expectError(client.queryOrder({ outTradeNo }), SignatureVerificationError);
+      });
+
+      it('a 5xx is retried with a fresh nonce and then succeeds', async () => {
+        const { outTradeNo } = await create();
+        const from = sim.requests.length;
+        sim.faults.push({ kind: 'status', status: 500, path: queryPath(), times: 1 });
+        const order = await client.queryOrder({ outTradeNo });
+        expect(order.state).toBe('NOTPAY');
+        const attempts = sim.requests.slice(from).filter((r) => r.path.startsWith(queryPath()));
+        expect(attempts.map((r) => r.status)).toEqual([500, 200]);
+        expect(attempts[0]?.nonce).toBeDefined();
+        expect(attempts[1]?.nonce).toBeDefined();
+        expect(attempts[1]?.nonce).not.toBe(attempts[0]?.nonce);
+      });
+
+      it('an answer slower than timeoutMs → TimeoutError', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'latency', latencyMs: 2_000, path: queryPath(), times: 10 });
+        await expectError(client.queryOrder({ outTradeNo }, { timeoutMs: 150 }), TimeoutError);
+      });
+    });
+
+    describe('notifications', () => {
+      const delivered = async (
+        predicate: (a: {
+          outTradeNo: string;
+          type: string;
+          attempt: number;
+          headers: Readonly<Record<string, string>>;
+        }) => boolean,
+      ) => {
+        const attempt = await sim.notifications.waitFor(predicate);
+        return receiver.waitFor(
+          (n) => n.text === attempt.body && sameTimestamp(n, attempt.headers),
+        );
+      };
+      const parse = (n: ReceivedNotification, body: Buffer | string = n.body) =>
+        client.parseNotification({ headers: n.headers, body });
+
+      it('the payment notification the simulator delivers is accepted', async () => {
+        const { outTradeNo } = await create('jsapi', 100);
+        const paid = sim.pay(outTradeNo);
+        const n = await delivered((a) => a.outTradeNo === outTradeNo && a.type === 'payment');
+        const parsed: PaymentNotification = await parse(n);
+        expect(parsed.type).toBe('payment');
+        if (parsed.type !== 'payment') return;
+        expect(parsed.id.length).toBeGreaterThan(0);
+        expect(parsed.order.outTradeNo).toBe(outTradeNo);
+        expect(parsed.order.state).toBe('SUCCESS');
+        expect(parsed.order.transactionId).toBe(paid.transactionId);
+        expect(parsed.order.amount.total).toBe(100);
+        const ack = await sim.notifications.waitFor(
+          (a) => a.outTradeNo === outTradeNo && a.acknowledged,
+        );
+        expect(ack.attempt).toBe(1);
+      });
+
+      it('a copy altered by one byte is rejected', async () => {
+        const { outTradeNo } = await create();
+        const paid = sim.pay(outTradeNo);
+        const n = await delivered((a) => a.outTradeNo === outTradeNo && a.type === 'payment');
+        const altered = Buffer.from(n.body);
+        const text = n.text;
+        // v2: a digit of transaction_id; v3: a character of the event id. Both are signed.
+        const anchor = client.protocol === 'v2' ? (paid.transactionId ?? '') : '"id":"';
+        const found = text.indexOf(anchor);
+        expect(found, 'the anchor of the altered byte is in the body').toBeGreaterThanOrEqual(0);
+        const at = found + (client.protocol === 'v2' ? 10 : anchor.length);
+        altered[at] = altered[at] === 0x31 ? 0x32 : 0x31;
+        await expectError(parse(n, altered), SignatureVerificationError);
+        // The untouched original still verifies.
+        expect((await parse(n)).type).toBe('payment');
+      });
+
+      it('the refund notification is accepted', async () => {
+        const { outTradeNo } = await create('native', 200);
+        sim.pay(outTradeNo, { silent: true });
+        const outRefundNo = `${outTradeNo}RN`;
+        await client.refund({
+          order: { outTradeNo },
+          outRefundNo,
+          amount: { refund: 200, total: 200 },
+        });
+        sim.completeRefund(outRefundNo);
+        const attempt = await sim.notifications.waitFor((a) => a.outRefundNo === outRefundNo);
+        const n = await receiver.waitFor((r) => r.text === attempt.body);
+        const parsed = await parse(n);
+        expect(parsed.type).toBe('refund');
+        if (parsed.type !== 'refund') return;
+        expect(parsed.refund.outRefundNo).toBe(outRefundNo);
+        expect(parsed.refund.status).toBe('SUCCESS');
+        expect(parsed.refund.amount.refund).toBe(200);
+      });
+
+      it('(v3) an expired or future timestamp and a probe signature are rejected', async () => {
+        if (client.protocol !== 'v3') {
+          expect(client.protocol).toBe('v2'); // v2 notifications carry no timestamp.
+          return;
+        }
+        const { outTradeNo } = await create();
+        sim.pay(outTradeNo, { silent: true });
+        for (const offset of [-600, 600]) {
+          sim.sendPaymentNotification(outTradeNo, { timestampOffsetSeconds: offset });
+          const n = await delivered(
+            (a) =>
+              a.outTradeNo === outTradeNo &&
+              Math.abs(Number(a.headers['Wechatpay-Timestamp']) - (Date.now() / 1000 + offset)) <
+                60,
+          );
+          await expectError(parse(n), SignatureVerificationError);
+        }
+        sim.sendPaymentNotification(outTradeNo, { signature: 'probe' });
+        const probe = await delivered(
+          (a) =>
+            a.outTradeNo === outTradeNo &&
+            (a.headers['Wechatpay-Signature'] ?? '').startsWith('WECHATPAY/SIGNTEST/'),
+        );
+        await expectError(parse(probe), SignatureProbeError);
+      });
+    });
+
+    describe('one order book for v2 and v3', () => {
+      it('an order created by this client is read through the other protocol', async () => {
+        const { outTradeNo } = await create('native', 321);
+        sim.pay(outTradeNo, { silent: true });
+        const tx = sim.getOrder(outTradeNo)?.transactionId;
+        if (client.protocol === 'v2') {
+          const res = await v3Request(
+            sim.url,
+            'GET',
+            `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${sim.merchant.mchId}`,
+            sim.merchant,
+          );
+          expect(res.status).toBe(200);
+          expect(res.json).toMatchObject({
+            trade_state: 'SUCCESS',
+            transaction_id: tx,
+            amount: { total: 321 },
+          });
+        } else {
+          const res = await v2Request(sim.url, '/pay/orderquery', sim.merchant, {
+            out_trade_no: outTradeNo,
+          });
+          expect(res.fields).toMatchObject({
+            result_code: 'SUCCESS',
+            trade_state: 'SUCCESS',
+            transaction_id: tx,
+            total_fee: '321',
+          });
+        }
+      });
+
+      it('an order created through the other protocol is read, closed and reported by this client', async () => {
+        const outTradeNo = no();
+        if (client.protocol === 'v2') {
+          const res = await v3Request(
+            sim.url,
+            'POST',
+            '/v3/pay/transactions/native',
+            sim.merchant,
+            {
+              appid: sim.merchant.appId,
+              mchid: sim.merchant.mchId,
+              description: 'migrated',
+              out_trade_no: outTradeNo,
+              notify_url: receiver.url,
+              amount: { total: 77, currency: 'CNY' },
+            },
+          );
+          expect(res.status).toBe(200);
+        } else {
+          const res = await v2Request(sim.url, '/pay/unifiedorder', sim.merchant, {
+            body: 'migrated',
+            out_trade_no: outTradeNo,
+            total_fee: '77',
+            spbill_create_ip: '127.0.0.1',
+            notify_url: receiver.url,
+            trade_type: 'NATIVE',
+            product_id: 'P1',
+          });
+          expect(res.fields.result_code).toBe('SUCCESS');
+        }
+        expect((await client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');
+        const paid = sim.pay(outTradeNo, { silent: true });
+        const order = await client.queryOrder({ transactionId: paid.transactionId ?? '' });
+        expect(order.outTradeNo).toBe(outTradeNo);
+        expect(order.amount.total).toBe(77);
+      });
+    });
+  });
+}
+
+function sameTimestamp(n: ReceivedNotification, sent: Readonly<Record<string, string>>): boolean {
+  const ts = sent['Wechatpay-Timestamp'];
+  return ts === undefined || n.headers['wechatpay-timestamp'] === ts;
+}
