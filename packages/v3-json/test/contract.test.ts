@@ -1,0 +1,35 @@
+import { describePaymentClientContract } from '@wxpay/simulator/contract';
+import { createV3Client } from '../src/index.js';
+
+// The shared PaymentClient contract, run against the simulator in each trust mode.
+describePaymentClientContract(
+  'v3-json (public key)',
+  (sim) =>
+    createV3Client({
+      mchId: sim.merchant.mchId,
+      appId: sim.merchant.appId,
+      privateKey: sim.merchant.privateKey,
+      certificateSerial: sim.merchant.certificateSerial,
+      apiV3Key: sim.merchant.apiV3Key,
+      wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+      baseUrl: sim.url,
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  { simulator: { trust: 'public-key' } },
+);
+
+describePaymentClientContract(
+  'v3-json (platform certificates)',
+  (sim) =>
+    createV3Client({
+      mchId: sim.merchant.mchId,
+      appId: sim.merchant.appId,
+      privateKey: sim.merchant.privateKey,
+      certificateSerial: sim.merchant.certificateSerial,
+      apiV3Key: sim.merchant.apiV3Key,
+      platformCertificates: 'auto',
+      baseUrl: sim.url,
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  { simulator: { trust: 'certificate' } },
+);
