@@ -1,5 +1,6 @@
 import { verify } from 'node:crypto';
 import {
+  AbortedError,
   AuthenticationError,
   ConfigError,
   DuplicateOrderError,
@@ -14,6 +15,7 @@ import {
   SignatureProbeError,
   SignatureVerificationError,
   SystemError,
+  TimeoutError,
   UnknownTradeStateError,
   UserPayingError,
   ValidationError,
@@ -564,6 +566,49 @@ describe('trust modes', () => {
     const paths = server.requests.map((r) => r.path.split('?')[0]);
     expect(paths.filter((p) => p === '/v3/certificates')).toHaveLength(1);
     expect(lastApi().headers['wechatpay-serial']).toBe(keys.platformA.serial);
+  });
+});
+
+describe('transport', () => {
+  it('reuses one keep-alive connection; close() releases it', async () => {
+    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
+      status: 200,
+      body: TRANSACTION,
+    }));
+    const client = createV3Client({
+      mchId: MCH,
+      appId: APPID,
+      privateKey: keys.merchant.privateKey,
+      certificateSerial: keys.merchant.serial,
+      apiV3Key: keys.apiV3Key,
+      baseUrl: server.url,
+      transport: { connections: 1 },
+    });
+    for (let i = 0; i < 5; i++) await client.queryOrder({ outTradeNo: 'ORDER_000001' });
+    expect(new Set(server.requests.map((r) => r.remotePort)).size).toBe(1);
+    await client.close();
+    await expect(client.queryOrder({ outTradeNo: 'ORDER_000001' })).rejects.toThrow();
+  });
+
+  it('per-attempt timeout → TimeoutError after the retries; abort → AbortedError', async () => {
+    server.on('GET /v3/pay/transactions/out-trade-no/*', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      return { status: 200, body: TRANSACTION };
+    });
+    const client = makeClient({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const err = await client
+      .queryOrder({ outTradeNo: 'ORDER_000001' }, { timeoutMs: 50 })
+      .catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(err)).toBe(true);
+    expect(apiRequests()).toHaveLength(2);
+    const controller = new AbortController();
+    const pending = client.queryOrder(
+      { outTradeNo: 'ORDER_000001' },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 20);
+    const aborted = await pending.catch((e: unknown) => e);
+    expect(AbortedError.isInstance(aborted)).toBe(true);
   });
 });
 

@@ -11,6 +11,8 @@ export interface RecordedRequest {
   readonly body: string;
   /** Whether the Authorization header verified with the merchant public key. */
   readonly authorized: boolean;
+  /** The client's port: equal ports mean a reused keep-alive connection. */
+  readonly remotePort: number | undefined;
 }
 
 /** How a route answers. */
@@ -136,6 +138,7 @@ export class FakeWechat {
       headers,
       body,
       authorized: this.#authorized(method, path, headers, body),
+      remotePort: req.socket.remotePort,
     };
     this.requests.push(recorded);
     let reply: Reply;
