@@ -52,6 +52,7 @@ import type {
   ReverseOptions,
   V2Client,
   V2ClientConfig,
+  V2Order,
 } from './v2-types.js';
 import { parseXml } from './xml/parse-xml.js';
 
@@ -222,6 +223,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         const wait = options?.awaitUserPaying;
         if (!wait || !UserPayingError.isInstance(error)) throw error;
         const waitOptions = wait === true ? {} : wait;
+        // awaitFinalState polls client.queryOrder, so what it returns is a V2Order.
         const order = await awaitFinalState(
           client,
           { outTradeNo: params.outTradeNo },
@@ -230,7 +232,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
             ...(options?.signal && !waitOptions.signal ? { signal: options.signal } : {}),
           },
         );
-        return client.queryOrder({ outTradeNo: order.outTradeNo }, options).catch(() => order);
+        return order as V2Order;
       }
     },
 

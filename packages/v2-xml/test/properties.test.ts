@@ -1,7 +1,14 @@
 import { MalformedMessageError } from '@wxpay/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildXml, parseXml, type SignType, signFields, verifyFields } from '../src/index.js';
+import {
+  buildSignString,
+  buildXml,
+  parseXml,
+  type SignType,
+  signFields,
+  verifyFields,
+} from '../src/index.js';
 
 const KEY = fc.string({
   unit: fc.constantFrom(...'0123456789abcdefABCDEFxyz'),
@@ -30,6 +37,22 @@ describe('properties', () => {
         expect(verifyFields(fields, sign, key, type === 'MD5' ? 'HMAC-SHA256' : 'MD5')).toBe(false);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('field names are ordered by UTF-8 bytes, whatever the characters', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), { maxLength: 8 }),
+        (names) => {
+          const clean = names.filter((n) => n !== 'sign' && !n.includes('=') && !n.includes('&'));
+          const fields = Object.fromEntries(clean.map((n) => [n, 'v']));
+          const byBytes = [...clean].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+          const expected = `${byBytes.map((n) => `${n}=v&`).join('')}key=k`;
+          expect(buildSignString(fields, 'k')).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

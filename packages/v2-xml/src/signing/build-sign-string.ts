@@ -1,6 +1,8 @@
 /** A flat set of v2 fields as sent or received; `undefined`/`null` mean "absent". */
 export type V2Fields = Readonly<Record<string, string | number | null | undefined>>;
 
+const NEEDS_BYTE_ORDER = /[\uD800-\uFFFF]/;
+
 /**
  * The v2 canonical string (`stringSignTemp`, PROTOCOL.md §1.2): every non-empty field except
  * `sign`, sorted by name in byte order, joined as `name=value` with `&`, then `&key=<apiKey>`.
@@ -14,9 +16,10 @@ export function buildSignString(fields: V2Fields, apiKey: string): string {
     if (value === undefined || value === null || value === '') continue;
     names.push(name);
   }
-  // Field names are ASCII in practice; comparing UTF-16 code units equals byte order there,
-  // and for non-ASCII names code-unit order still matches UTF-8 byte order outside surrogates.
-  names.sort(compareBytes);
+  // UTF-16 code-unit order equals UTF-8 byte order except for surrogate pairs against
+  // U+E000–U+FFFF; only names containing those need the slower byte comparison.
+  if (names.some((n) => NEEDS_BYTE_ORDER.test(n))) names.sort(compareBytes);
+  else names.sort();
   let out = '';
   for (const name of names) out += `${name}=${String(fields[name])}&`;
   return `${out}key=${apiKey}`;
