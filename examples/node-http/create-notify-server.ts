@@ -1,0 +1,27 @@
+import { createServer, type Server } from 'node:http';
+import * as v2 from '@wxpay/v2-xml';
+import * as v3 from '@wxpay/v3-json';
+import { type NotifyClients, notifyPath, type OnNotification } from '../shared/notify-clients.js';
+
+/**
+ * Plain node:http: the adapters' node handlers take `(req, res)` directly and read the raw
+ * body themselves, so there is nothing to configure. Build each handler once, not per request.
+ */
+export function createNotifyServer(clients: NotifyClients, onNotification: OnNotification): Server {
+  const routes = new Map([
+    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification)],
+    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification)],
+  ]);
+  return createServer((req, res) => {
+    const handler =
+      req.method === 'POST'
+        ? routes.get(new URL(req.url ?? '/', 'http://localhost').pathname)
+        : undefined;
+    if (!handler) {
+      res.writeHead(404).end();
+      return;
+    }
+    // The handlers never reject: every failure becomes a failure acknowledgement.
+    void handler(req, res);
+  });
+}

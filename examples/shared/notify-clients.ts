@@ -1,0 +1,29 @@
+import type { PaymentClient, PaymentNotification } from '@wxpay/core';
+
+/**
+ * The two clients an example verifies notifications with. Only `parseNotification` is used, so
+ * a full `V2Client` / `V3Client` (or a migration client) fits.
+ */
+export interface NotifyClients {
+  /** Verifies v2 (XML, MD5 / HMAC-SHA256 `sign`) notifications. */
+  readonly v2: Pick<PaymentClient, 'parseNotification'>;
+  /** Verifies and decrypts v3 (JSON, RSA signature, AES-256-GCM resource) notifications. */
+  readonly v3: Pick<PaymentClient, 'parseNotification'>;
+}
+
+/**
+ * The merchant's business callback. It runs only after the notification verified; throwing
+ * makes the handler answer with a failure acknowledgement, so WeChat Pay delivers it again.
+ */
+export type OnNotification = (notification: PaymentNotification) => unknown;
+
+/** The protocols, also the last path segment of each notify route. */
+export const PROTOCOLS = ['v2', 'v3'] as const;
+
+/** `v2` or `v3`. */
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** The notify route of a protocol: `/wxpay/notify/v2` or `/wxpay/notify/v3`. */
+export function notifyPath(protocol: Protocol): string {
+  return `/wxpay/notify/${protocol}`;
+}
