@@ -50,6 +50,7 @@ export class TrustStore {
   #lastAttemptMs = Number.NEGATIVE_INFINITY;
   #lastSuccessMs = Number.NEGATIVE_INFINITY;
   #lastUnknownRefreshMs = Number.NEGATIVE_INFINITY;
+  #lastError: unknown;
 
   constructor(options: TrustStoreOptions) {
     this.#options = options;
@@ -97,6 +98,17 @@ export class TrustStore {
     }
     if (serial.startsWith('PUB_KEY_ID_') || this.#options.mode === 'off') return undefined;
     if (!this.#loaded) {
+      // Until a first download succeeds, retry it at most every few seconds and repeat the
+      // last failure in between, so a burst of calls (or forged notifications) cannot turn
+      // into a burst of downloads, and the cause (e.g. "use the public key") stays visible.
+      const retryAfter = Math.min(this.#options.minRefreshIntervalMs ?? 60_000, 5_000);
+      if (
+        !this.#inflight &&
+        this.#lastError !== undefined &&
+        this.#options.clock.now() - this.#lastAttemptMs < retryAfter
+      ) {
+        throw this.#lastError;
+      }
       await this.refresh();
       return this.lookup(serial);
     }
@@ -151,12 +163,14 @@ export class TrustStore {
         this.#certs = next;
         this.#loaded = true;
         this.#lastSuccessMs = this.#options.clock.now();
+        this.#lastError = undefined;
         this.#options.logger?.({
           level: 'info',
           message: `platform certificates refreshed (${next.size} held)`,
           path: '/v3/certificates',
         });
       } catch (error) {
+        this.#lastError = error;
         this.#options.logger?.({
           level: 'warn',
           message: `platform certificate refresh failed; keeping the ${this.#certs.size} certificates held`,
