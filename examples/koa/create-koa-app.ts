@@ -1,0 +1,24 @@
+import * as v2 from '@wxpay/v2-xml';
+import * as v3 from '@wxpay/v3-json';
+import Koa from 'koa';
+import { type NotifyClients, notifyPath, type OnNotification } from '../shared/notify-clients.js';
+
+/**
+ * Koa 3: hand `ctx.req`/`ctx.res` to the adapters' node handlers and set `ctx.respond = false`
+ * so Koa leaves the response the handler wrote alone. Register this middleware before any
+ * body parser (`koa-bodyparser`, `@koa/bodyparser`), which would consume the raw body.
+ */
+export function createKoaApp(clients: NotifyClients, onNotification: OnNotification): Koa {
+  const routes = new Map([
+    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification)],
+    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification)],
+  ]);
+  const app = new Koa();
+  app.use(async (ctx, next) => {
+    const handler = ctx.method === 'POST' ? routes.get(ctx.path) : undefined;
+    if (!handler) return next();
+    ctx.respond = false;
+    await handler(ctx.req, ctx.res);
+  });
+  return app;
+}

@@ -1,0 +1,7 @@
+import { createServer } from 'node:http';
+import { describeExample, listen } from '../test-support/harness.js';
+import { createKoaApp } from './create-koa-app.js';
+
+describeExample('Koa', async ({ clients, onNotification }) =>
+  listen(createServer(createKoaApp(clients, onNotification).callback())),
+);
