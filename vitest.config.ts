@@ -33,7 +33,10 @@ export default defineConfig({
       project('v3-json', 'packages/v3-json'),
       project('simulator', 'packages/simulator'),
       project('cli', 'packages/cli'),
-      { ...project('examples', 'examples'), test: { ...project('examples', 'examples').test, include: ['**/*.test.ts'] } },
+      {
+        ...project('examples', 'examples'),
+        test: { ...project('examples', 'examples').test, include: ['**/*.test.ts'] },
+      },
     ],
   },
 });

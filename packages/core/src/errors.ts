@@ -8,7 +8,8 @@
 
 const BRAND = Symbol.for('@wxpay/core/error-kinds');
 
-type ErrorCtor = abstract new (...args: never[]) => WxPayError;
+/** Any wxpay error class (used by {@link WxPayError.isInstance}). */
+export type WxPayErrorClass = abstract new (...args: never[]) => WxPayError;
 
 /** Options shared by every wxpay error. */
 export interface WxPayErrorOptions {
@@ -39,7 +40,7 @@ export class WxPayError extends Error {
    * Like `instanceof`, but also true for errors created by another installed copy of wxpay.
    * Call it on the class you want: `OrderNotFoundError.isInstance(err)`.
    */
-  static isInstance<T extends ErrorCtor>(this: T, value: unknown): value is InstanceType<T> {
+  static isInstance<T extends WxPayErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as { [BRAND]?: unknown })[BRAND];
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the check is called on.

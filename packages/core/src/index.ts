@@ -39,6 +39,7 @@ export {
   ValidationError,
   type ValidationIssue,
   WxPayError,
+  type WxPayErrorClass,
   type WxPayErrorOptions,
 } from './errors.js';
 export { type LogEvent, type Logger, redact } from './logger.js';

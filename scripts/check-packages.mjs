@@ -1,0 +1,101 @@
+// Packaging honesty for every public package, run on the built output (after `pnpm build`):
+// publint, @arethetypeswrong/cli (ESM-only profile), and a smoke test that loads each package
+// with `import` and with `require` (Node >= 20.19 loads ES modules from require).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const packages = {
+  core: [
+    'TRADE_STATES',
+    'canTransition',
+    'transition',
+    'isTerminal',
+    'awaitFinalState',
+    'createMigrationClient',
+    'WxPayError',
+  ],
+  'v2-xml': [
+    'createV2Client',
+    'buildSignString',
+    'buildAcknowledgement',
+    'createNodeNotificationHandler',
+    'createWebNotificationHandler',
+  ],
+  'v3-json': [
+    'createV3Client',
+    'buildRequestMessage',
+    'buildAcknowledgement',
+    'createNodeNotificationHandler',
+    'createWebNotificationHandler',
+  ],
+  simulator: ['startSimulator', 'createCertificate'],
+  cli: ['main', 'COMMANDS', 'runDemo'],
+};
+
+let failed = 0;
+function step(name, fn) {
+  try {
+    fn();
+    console.log(`ok    ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(
+      `FAIL  ${name}\n${String(error.stdout ?? '')}${String(error.stderr ?? error.message)}`,
+    );
+  }
+}
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, {
+    cwd,
+    stdio: 'pipe',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  }).toString();
+
+for (const [dir, names] of Object.entries(packages)) {
+  const cwd = `${root}packages/${dir}`;
+  const name = `@wxpay/${dir}`;
+  step(`${name} publint`, () => {
+    const out = run('pnpm', ['exec', 'publint', '--strict'], cwd);
+    if (!/All good/.test(out)) throw new Error(out);
+  });
+  step(`${name} attw (esm-only profile)`, () =>
+    run('pnpm', ['exec', 'attw', '--pack', '.', '--profile', 'esm-only'], cwd),
+  );
+  // Loaded from packages/cli, which depends on every other package, exactly as a user would.
+  const probe = `const missing = ${JSON.stringify(names)}.filter((n) => !(n in m)); if (missing.length) { console.error('missing exports: ' + missing); process.exit(1); }`;
+  step(`${name} import()`, () =>
+    run(
+      'node',
+      ['--input-type=module', '-e', `const m = await import('${name}'); ${probe}`],
+      `${root}packages/cli`,
+    ),
+  );
+  step(`${name} require()`, () =>
+    run(
+      'node',
+      ['--no-warnings', '-e', `const m = require('${name}'); ${probe}`],
+      `${root}packages/cli`,
+    ),
+  );
+}
+step('@wxpay/simulator/contract subpath', () =>
+  run(
+    'node',
+    [
+      '--input-type=module',
+      '-e',
+      "const m = await import('@wxpay/simulator/contract'); if (!m.describePaymentClientContract) process.exit(1);",
+    ],
+    `${root}packages/v2-xml`,
+  ),
+);
+step('wxpay bin --help', () => {
+  const out = run('node', ['dist/bin.js', '--help'], `${root}packages/cli`);
+  if (!out.includes('wxpay demo') && !out.includes('demo')) throw new Error(out);
+});
+
+console.log(
+  failed === 0 ? '\npackages: all checks passed' : `\npackages: ${failed} check(s) failed`,
+);
+process.exit(failed === 0 ? 0 : 1);
