@@ -33,3 +33,18 @@ describePaymentClientContract(
     }),
   { simulator: { trust: 'certificate' } },
 );
+
+// The default trust mode: the client knows both; the simulator signs with the key it names.
+describePaymentClientContract('v3-json (public key and certificates)', (sim) =>
+  createV3Client({
+    mchId: sim.merchant.mchId,
+    appId: sim.merchant.appId,
+    privateKey: sim.merchant.privateKey,
+    certificateSerial: sim.merchant.certificateSerial,
+    apiV3Key: sim.merchant.apiV3Key,
+    wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+    platformCertificates: 'auto',
+    baseUrl: sim.url,
+    retry: { baseDelayMs: 20, maxDelayMs: 100 },
+  }),
+);

@@ -5,9 +5,11 @@
  */
 import { verify, X509Certificate } from 'node:crypto';
 import {
+  AbortedError,
   awaitFinalState,
   type CreateOrderParams,
   DuplicateOrderError,
+  InvalidRequestError,
   OrderClosedError,
   type OrderKind,
   OrderNotFoundError,
@@ -20,6 +22,7 @@ import {
   SignatureVerificationError,
   TimeoutError,
   type TradeState,
+  WxPayError,
 } from '@wxpay/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../start-simulator.js';
@@ -141,7 +144,31 @@ export function describePaymentClientContract(
         caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
       expect(caught, 'the call should have failed').toBeDefined();
       expect(cls.isInstance(caught), `expected ${cls.kind}, got ${described}`).toBe(true);
+      expectNoSecrets(caught);
       return caught;
+    }
+
+    // Errors must never carry the API key, the APIv3 key or the private key (DESIGN.md §4).
+    function expectNoSecrets(error: unknown) {
+      const m = sim.merchant;
+      const keyLine = m.privateKey.split('\n')[1] ?? m.privateKey;
+      const seen = new Set<unknown>();
+      const texts: string[] = [];
+      for (let e: unknown = error; e !== undefined && e !== null && !seen.has(e); ) {
+        seen.add(e);
+        texts.push(String(e));
+        if (e instanceof Error) texts.push(e.message, e.stack ?? '');
+        try {
+          texts.push(JSON.stringify(e) ?? '');
+        } catch {
+          // circular structures are not serialised by loggers either
+        }
+        e = e instanceof Error ? e.cause : undefined;
+      }
+      const all = texts.join('\n');
+      expect(all.includes(m.apiKey), 'an error exposes the API key').toBe(false);
+      expect(all.includes(m.apiV3Key), 'an error exposes the APIv3 key').toBe(false);
+      expect(all.includes(keyLine), 'an error exposes the private key').toBe(false);
     }
 
     function verifyRsa(message: string, signature: string): boolean {
@@ -328,6 +355,53 @@ export function describePaymentClientContract(
         expect(sim.getOrder(outTradeNo)?.refunds).toHaveLength(1);
       });
 
+      it('a failed payment → PAYERROR, where awaitFinalState stops', async () => {
+        const { outTradeNo } = await create('jsapi');
+        sim.setUserPaying(outTradeNo);
+        sim.fail(outTradeNo);
+        const order = await awaitFinalState(
+          client,
+          { outTradeNo },
+          { initialIntervalMs: 50, timeoutMs: 5_000 },
+        );
+        expect(order.state).toBe('PAYERROR');
+      });
+
+      it('refunds that end CLOSED or ABNORMAL are reported as such', async () => {
+        const { outTradeNo } = await create('native', 300);
+        sim.pay(outTradeNo, { silent: true });
+        for (const [i, status] of (['CLOSED', 'ABNORMAL'] as const).entries()) {
+          const outRefundNo = `${outTradeNo}X${i}`;
+          await client.refund({
+            order: { outTradeNo },
+            outRefundNo,
+            amount: { refund: 100, total: 300 },
+          });
+          sim.completeRefund(outRefundNo, status);
+          expect((await client.queryRefund(outRefundNo)).status).toBe(status);
+        }
+      });
+
+      it('refunding more than was paid → InvalidRequestError (NOTENOUGH)', async () => {
+        const { outTradeNo } = await create('native', 300);
+        sim.pay(outTradeNo, { silent: true });
+        await client.refund({
+          order: { outTradeNo },
+          outRefundNo: `${outTradeNo}A`,
+          amount: { refund: 200, total: 300 },
+        });
+        const error = await expectError(
+          client.refund({
+            order: { outTradeNo },
+            outRefundNo: `${outTradeNo}B`,
+            amount: { refund: 200, total: 300 },
+          }),
+          InvalidRequestError,
+        );
+        expect((error as { code?: string }).code).toMatch(/^NOT_?ENOUGH$/);
+        expect(sim.getOrder(outTradeNo)?.refunds).toHaveLength(1);
+      });
+
       it('USERPAYING → awaitFinalState reaches SUCCESS', async () => {
         const { outTradeNo } = await create('jsapi');
         sim.setUserPaying(outTradeNo);
@@ -413,6 +487,52 @@ export function describePaymentClientContract(
         sim.faults.push({ kind: 'latency', latencyMs: 2_000, path: queryPath(), times: 10 });
         await expectError(client.queryOrder({ outTradeNo }, { timeoutMs: 150 }), TimeoutError);
       });
+
+      it('an aborted call → AbortedError', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'latency', latencyMs: 2_000, path: queryPath(), times: 10 });
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 100);
+        try {
+          await expectError(
+            client.queryOrder({ outTradeNo }, { signal: controller.signal }),
+            AbortedError,
+          );
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+
+      it('a reset connection is retried and then succeeds', async () => {
+        const { outTradeNo } = await create();
+        const from = sim.requests.length;
+        sim.faults.push({ kind: 'reset', path: queryPath(), times: 1 });
+        expect((await client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');
+        const attempts = sim.requests.slice(from).filter((r) => r.path.startsWith(queryPath()));
+        expect(attempts.map((r) => r.fault)).toEqual(['reset', undefined]);
+      });
+
+      it('a 429 is retried and then succeeds', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'status', status: 429, path: queryPath(), times: 1 });
+        expect((await client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');
+      });
+
+      it('a truncated answer is an error, never a success', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'truncate', path: queryPath(), times: 10 });
+        await expectError(client.queryOrder({ outTradeNo }), WxPayError);
+      });
+
+      it('(v3) a probe signature on an answer → SignatureProbeError', async () => {
+        if (client.protocol !== 'v3') {
+          expect(client.protocol).toBe('v2'); // v2 has no probe signatures.
+          return;
+        }
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'probe-signature', path: queryPath(), times: 10 });
+        await expectError(client.queryOrder({ outTradeNo }), SignatureProbeError);
+      });
     });
 
     describe('notifications', () => {
@@ -487,6 +607,40 @@ export function describePaymentClientContract(
         expect(parsed.refund.amount.refund).toBe(200);
       });
 
+      it('a redelivered notification carries the same id', async () => {
+        let first = true;
+        const ack = receiver.respond;
+        receiver.respond = (n, i) => {
+          if (!first) return ack(n, i);
+          first = false;
+          return client.protocol === 'v2'
+            ? {
+                status: 200,
+                body: '<xml><return_code><![CDATA[FAIL]]></return_code><return_msg><![CDATA[busy]]></return_msg></xml>',
+              }
+            : { status: 500, body: '{"code":"FAIL","message":"busy"}' };
+        };
+        try {
+          const { outTradeNo } = await create();
+          sim.pay(outTradeNo);
+          const second = await sim.notifications.waitFor(
+            (a) => a.outTradeNo === outTradeNo && a.attempt === 2,
+          );
+          expect(second.acknowledged).toBe(true);
+          const [a, b] = sim.notifications.forOrder(outTradeNo);
+          expect(a?.acknowledged).toBe(false);
+          const received = await Promise.all(
+            [a, b].map((x) =>
+              receiver.waitFor((r) => r.text === x?.body && sameTimestamp(r, x?.headers ?? {})),
+            ),
+          );
+          const [p1, p2] = await Promise.all(received.map((r) => parse(r)));
+          expect(p1?.id).toBe(p2?.id);
+        } finally {
+          receiver.respond = ack;
+        }
+      });
+
       it('(v3) an expired or future timestamp and a probe signature are rejected', async () => {
         if (client.protocol !== 'v3') {
           expect(client.protocol).toBe('v2'); // v2 notifications carry no timestamp.
@@ -511,6 +665,31 @@ export function describePaymentClientContract(
             (a.headers['Wechatpay-Signature'] ?? '').startsWith('WECHATPAY/SIGNTEST/'),
         );
         await expectError(parse(probe), SignatureProbeError);
+      });
+    });
+
+    describe('(v3) platform certificate rotation', () => {
+      it('after the certificate the client knows is retired, answers and notifications still verify', async () => {
+        // Only meaningful when the simulator signs with certificates alone.
+        if (client.protocol !== 'v3' || options.simulator?.trust !== 'certificate') {
+          expect(client.protocol === 'v2' || options.simulator?.trust !== 'certificate').toBe(true);
+          return;
+        }
+        const { outTradeNo } = await create();
+        expect((await client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');
+        // Two rotations: the certificate the client started with is no longer listed.
+        await sim.rotatePlatformCertificate();
+        const newest = await sim.rotatePlatformCertificate();
+        const from = sim.requests.length;
+        expect((await client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');
+        sim.pay(outTradeNo);
+        const attempt = await sim.notifications.waitFor((a) => a.outTradeNo === outTradeNo);
+        expect(attempt.headers['Wechatpay-Serial']).toBe(newest);
+        const n = await receiver.waitFor((r) => r.text === attempt.body);
+        expect((await client.parseNotification({ headers: n.headers, body: n.body })).type).toBe(
+          'payment',
+        );
+        expect(sim.requests.slice(from).some((r) => r.path === '/v3/certificates')).toBe(true);
       });
     });
 
