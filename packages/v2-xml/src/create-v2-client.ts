@@ -100,6 +100,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
   };
   const transport = createTransport(config.transport);
   let secureTransport: Transport | undefined;
+  let closing: Promise<void> | undefined;
   const notificationKeys = {
     appId: config.appId,
     mchId: config.mchId,
@@ -110,6 +111,8 @@ export function createV2Client(config: V2ClientConfig): V2Client {
 
   function secapi(): Transport {
     if (secureTransport) return secureTransport;
+    // After close() no new pool is opened; the closed one fails the call.
+    if (closing) return transport;
     if (!config.clientCertificate) {
       // A plain-HTTP simulator has no TLS to present a certificate over.
       if (baseUrl.startsWith('http://')) return transport;
@@ -298,7 +301,9 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     },
 
     async close() {
-      await Promise.all([transport.close(), secureTransport?.close()]);
+      // Idempotent: undici throws when a closed Agent is closed again.
+      closing ??= Promise.all([transport.close(), secureTransport?.close()]).then(() => undefined);
+      await closing;
     },
   };
   return client;

@@ -552,6 +552,64 @@ describe('retries', () => {
   });
 });
 
+describe('transport', () => {
+  it('reuses one keep-alive connection across calls and releases it on close()', async () => {
+    routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER });
+    const c = client();
+    for (let i = 0; i < 3; i++) {
+      await c.queryOrder({ outTradeNo: '1415757673' });
+      // Give undici a moment to return the socket to the pool.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(new Set(server.requests.map((r) => r.connection)).size).toBe(1);
+    await c.close();
+    await c.close();
+    const error = await rejection(c.queryOrder({ outTradeNo: '1415757673' }));
+    expect(error.name).toBe('ConnectionError');
+  });
+
+  it('an answer slower than timeoutMs is a TimeoutError after the retries', async () => {
+    routes['/pay/orderquery'] = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { fields: SEED_ORDER };
+    };
+    const error = await rejection(
+      client({
+        timeoutMs: 50,
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      }).queryOrder({ outTradeNo: '1415757673' }),
+    );
+    expect(error.name).toBe('TimeoutError');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it.each([
+    [429, RateLimitedError],
+    [401, AuthenticationError],
+    [404, InvalidRequestError],
+  ])('HTTP %i maps to its error class', async (status, Class) => {
+    routes['/pay/orderquery'] = () => ({ status, rawBody: '' });
+    const error = await rejection(
+      client({ retry: { maxAttempts: 1 } }).queryOrder({ outTradeNo: '1415757673' }),
+    );
+    expect(Class.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status, code: `HTTP_${status}` });
+  });
+
+  it('return_code=FAIL with a known code in err_code or return_msg maps by the code', async () => {
+    routes['/pay/orderquery'] = () => ({
+      bare: true,
+      signWith: false,
+      fields: { return_code: 'FAIL', return_msg: 'NOAUTH' },
+    });
+    expect(
+      AuthenticationError.isInstance(
+        await rejection(client().queryOrder({ outTradeNo: '1415757673' })),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('closeOrder', () => {
   it('closes, and treats ORDERCLOSED as success', async () => {
     routes['/pay/closeorder'] = (_r, i) =>
