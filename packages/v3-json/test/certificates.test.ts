@@ -111,6 +111,23 @@ describe('platform certificates', () => {
     expect(downloads()).toBe(3);
   });
 
+  it('certificate serials match case-insensitively and without leading zeros', async () => {
+    const client = makeClient();
+    for (const serialHeader of [
+      keys.platformA.serial.toLowerCase(),
+      `00${keys.platformA.serial}`,
+    ]) {
+      server.routes.clear();
+      server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
+        status: 200,
+        body: TRANSACTION,
+        serialHeader,
+      }));
+      await expect(query(client)).resolves.toMatchObject({ state: 'NOTPAY' });
+    }
+    expect(downloads()).toBe(1);
+  });
+
   it('concurrent calls share one download', async () => {
     const client = makeClient();
     await Promise.all([query(client), query(client), query(client), query(client)]);

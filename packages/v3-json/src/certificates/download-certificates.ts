@@ -10,12 +10,7 @@ import { decryptAesGcm } from '../crypto/aes-gcm.js';
 import type { V3Requester } from '../request-v3.js';
 import { decodeWire, parseJson } from '../schemas/decode-wire.js';
 import { certificatesResponseSchema } from '../schemas/misc.js';
-import type { PlatformCertificate, TrustStore } from './trust-store.js';
-
-/** Normalizes a certificate serial: uppercase hex without leading zeros. */
-export function normalizeSerial(serial: string): string {
-  return serial.toUpperCase().replace(/^0+(?=.)/, '');
-}
+import { normalizeSerial, type PlatformCertificate, type TrustStore } from './trust-store.js';
 
 /**
  * Downloads `GET /v3/certificates`, decrypts each certificate (AEAD_AES_256_GCM, associated
@@ -59,7 +54,7 @@ export async function downloadCertificates(
   } catch (error) {
     if (ApiError.isInstance(error) && error.code.replace(/_/g, '') === 'RESOURCENOTEXISTS') {
       throw new ConfigError(
-        'GET /v3/certificates answered RESOURCE_NOT_EXISTS: this merchant uses the WeChat Pay public key; configure wechatpayPublicKey (id PUB_KEY_ID_… and the public key from the merchant console)',
+        `GET /v3/certificates answered RESOURCE_NOT_EXISTS${error.requestId ? ` (Request-ID ${error.requestId})` : ''}: this merchant uses the WeChat Pay public key; configure wechatpayPublicKey (id PUB_KEY_ID_… and the public key from the merchant console)`,
         [{ path: 'wechatpayPublicKey', message: 'required for this merchant' }],
       );
     }

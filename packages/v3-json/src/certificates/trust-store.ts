@@ -1,6 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import { type Clock, type Logger, WxPayError } from '@wxpay/core';
 
+/** Normalizes a certificate serial: uppercase hex without leading zeros. */
+export function normalizeSerial(serial: string): string {
+  return serial.toUpperCase().replace(/^0+(?=.)/, '');
+}
+
 /** A decrypted, parsed WeChat Pay platform certificate. */
 export interface PlatformCertificate {
   /** Serial number, uppercase hex. */
@@ -82,7 +87,7 @@ export class TrustStore {
       const pk = this.#options.publicKey;
       return pk && pk.id === serial ? pk.key : undefined;
     }
-    const cert = this.#certs.get(serial.toUpperCase());
+    const cert = this.#certs.get(normalizeSerial(serial));
     return cert && this.#validNow(cert) ? cert.publicKey : undefined;
   }
 
@@ -159,7 +164,7 @@ export class TrustStore {
       try {
         const certs = await this.#options.download(this);
         const next = new Map<string, PlatformCertificate>();
-        for (const cert of certs) next.set(cert.serial.toUpperCase(), cert);
+        for (const cert of certs) next.set(normalizeSerial(cert.serial), cert);
         this.#certs = next;
         this.#loaded = true;
         this.#lastSuccessMs = this.#options.clock.now();

@@ -29,6 +29,8 @@ export interface Reply {
   /** Corrupts one part after signing. */
   readonly tamper?: 'body' | 'timestamp' | 'nonce' | 'serial' | 'signature';
   readonly probe?: boolean;
+  /** Sends this `Wechatpay-Serial` (the signing key is unchanged). */
+  readonly serialHeader?: string;
 }
 
 /** A route handler. */
@@ -217,6 +219,7 @@ export class FakeWechat {
     const signed = signedHeaders(signer, body, {
       timestamp: this.now() + (reply.timestampOffset ?? 0),
       ...(reply.probe ? { probe: true } : {}),
+      ...(reply.serialHeader ? { serial: reply.serialHeader } : {}),
     });
     let out = body;
     switch (reply.tamper) {
