@@ -1,0 +1,181 @@
+/**
+ * Cases F and G: the orchestration. The signing server runs in one child process, each client
+ * run in another fresh one, so neither the server's work nor a previous contestant's heap is
+ * counted against a client.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import type { E2eContestant, WorkerJob, WorkerResult } from './e2e-worker.js';
+import type { KeyPems } from './fixtures.js';
+
+const here = new URL('.', import.meta.url);
+
+/** The running loopback server. */
+export interface SignServer {
+  readonly origin: string;
+  /** Signature-check counters since the previous call (the server resets them). */
+  stats(): Promise<{ requests: number; checked: number; failed: number; lastFailure: string }>;
+  close(): void;
+}
+
+/** Starts the signing server in a child process. */
+export async function startSignServer(keys: KeyPems): Promise<SignServer> {
+  const child = fork(new URL('sign-server.js', here), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', function onReady(msg: { type: string; port?: number }) {
+      if (msg.type === 'ready') {
+        child.off('message', onReady);
+        resolve(msg.port ?? 0);
+      }
+    });
+    child.send({ type: 'init', keys });
+  });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stats: () =>
+      new Promise((resolve) => {
+        child.on('message', function onStats(msg: { type: string }) {
+          if (msg.type !== 'stats') return;
+          child.off('message', onStats);
+          resolve(msg as never);
+        });
+        child.send({ type: 'stats' });
+      }),
+    close: () => {
+      child.disconnect();
+      child.kill();
+    },
+  };
+}
+
+/** Runs one client job in a fresh process. */
+export function runWorker(job: Omit<WorkerJob, 'type'>): Promise<WorkerResult> {
+  const child: ChildProcess = fork(new URL('e2e-worker.js', here), [], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    child.on('message', (msg: WorkerResult | { type: 'error'; message: string }) => {
+      settled = true;
+      if (msg.type === 'result') resolve(msg);
+      else reject(new Error(msg.message));
+    });
+    child.on('exit', (code) => {
+      if (!settled) reject(new Error(`worker exited with code ${code}`));
+    });
+    child.send({ type: 'run', ...job });
+  });
+}
+
+/** One row of case F. */
+export interface E2eRow {
+  readonly caseName: string;
+  readonly contestant: E2eContestant;
+  readonly baseline: boolean;
+  /** Requests per second of each round. */
+  readonly rates: number[];
+  readonly cpuUs: number[];
+  readonly peakRss: number[];
+  readonly marks: string[];
+  timed: boolean;
+}
+
+/** Options of {@link runE2e}. */
+export interface E2eOptions {
+  readonly protocol: 'v2' | 'v3';
+  readonly contestants: readonly { name: E2eContestant; baseline?: boolean; mark?: string }[];
+  readonly rounds: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly concurrency: number;
+  readonly log: (line: string) => void;
+}
+
+/** Runs case F for one protocol: every contestant once per round, rounds interleaved. */
+export async function runE2e(
+  server: SignServer,
+  keys: KeyPems,
+  options: E2eOptions,
+): Promise<E2eRow[]> {
+  const caseName = `F ${options.protocol} ${options.protocol === 'v3' ? 'query' : 'orderquery'} e2e`;
+  const rows: E2eRow[] = options.contestants.map((c) => ({
+    caseName,
+    contestant: c.name,
+    baseline: c.baseline === true,
+    rates: [],
+    cpuUs: [],
+    peakRss: [],
+    marks: c.mark ? [c.mark] : [],
+    timed: true,
+  }));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const row of rows) {
+      if (!row.timed) continue;
+      await server.stats();
+      let result: WorkerResult;
+      try {
+        result = await runWorker({
+          mode: 'e2e',
+          protocol: options.protocol,
+          contestant: row.contestant,
+          origin: server.origin,
+          keys,
+          concurrency: options.concurrency,
+          warmupMs: options.warmupMs,
+          durationMs: options.durationMs,
+          soakRequests: 0,
+          soakMaxMs: 0,
+        });
+      } catch (error) {
+        row.timed = false;
+        row.marks.unshift(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      const stats = await server.stats();
+      if (result.checkFailure) {
+        row.timed = false;
+        row.marks.unshift(`FAILED check: ${result.checkFailure}`);
+        continue;
+      }
+      if (stats.failed > 0) {
+        row.timed = false;
+        row.marks.unshift(`FAILED server check: ${stats.lastFailure}`);
+        continue;
+      }
+      if (result.errors > 0) row.marks.push(`${result.errors} errors (${result.firstError})`);
+      const rate = (result.requests / result.elapsedMs) * 1000;
+      row.rates.push(rate);
+      row.cpuUs.push(result.cpuPerRequestUs);
+      row.peakRss.push(result.peakRssMb);
+      options.log(
+        `  ${caseName} round ${round + 1} ${row.contestant}: ${rate.toFixed(0)} req/s, ${result.cpuPerRequestUs.toFixed(0)} µs CPU/req, peak RSS ${result.peakRssMb.toFixed(1)} MB (server checked ${stats.checked})`,
+      );
+    }
+  }
+  return rows;
+}
+
+/** Runs case G: the wxpay v3 soak in a fresh process. */
+export function runSoak(
+  server: SignServer,
+  keys: KeyPems,
+  requests: number,
+  maxMs: number,
+  concurrency: number,
+): Promise<WorkerResult> {
+  return runWorker({
+    mode: 'soak',
+    protocol: 'v3',
+    contestant: 'wxpay',
+    origin: server.origin,
+    keys,
+    concurrency,
+    warmupMs: 500,
+    durationMs: 0,
+    soakRequests: requests,
+    soakMaxMs: maxMs,
+  });
+}
