@@ -156,6 +156,44 @@ describe('v2 orders', () => {
     expect(close.fields.err_code).toBe('ORDERPAID');
   });
 
+  it('a paid order is queried with every field of the documented answer', async () => {
+    const id = no();
+    await call('/pay/unifiedorder', order(id, { device_info: 'WEB', attach: '订单额外描述' }));
+    sim.pay(id, { silent: true, bankType: 'CCB_DEBIT' });
+    const q = await call('/pay/orderquery', { out_trade_no: id });
+    // The field list of the official sample answer (seed document 003).
+    const documented = [
+      'return_code',
+      'return_msg',
+      'appid',
+      'mch_id',
+      'device_info',
+      'nonce_str',
+      'sign',
+      'result_code',
+      'openid',
+      'is_subscribe',
+      'trade_type',
+      'bank_type',
+      'total_fee',
+      'fee_type',
+      'transaction_id',
+      'out_trade_no',
+      'attach',
+      'time_end',
+      'trade_state',
+      'trade_state_desc',
+      'cash_fee',
+      'cash_fee_type',
+    ];
+    expect(Object.keys(q.fields).sort()).toEqual(expect.arrayContaining(documented.sort()));
+    expect(q.fields).toMatchObject({
+      device_info: 'WEB',
+      attach: '订单额外描述',
+      bank_type: 'CCB_DEBIT',
+    });
+  });
+
   it('enforces the conditional fields of unifiedorder', async () => {
     const noOpenid = await call('/pay/unifiedorder', order(no(), { openid: '' }));
     expect(noOpenid.fields).toMatchObject({
