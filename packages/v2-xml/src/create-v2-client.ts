@@ -27,7 +27,7 @@ import {
 } from '@wxpay/core';
 import { z } from 'zod';
 import { validateConfig } from './config.js';
-import { parseBill, toDownloadBillFields } from './map-bill.js';
+import { billLines, parseBill, toDownloadBillFields } from './map-bill.js';
 import { toPrepay, toUnifiedOrderFields } from './map-create-order.js';
 import { httpStatusError, returnFailError } from './map-error.js';
 import { orderRefFields, toMicropayFields, wantsRecall } from './map-micropay.js';
@@ -122,6 +122,37 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     }
     secureTransport = createTransport({ ...config.transport, tls: config.clientCertificate });
     return secureTransport;
+  }
+
+  async function openBillStream(
+    params: DownloadBillParams,
+    options?: CallOptions,
+  ): Promise<Readable> {
+    const p = parseInput(billSchema, params, 'downloadBill params');
+    const fields = toDownloadBillFields(p as DownloadBillParams);
+    return withRetry(
+      async ({ signal }) => {
+        const response = await transport.stream({
+          url: `${baseUrl}/pay/downloadbill`,
+          method: 'POST',
+          headers: { 'content-type': 'text/xml; charset=utf-8' },
+          body: signedBody(ctx, fields),
+          signal,
+        });
+        if (response.status !== 200) {
+          discard(response.body);
+          throw httpStatusError(response.status);
+        }
+        return openBill(response.body);
+      },
+      {
+        policy: config.retry ?? {},
+        signal: options?.signal,
+        // The attempt's signal also governs the body stream, so the client-wide timeout
+        // (sized for small replies) does not apply to a bill; undici's idle timeouts do.
+        attemptTimeoutMs: options?.timeoutMs,
+      },
+    );
   }
 
   const callOpts = (options: CallOptions | undefined) => ({
@@ -268,32 +299,11 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     },
 
     async downloadBill(params: DownloadBillParams, options?: CallOptions): Promise<Bill> {
-      const p = parseInput(billSchema, params, 'downloadBill params');
-      const fields = toDownloadBillFields(p as DownloadBillParams);
-      const stream = await withRetry(
-        async ({ signal }) => {
-          const response = await transport.stream({
-            url: `${baseUrl}/pay/downloadbill`,
-            method: 'POST',
-            headers: { 'content-type': 'text/xml; charset=utf-8' },
-            body: signedBody(ctx, fields),
-            signal,
-          });
-          if (response.status !== 200) {
-            discard(response.body);
-            throw httpStatusError(response.status);
-          }
-          return openBill(response.body);
-        },
-        {
-          policy: config.retry ?? {},
-          signal: options?.signal,
-          // The attempt's signal also governs the body stream, so the client-wide timeout
-          // (sized for small replies) does not apply to a bill; undici's idle timeouts do.
-          attemptTimeoutMs: options?.timeoutMs,
-        },
-      );
-      return parseBill(stream);
+      return parseBill(await openBillStream(params, options));
+    },
+
+    async streamBill(params: DownloadBillParams, options?: CallOptions) {
+      return billLines(await openBillStream(params, options));
     },
 
     async parseNotification(request: NotificationRequest) {

@@ -25,6 +25,7 @@ export {
 } from './signing/index.js';
 export type {
   Bill,
+  BillLine,
   BillType,
   DownloadBillParams,
   MicropayOptions,

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { Bill, DownloadBillParams } from './v2-types.js';
+import type { Bill, BillLine, DownloadBillParams } from './v2-types.js';
 
 /** The business fields of `/pay/downloadbill`. */
 export function toDownloadBillFields(
@@ -20,25 +20,44 @@ function cells(line: string): string[] {
 }
 
 /**
- * Parses a statement line by line from a stream: header, detail rows (backtick-prefixed), then
- * the summary header and summary row. A UTF-8 BOM and CR line ends are tolerated.
+ * Reads a statement line by line from a stream: header, detail rows (backtick-prefixed), then
+ * the summary header and summary row. A UTF-8 BOM and CR line ends are tolerated. Only one
+ * line is held at a time, so bills of any size stream in constant memory.
  */
-export async function parseBill(stream: Readable): Promise<Bill> {
+export async function* billLines(stream: Readable): AsyncGenerator<BillLine> {
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let header: string[] | undefined;
-  let summaryHeader: string[] | undefined;
-  let summary: string[] = [];
-  const rows: string[][] = [];
+  let section: BillLine['section'] = 'header';
   let first = true;
   for await (const rawLine of lines) {
     let line = rawLine;
     if (first && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     first = false;
     if (line === '') continue;
-    if (header === undefined) header = cells(line);
-    else if (summaryHeader === undefined && line.startsWith('`')) rows.push(cells(line));
-    else if (summaryHeader === undefined) summaryHeader = cells(line);
-    else summary = cells(line);
+    if (section === 'header') {
+      yield { section, cells: cells(line) };
+      section = 'row';
+    } else if (section === 'row' && line.startsWith('`')) {
+      yield { section, cells: cells(line) };
+    } else if (section === 'row') {
+      yield { section: 'summaryHeader', cells: cells(line) };
+      section = 'summary';
+    } else {
+      yield { section: 'summary', cells: cells(line) };
+    }
   }
-  return { header: header ?? [], rows, summaryHeader: summaryHeader ?? [], summary };
+}
+
+/** Collects {@link billLines} into a {@link Bill}. */
+export async function parseBill(stream: Readable): Promise<Bill> {
+  let header: string[] = [];
+  let summaryHeader: string[] = [];
+  let summary: string[] = [];
+  const rows: string[][] = [];
+  for await (const line of billLines(stream)) {
+    if (line.section === 'header') header = line.cells;
+    else if (line.section === 'row') rows.push(line.cells);
+    else if (line.section === 'summaryHeader') summaryHeader = line.cells;
+    else summary = line.cells;
+  }
+  return { header, rows, summaryHeader, summary };
 }

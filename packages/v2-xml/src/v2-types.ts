@@ -144,6 +144,13 @@ export interface Bill {
   readonly summary: readonly string[];
 }
 
+/** One line of a statement, as {@link V2Client.streamBill} yields it. */
+export interface BillLine {
+  readonly section: 'header' | 'row' | 'summaryHeader' | 'summary';
+  /** Cells with the leading backtick removed. */
+  readonly cells: string[];
+}
+
 /** The v2 client: the neutral {@link PaymentClient} plus v2-only calls. */
 export interface V2Client extends PaymentClient {
   readonly protocol: 'v2';
@@ -159,6 +166,11 @@ export interface V2Client extends PaymentClient {
   ): Promise<RefundQueryResult>;
   /** Downloads and parses a statement (`/pay/downloadbill`, unsigned reply). */
   downloadBill(params: DownloadBillParams, options?: CallOptions): Promise<Bill>;
+  /**
+   * Like {@link V2Client.downloadBill}, but yields the statement line by line while it
+   * downloads, in constant memory. Failures (no bill, bad date) reject before the first line.
+   */
+  streamBill(params: DownloadBillParams, options?: CallOptions): Promise<AsyncIterable<BillLine>>;
   /** Releases pooled connections. */
   close(): Promise<void>;
 }

@@ -127,6 +127,25 @@ describe('downloadBill', () => {
     expect(ValidationError.isInstance(error)).toBe(true);
   });
 
+  it('streamBill yields the statement line by line', async () => {
+    routes['/pay/downloadbill'] = () => ({ rawBody: gzipSync(Buffer.from(CSV)) });
+    const sections: string[] = [];
+    let firstRow: string[] | undefined;
+    for await (const line of await client.streamBill({ billDate: '20240101', gzip: true })) {
+      sections.push(line.section);
+      if (line.section === 'row') firstRow ??= line.cells;
+    }
+    expect(sections).toEqual(['header', 'row', 'row', 'summaryHeader', 'summary']);
+    expect(firstRow).toEqual(EXPECTED.rows[0]);
+    routes['/pay/downloadbill'] = () => ({
+      rawBody:
+        '<xml><return_code>FAIL</return_code><return_msg>invalid bill_date</return_msg><error_code>20001</error_code></xml>',
+    });
+    await expect(client.streamBill({ billDate: '20990101' })).rejects.toMatchObject({
+      code: '20001',
+    });
+  });
+
   it('an empty bill parses to empty parts', async () => {
     routes['/pay/downloadbill'] = () => ({ rawBody: '' });
     expect(await client.downloadBill({ billDate: '20240101' })).toEqual({
