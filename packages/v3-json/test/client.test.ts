@@ -1,4 +1,4 @@
-import { verify } from 'node:crypto';
+import { generateKeyPairSync, verify } from 'node:crypto';
 import {
   AbortedError,
   AuthenticationError,
@@ -648,6 +648,28 @@ describe('configuration and secrets', () => {
       expect((err as Error).message).not.toContain('tooshort-secret-value');
       expect((err as Error).message).not.toContain('secretgarbage');
     }
+  });
+
+  it('accepts the private key as PKCS#8/PKCS#1 PEM, DER Buffer or KeyObject; refuses non-RSA', async () => {
+    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
+      status: 200,
+      body: TRANSACTION,
+    }));
+    const forms = [
+      keys.merchant.privateKey,
+      keys.merchant.privateKey.export({ type: 'pkcs1', format: 'pem' }),
+      keys.merchant.privateKey.export({ type: 'pkcs8', format: 'der' }),
+    ];
+    for (const privateKey of forms) {
+      const client = makeClient({ privateKey });
+      await expect(client.queryOrder({ outTradeNo: 'ORDER_000001' })).resolves.toBeDefined();
+    }
+    expect(apiRequests().every((r) => r.authorized)).toBe(true);
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    expect(() => makeClient({ privateKey: ec.privateKey })).toThrow(/RSA private key/);
+    expect(() =>
+      makeClient({ wechatpayPublicKey: { id: keys.publicKey.serial, key: ec.publicKey } }),
+    ).toThrow(/RSA public key/);
   });
 
   it('errors, log events and toJSON never carry keys or the Authorization header', async () => {
