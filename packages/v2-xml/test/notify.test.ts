@@ -222,6 +222,28 @@ describe('parseNotification: refunds', () => {
     expect(DecryptionError.isInstance(error)).toBe(true);
   });
 
+  it('decryption and verification errors carry neither the API key nor the derived key', async () => {
+    const derived = reqInfoKey(TEST_API_KEY).toString('ascii');
+    const errors = [
+      await rejection(
+        c.parseNotification({ headers: {}, body: refundBody('SUCCESS', 'e'.repeat(32)) }),
+      ),
+      await rejection(
+        c.parseNotification({ headers: {}, body: paymentBody(PAYMENT, 'MD5', 'f'.repeat(32)) }),
+      ),
+    ];
+    for (const error of errors) {
+      const text = JSON.stringify([
+        error,
+        error.message,
+        error.stack,
+        (error as { cause?: unknown }).cause,
+      ]);
+      expect(text).not.toContain(TEST_API_KEY);
+      expect(text).not.toContain(derived);
+    }
+  });
+
   it('a mangled req_info is a DecryptionError', async () => {
     const body = buildXml({
       return_code: 'SUCCESS',
