@@ -104,10 +104,47 @@ const configSchema = z.object({
   nonce: fn.optional(),
 });
 
+const isPem = (input: string | Buffer) =>
+  (typeof input === 'string' ? input : input.subarray(0, 64).toString('latin1')).includes(
+    '-----BEGIN',
+  );
+
+/** Tries each way of reading a key, returning the first that works. */
+function firstKey(attempts: (() => KeyObject)[]): KeyObject {
+  for (const attempt of attempts) {
+    try {
+      return attempt();
+    } catch {
+      // try the next form
+    }
+  }
+  throw new Error('unreadable key');
+}
+
+function readPrivateKey(input: string | Buffer | KeyObject): KeyObject {
+  if (input instanceof KeyObject) return input;
+  if (isPem(input)) return createPrivateKey(input);
+  const der = typeof input === 'string' ? Buffer.from(input, 'base64') : input;
+  return firstKey([
+    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }),
+  ]);
+}
+
+function readPublicKey(input: string | Buffer | KeyObject): KeyObject {
+  if (input instanceof KeyObject) return input;
+  if (isPem(input)) return createPublicKey(input);
+  const der = typeof input === 'string' ? Buffer.from(input, 'base64') : input;
+  return firstKey([
+    () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
+    () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }),
+  ]);
+}
+
 function parsePrivateKey(input: string | Buffer | KeyObject): KeyObject {
   let key: KeyObject;
   try {
-    key = input instanceof KeyObject ? input : createPrivateKey(input);
+    key = readPrivateKey(input);
   } catch {
     throw new ConfigError('privateKey: not a readable private key (PEM or DER)', [
       { path: 'privateKey', message: 'not a readable private key' },
@@ -124,7 +161,7 @@ function parsePrivateKey(input: string | Buffer | KeyObject): KeyObject {
 function parsePublicKey(input: string | Buffer | KeyObject): KeyObject {
   let key: KeyObject;
   try {
-    key = input instanceof KeyObject ? input : createPublicKey(input);
+    key = readPublicKey(input);
   } catch {
     throw new ConfigError('wechatpayPublicKey.key: not a readable public key (PEM or DER)', [
       { path: 'wechatpayPublicKey.key', message: 'not a readable public key' },

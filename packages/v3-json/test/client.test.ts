@@ -659,12 +659,23 @@ describe('configuration and secrets', () => {
       keys.merchant.privateKey,
       keys.merchant.privateKey.export({ type: 'pkcs1', format: 'pem' }),
       keys.merchant.privateKey.export({ type: 'pkcs8', format: 'der' }),
+      keys.merchant.privateKey.export({ type: 'pkcs1', format: 'der' }),
     ];
     for (const privateKey of forms) {
       const client = makeClient({ privateKey });
       await expect(client.queryOrder({ outTradeNo: 'ORDER_000001' })).resolves.toBeDefined();
     }
     expect(apiRequests().every((r) => r.authorized)).toBe(true);
+    // The public key as base64 DER (how the console shows it without PEM armour) works too.
+    const der = keys.publicKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const pk = makeClient({ wechatpayPublicKey: { id: keys.publicKey.serial, key: der } });
+    server.routes.clear();
+    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
+      status: 200,
+      body: TRANSACTION,
+      signer: keys.publicKey,
+    }));
+    await expect(pk.queryOrder({ outTradeNo: 'ORDER_000001' })).resolves.toBeDefined();
     const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     expect(() => makeClient({ privateKey: ec.privateKey })).toThrow(/RSA private key/);
     expect(() =>
