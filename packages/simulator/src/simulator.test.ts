@@ -94,7 +94,7 @@ describe('one order book for both protocols', () => {
   it('moves orders only through the state machine', () => {
     const id = no();
     return v3Order(id).then(() => {
-      sim.expire(id);
+      sim.close(id);
       expect(() => sim.pay(id)).toThrow(/CLOSED -> SUCCESS/);
       expect(sim.getOrder(id)?.state).toBe('CLOSED');
     });
@@ -211,7 +211,7 @@ describe('notifications', () => {
       out_refund_no: `${id}R`,
       amount: { refund: 300, total: 300, currency: 'CNY' },
     });
-    sim.completeRefund(`${id}R`, 'ABNORMAL');
+    sim.refund(`${id}R`, 'ABNORMAL');
     const attempt = await sim.notifications.waitFor((n) => n.outRefundNo === `${id}R`);
     expect(JSON.parse(attempt.body)).toMatchObject({ event_type: 'REFUND.ABNORMAL' });
 

@@ -112,6 +112,10 @@ export interface Simulator {
   expire(outTradeNo: string): SimulatedOrder;
   /** A refund finishes (default SUCCESS) and the refund notification is sent. */
   completeRefund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
+  /** Alias of {@link Simulator.completeRefund} (the name DESIGN.md uses). */
+  refund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
+  /** Alias of {@link Simulator.expire}: the order closes unpaid (the name DESIGN.md uses). */
+  close(outTradeNo: string): SimulatedOrder;
   /** Decides what the next `/pay/micropay` charges do (queue; default SUCCESS). */
   queueMicropayOutcome(...outcomes: MicropayOutcome[]): void;
   /** (Re)sends the payment notification of a paid order, optionally skewed or mis-signed. */
@@ -457,6 +461,14 @@ class SimulatorServer implements Simulator, HandlerContext {
     const order = this.#order(refund.outTradeNo);
     this.notifyRefund(order, refund);
     return structuredClone(refund);
+  }
+
+  refund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund {
+    return this.completeRefund(outRefundNo, status);
+  }
+
+  close(outTradeNo: string): SimulatedOrder {
+    return this.expire(outTradeNo);
   }
 
   queueMicropayOutcome(...outcomes: MicropayOutcome[]): void {

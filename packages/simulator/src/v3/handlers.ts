@@ -39,6 +39,9 @@ function header(call: IncomingCall, name: string): string | undefined {
 export function handleV3(ctx: HandlerContext, call: IncomingCall): Reply {
   const serialHint = header(call, 'wechatpay-serial');
   try {
+    // PROTOCOL.md §2.1: WeChat Pay requires a User-Agent on every v3 call.
+    if (!header(call, 'user-agent'))
+      throw new ApiFailure(400, 'PARAM_ERROR', 'HTTP头缺少User-Agent');
     authenticate(ctx, call);
     const out = route(ctx, call);
     return 'kind' in out ? out : { kind: 'v3', ...out, ...(serialHint ? { serialHint } : {}) };

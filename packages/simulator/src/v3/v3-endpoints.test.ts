@@ -77,6 +77,8 @@ describe('v3 authentication', () => {
     expect(replay.json).toMatchObject({ code: 'SIGN_ERROR' });
     const noAuth = await fetch(`${sim.url}${path}`);
     expect(noAuth.status).toBe(401);
+    const noAgent = await fetch(`${sim.url}${path}`, { headers: { 'User-Agent': '' } });
+    expect(noAgent.status).toBe(400);
   });
 });
 
