@@ -152,6 +152,14 @@ export function describeExample(
 ): void {
   describe(`${name}: WeChat Pay notifications from the simulator`, () => {
     const book = options.book ?? createOrderBook();
+    // Orders whose first callback throws, as when the merchant's database is briefly down.
+    const failFirst = new Set<string>();
+    const onNotification: OnNotification = (notification) => {
+      if (notification.type === 'payment' && failFirst.delete(notification.order.outTradeNo)) {
+        throw new Error('database unavailable');
+      }
+      return book.onNotification(notification);
+    };
     let sim: Simulator;
     let clients: { v2: v2.V2Client; v3: v3.V3Client };
     let app: RunningExample;
@@ -178,7 +186,7 @@ export function describeExample(
           baseUrl: sim.url,
         }),
       };
-      app = await start({ clients, onNotification: book.onNotification, merchant: m });
+      app = await start({ clients, onNotification, merchant: m });
     });
 
     afterAll(async () => {
@@ -190,9 +198,10 @@ export function describeExample(
     const urlOf = (protocol: Protocol) => `${app.baseUrl}${(app.path ?? notifyPath)(protocol)}`;
 
     /** Creates an order through the adapter, pays it and waits for the first delivery. */
-    async function payOnce(protocol: Protocol) {
+    async function payOnce(protocol: Protocol, options: { failFirst?: boolean } = {}) {
       const client: PaymentClient = clients[protocol];
       const outTradeNo = nextOrderNo(protocol);
+      if (options.failFirst) failFirst.add(outTradeNo);
       await client.createOrder({
         kind: 'jsapi',
         outTradeNo,
@@ -203,7 +212,10 @@ export function describeExample(
         notifyUrl: urlOf(protocol),
       });
       sim.pay(outTradeNo);
-      const delivery = await sim.notifications.waitFor((a) => a.outTradeNo === outTradeNo, 10_000);
+      const delivery = await sim.notifications.waitFor(
+        (a) => a.outTradeNo === outTradeNo && (a.acknowledged || !options.failFirst),
+        10_000,
+      );
       return { outTradeNo, delivery };
     }
 
@@ -252,6 +264,19 @@ export function describeExample(
         ).toHaveLength(2);
         expect(book.applied).toBe(applied);
       });
+
+      // The Next.js example wires its own module-level order book, so no failure is injected.
+      if (!options.book) {
+        it(`${protocol}: answers a failing callback with a failure, so the notification is redelivered`, async () => {
+          const { outTradeNo, delivery } = await payOnce(protocol, { failFirst: true });
+          const attempts = sim.notifications.forOrder(outTradeNo);
+          expect(attempts.map((a) => a.acknowledged)).toEqual([false, true]);
+          const [first] = attempts;
+          expectRefused(protocol, first?.status ?? 0, first?.responseBody ?? '');
+          expect(delivery.attempt).toBe(2);
+          expect(book.paid.get(outTradeNo)?.amount.total).toBe(1_234);
+        });
+      }
     }
   });
 }
