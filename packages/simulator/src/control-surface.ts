@@ -14,6 +14,8 @@ const FAULT_KINDS: ReadonlySet<string> = new Set<FaultKind>([
   'truncate',
   'bad-signature',
   'probe-signature',
+  'unsigned',
+  'skewed-timestamp',
 ]);
 
 class ControlError extends Error {
@@ -209,6 +211,7 @@ function faultSpec(input: Record<string, unknown>): FaultSpec {
     ...opt('latencyMs', num('latencyMs')),
     ...opt('status', num('status')),
     ...opt('retryAfterSeconds', num('retryAfterSeconds')),
+    ...opt('skewSeconds', num('skewSeconds')),
     ...opt('code', typeof input.code === 'string' ? input.code : undefined),
     ...opt('message', typeof input.message === 'string' ? input.message : undefined),
   } as FaultSpec;

@@ -5,7 +5,10 @@ export type FaultKind =
   | 'reset'
   | 'truncate'
   | 'bad-signature'
-  | 'probe-signature';
+  | 'probe-signature'
+  | 'unsigned'
+  | 'skewed-timestamp'
+  | 'rewrite';
 
 /** A scripted fault. It applies to the next `times` requests that match `path` and `protocol`. */
 export interface FaultSpec {
@@ -26,6 +29,13 @@ export interface FaultSpec {
   readonly message?: string;
   /** `status`: a `Retry-After` header in seconds. */
   readonly retryAfterSeconds?: number;
+  /** `skewed-timestamp`: shift of the v3 `Wechatpay-Timestamp` in seconds (default −600). */
+  readonly skewSeconds?: number;
+  /**
+   * `rewrite`: changes the answer before it is signed (v2 fields or v3 JSON), so the signature
+   * stays valid — e.g. an unknown `trade_state` or a missing field.
+   */
+  readonly rewrite?: (answer: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** A fault that matched a request. */

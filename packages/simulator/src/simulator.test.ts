@@ -273,6 +273,40 @@ describe('faults', () => {
     expect(v2.fields.sign).not.toBe(v2Sign(v2.fields, sim.merchant.apiKey, 'MD5'));
   });
 
+  it('unsigned answers, skewed timestamps and rewritten (still validly signed) answers', async () => {
+    const id = no();
+    await v3Order(id);
+    sim.faults.push({ kind: 'unsigned', protocol: 'v3' });
+    const unsigned = await v3Query(id);
+    expect(unsigned.headers['wechatpay-signature']).toBeUndefined();
+    expect(unsigned.headers['wechatpay-timestamp']).toBeDefined();
+    sim.faults.push({ kind: 'unsigned', protocol: 'v2' });
+    const v2 = await v2Request(sim.url, '/pay/orderquery', sim.merchant, { out_trade_no: id });
+    expect(v2.fields.return_code).toBe('SUCCESS');
+    expect(v2.fields.sign).toBeUndefined();
+
+    sim.faults.push({ kind: 'skewed-timestamp', skewSeconds: -400 });
+    const stale = await v3Query(id);
+    expect(Number(stale.headers['wechatpay-timestamp'])).toBeLessThan(Date.now() / 1000 - 390);
+    expect(
+      verifyV3Answer(stale.headers, stale.text, sim.merchant.platformCertificates.at(-1) ?? ''),
+    ).toBe(true);
+
+    sim.faults.push({
+      kind: 'rewrite',
+      rewrite: (a) => ({ ...a, trade_state: 'FROZEN' }),
+      times: 2,
+    });
+    const odd = await v3Query(id);
+    expect(odd.json).toMatchObject({ trade_state: 'FROZEN' });
+    expect(
+      verifyV3Answer(odd.headers, odd.text, sim.merchant.platformCertificates.at(-1) ?? ''),
+    ).toBe(true);
+    const oddV2 = await v2Request(sim.url, '/pay/orderquery', sim.merchant, { out_trade_no: id });
+    expect(oddV2.fields.trade_state).toBe('FROZEN');
+    expect(oddV2.fields.sign).toBe(v2Sign(oddV2.fields, sim.merchant.apiKey, 'MD5'));
+  });
+
   it('reset, truncate and latency', async () => {
     sim.faults.push({ kind: 'reset', path: '/pay/orderquery' });
     await expect(

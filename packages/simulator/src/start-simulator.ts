@@ -574,13 +574,7 @@ class SimulatorServer implements Simulator, HandlerContext {
       return;
     }
     const reply = protocol === 'v2' ? handleV2(this, call) : handleV3(this, call);
-    const spoil: SignatureSpoiler =
-      fault?.kind === 'bad-signature'
-        ? 'bad'
-        : fault?.kind === 'probe-signature'
-          ? 'probe'
-          : undefined;
-    const out = this.#render(reply, spoil);
+    const out = this.#render(reply, fault);
     record(out.status);
     if (fault?.kind === 'truncate' && out.body.length > 1) {
       res.writeHead(out.status, { ...out.headers, 'Content-Length': String(out.body.length) });
@@ -618,12 +612,27 @@ class SimulatorServer implements Simulator, HandlerContext {
 
   #render(
     reply: Reply,
-    spoil: SignatureSpoiler,
+    fault: AppliedFault | undefined,
   ): { status: number; headers: Record<string, string>; body: Buffer } {
     if (reply.kind === 'raw') return reply;
+    const spoil: SignatureSpoiler =
+      fault?.kind === 'bad-signature'
+        ? 'bad'
+        : fault?.kind === 'probe-signature'
+          ? 'probe'
+          : undefined;
+    const rewrite = fault?.kind === 'rewrite' ? fault.rewrite : undefined;
     if (reply.kind === 'v2') {
-      const fields = { ...reply.fields };
-      if (reply.signType) {
+      let fields: Record<string, string | undefined> = { ...reply.fields };
+      if (rewrite) {
+        fields = Object.fromEntries(
+          Object.entries(rewrite(fields)).map(([k, v]) => [
+            k,
+            v === undefined ? undefined : String(v),
+          ]),
+        );
+      }
+      if (reply.signType && fault?.kind !== 'unsigned') {
         fields.sign = signV2(fields, this.creds.apiKey, reply.signType);
         if (spoil) fields.sign = spoilV2Sign(fields.sign);
       }
@@ -633,13 +642,26 @@ class SimulatorServer implements Simulator, HandlerContext {
         body: Buffer.from(buildXml(fields), 'utf8'),
       };
     }
-    const text = reply.json === undefined ? '' : JSON.stringify(reply.json);
+    const json =
+      rewrite && typeof reply.json === 'object' && reply.json !== null
+        ? rewrite({ ...(reply.json as Record<string, unknown>) })
+        : reply.json;
+    const text = json === undefined ? '' : JSON.stringify(json);
     const key = this.signingKey(reply.serialHint);
+    const skew = fault?.kind === 'skewed-timestamp' ? (fault.skewSeconds ?? -600) : 0;
+    const signed = signatureHeaders(
+      text,
+      key.privateKey,
+      key.serial,
+      Math.floor(this.now() / 1000) + skew,
+      spoil,
+    );
+    if (fault?.kind === 'unsigned') delete signed['Wechatpay-Signature'];
     return {
       status: reply.status,
       headers: {
         ...(text ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
-        ...signatureHeaders(text, key.privateKey, key.serial, Math.floor(this.now() / 1000), spoil),
+        ...signed,
         'Request-ID': requestId(),
         ...reply.headers,
       },

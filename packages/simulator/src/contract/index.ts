@@ -18,10 +18,12 @@ import {
   type PaymentNotification,
   type Prepay,
   RefundNotFoundError,
+  ResponseValidationError,
   SignatureProbeError,
   SignatureVerificationError,
   TimeoutError,
   type TradeState,
+  UnknownTradeStateError,
   WxPayError,
 } from '@wxpay/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -522,6 +524,50 @@ export function describePaymentClientContract(
         const { outTradeNo } = await create();
         sim.faults.push({ kind: 'truncate', path: queryPath(), times: 10 });
         await expectError(client.queryOrder({ outTradeNo }), WxPayError);
+      });
+
+      it('an unsigned answer is rejected with SignatureVerificationError', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'unsigned', path: queryPath(), times: 10 });
+        await expectError(client.queryOrder({ outTradeNo }), SignatureVerificationError);
+      });
+
+      it('(v3) an answer with a timestamp older than 300 s is rejected', async () => {
+        if (client.protocol !== 'v3') {
+          expect(client.protocol).toBe('v2'); // v2 answers carry no timestamp.
+          return;
+        }
+        const { outTradeNo } = await create();
+        sim.faults.push({
+          kind: 'skewed-timestamp',
+          skewSeconds: -400,
+          path: queryPath(),
+          times: 10,
+        });
+        await expectError(client.queryOrder({ outTradeNo }), SignatureVerificationError);
+      });
+
+      it('an unknown trade_state → UnknownTradeStateError keeping the raw answer', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({
+          kind: 'rewrite',
+          path: queryPath(),
+          times: 10,
+          rewrite: (a) => ({ ...a, trade_state: 'FROZEN' }),
+        });
+        const error = await expectError(client.queryOrder({ outTradeNo }), UnknownTradeStateError);
+        expect(JSON.stringify((error as { raw?: unknown }).raw)).toContain('FROZEN');
+      });
+
+      it('a validly signed answer without trade_state → ResponseValidationError', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({
+          kind: 'rewrite',
+          path: queryPath(),
+          times: 10,
+          rewrite: ({ trade_state: _dropped, ...rest }) => rest,
+        });
+        await expectError(client.queryOrder({ outTradeNo }), ResponseValidationError);
       });
 
       it('(v3) a probe signature on an answer → SignatureProbeError', async () => {
