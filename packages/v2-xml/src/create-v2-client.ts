@@ -23,6 +23,7 @@ import {
   transactionIdSchema,
   UserPayingError,
   unixSeconds,
+  WxPayError,
   withRetry,
 } from '@wxpay/core';
 import { z } from 'zod';
@@ -255,7 +256,9 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         return toOrder(raw, 'SUCCESS');
       } catch (error) {
         const wait = options?.awaitUserPaying;
-        if (!wait || !UserPayingError.isInstance(error)) throw error;
+        const pending =
+          UserPayingError.isInstance(error) || (WxPayError.isInstance(error) && error.retryable);
+        if (!wait || !pending) throw error;
         const waitOptions = wait === true ? {} : wait;
         // awaitFinalState polls client.queryOrder, so what it returns is a V2Order.
         const order = await awaitFinalState(

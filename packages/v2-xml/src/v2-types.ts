@@ -82,9 +82,13 @@ export interface MicropayParams {
 /** Options of {@link V2Client.micropay}. */
 export interface MicropayOptions extends CallOptions {
   /**
-   * What to do when the payer is still entering a password (USERPAYING): by default a
-   * `UserPayingError` is thrown; with this set, the order is polled with `awaitFinalState`
-   * (these are its options) and the settled order returned.
+   * What to do when the charge's outcome is pending or unknown — the payer is entering a
+   * password (USERPAYING), or the charge hit SYSTEMERROR/BANKERROR, a rate limit or a network
+   * failure. By default the error is thrown (`UserPayingError`, `SystemError` …); with this set,
+   * the order is polled with `awaitFinalState` (these are its options) and the settled order
+   * returned, as PROTOCOL.md §1.6 prescribes ("query, never re-charge"). An order that never
+   * reached WeChat Pay surfaces as `OrderNotFoundError`; a poll that times out as
+   * `TimeoutError` — then reverse the order.
    */
   readonly awaitUserPaying?: AwaitFinalStateOptions | true;
 }

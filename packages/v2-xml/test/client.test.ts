@@ -829,6 +829,25 @@ describe('micropay and reverse', () => {
     ).toBeGreaterThanOrEqual(3);
   });
 
+  it('with awaitUserPaying, a SYSTEMERROR charge is queried, never re-sent', async () => {
+    routes['/pay/micropay'] = () => ({ fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR' } });
+    routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, out_trade_no: 'mp-0001' } });
+    const order = await client().micropay(params, {
+      awaitUserPaying: { initialIntervalMs: 1, maxIntervalMs: 2, timeoutMs: 5_000 },
+    });
+    expect(order.state).toBe('SUCCESS');
+    expect(server.requests.filter((r) => r.path === '/pay/micropay')).toHaveLength(1);
+  });
+
+  it('with awaitUserPaying, a definite refusal is still thrown at once', async () => {
+    routes['/pay/micropay'] = () => ({
+      fields: { result_code: 'FAIL', err_code: 'AUTHCODEEXPIRE' },
+    });
+    const error = await rejection(client().micropay(params, { awaitUserPaying: true }));
+    expect(error).toMatchObject({ code: 'AUTHCODEEXPIRE' });
+    expect(server.requests.filter((r) => r.path === '/pay/orderquery')).toHaveLength(0);
+  });
+
   it('micropay requires clientIp and a payment code', async () => {
     const error = await rejection(
       client().micropay({ ...params, clientIp: undefined as unknown as string, authCode: 'abc' }),
