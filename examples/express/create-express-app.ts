@@ -1,7 +1,12 @@
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import express, { type Express } from 'express';
-import { type NotifyClients, notifyPath, type OnNotification } from '../shared/notify-clients.js';
+import {
+  type NotifyClients,
+  type NotifyOptions,
+  notifyPath,
+  type OnNotification,
+} from '../shared/notify-clients.js';
 
 /**
  * Express 5: Express's `req`/`res` are node's, so the adapters' node handlers mount as route
@@ -9,10 +14,14 @@ import { type NotifyClients, notifyPath, type OnNotification } from '../shared/n
  * is `application/json`) and a re-serialized body never verifies. So the notify routes are
  * registered first and the parsers for the rest of the app after them.
  */
-export function createExpressApp(clients: NotifyClients, onNotification: OnNotification): Express {
+export function createExpressApp(
+  clients: NotifyClients,
+  onNotification: OnNotification,
+  options: NotifyOptions = {},
+): Express {
   const app = express();
-  app.post(notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification));
-  app.post(notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification));
+  app.post(notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification, options));
+  app.post(notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification, options));
 
   // The rest of the application, with its parsers, comes after the notify routes.
   app.use(express.json());

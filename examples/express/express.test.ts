@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { describeExample, listen } from '../test-support/harness.js';
 import { createExpressApp } from './create-express-app.js';
 
-describeExample('Express', async ({ clients, onNotification }) =>
-  listen(createServer(createExpressApp(clients, onNotification))),
+describeExample('Express', async ({ clients, onNotification, options }) =>
+  listen(createServer(createExpressApp(clients, onNotification, options))),
 );
 
 it('Express: the JSON parser mounted after the notify routes still serves the rest of the app', async () => {

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { acknowledgeNotification } from '../shared/acknowledge-notification.js';
 import {
   type NotifyClients,
+  type NotifyOptions,
   notifyPath,
   type OnNotification,
   PROTOCOLS,
@@ -29,6 +30,7 @@ const NOTIFY_BODY_LIMIT = 64 * 1024;
 export function createFastifyApp(
   clients: NotifyClients,
   onNotification: OnNotification,
+  options: NotifyOptions = {},
 ): FastifyInstance {
   const app = Fastify();
   app.register(async (notify) => {
@@ -45,7 +47,7 @@ export function createFastifyApp(
           adapters[protocol].buildAcknowledgement,
           onNotification,
           { headers: request.headers, body: Buffer.isBuffer(request.body) ? request.body : '' },
-          (error) => request.log.warn({ err: error }, 'wxpay notification refused'),
+          options.onError,
         );
         return reply.code(ack.status).headers(ack.headers).send(ack.body);
       });

@@ -2,8 +2,8 @@ import { expect, it } from 'vitest';
 import { describeExample } from '../test-support/harness.js';
 import { createFastifyApp } from './create-fastify-app.js';
 
-describeExample('Fastify', async ({ clients, onNotification }) => {
-  const app = createFastifyApp(clients, onNotification);
+describeExample('Fastify', async ({ clients, onNotification, options }) => {
+  const app = createFastifyApp(clients, onNotification, options);
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return { baseUrl, close: () => app.close() };
 });

@@ -1,17 +1,26 @@
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import Koa from 'koa';
-import { type NotifyClients, notifyPath, type OnNotification } from '../shared/notify-clients.js';
+import {
+  type NotifyClients,
+  type NotifyOptions,
+  notifyPath,
+  type OnNotification,
+} from '../shared/notify-clients.js';
 
 /**
  * Koa 3: hand `ctx.req`/`ctx.res` to the adapters' node handlers and set `ctx.respond = false`
  * so Koa leaves the response the handler wrote alone. Register this middleware before any
  * body parser (`koa-bodyparser`, `@koa/bodyparser`), which would consume the raw body.
  */
-export function createKoaApp(clients: NotifyClients, onNotification: OnNotification): Koa {
+export function createKoaApp(
+  clients: NotifyClients,
+  onNotification: OnNotification,
+  options: NotifyOptions = {},
+): Koa {
   const routes = new Map([
-    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification)],
-    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification)],
+    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification, options)],
+    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification, options)],
   ]);
   const app = new Koa();
   app.use(async (ctx, next) => {

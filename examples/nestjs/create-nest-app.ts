@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NotifyClients, OnNotification } from '../shared/notify-clients.js';
+import type { NotifyClients, NotifyOptions, OnNotification } from '../shared/notify-clients.js';
 import { WxpayNotifyModule } from './wxpay-notify.module.js';
 
 /**
@@ -14,9 +14,10 @@ import { WxpayNotifyModule } from './wxpay-notify.module.js';
 export async function createNestApp(
   clients: NotifyClients,
   onNotification: OnNotification,
+  options: NotifyOptions = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    WxpayNotifyModule.forRoot({ clients, onNotification }),
+    WxpayNotifyModule.forRoot({ clients, onNotification, ...options }),
     { rawBody: true, logger: false },
   );
   app.useBodyParser('text', { type: ['text/xml', 'application/xml'] });

@@ -14,6 +14,9 @@ const adapters = { v2, v3 };
  * created with `{ rawBody: true }` (see `createNestApp`). `@Res()` because the acknowledgement
  * (status, content type, exact body) is the adapter's, not a Nest-serialized return value.
  *
+ * A body the JSON parser cannot parse is refused by Nest itself (400) before this runs; for
+ * WeChat Pay that is a failure acknowledgement all the same.
+ *
  * The token is injected explicitly (`@Inject`), so this works without `emitDecoratorMetadata`
  * (esbuild, SWC without metadata, Vite's transformer).
  */
@@ -44,6 +47,7 @@ export class WxpayNotifyController {
       adapters[protocol].buildAcknowledgement,
       this.options.onNotification,
       { headers: req.headers, body: req.rawBody ?? '' },
+      this.options.onError,
     );
     res.status(ack.status).set(ack.headers).send(ack.body);
   }

@@ -1,10 +1,10 @@
-import type { NotifyClients, OnNotification } from '../shared/notify-clients.js';
+import type { NotifyClients, NotifyOptions, OnNotification } from '../shared/notify-clients.js';
 
 /** Injection token of {@link WxpayNotifyOptions}. */
 export const WXPAY_NOTIFY_OPTIONS = Symbol('WXPAY_NOTIFY_OPTIONS');
 
 /** What the notify controller needs: the clients that verify, and the business callback. */
-export interface WxpayNotifyOptions {
+export interface WxpayNotifyOptions extends NotifyOptions {
   readonly clients: NotifyClients;
   readonly onNotification: OnNotification;
 }

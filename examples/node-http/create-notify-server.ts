@@ -1,16 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
-import { type NotifyClients, notifyPath, type OnNotification } from '../shared/notify-clients.js';
+import {
+  type NotifyClients,
+  type NotifyOptions,
+  notifyPath,
+  type OnNotification,
+} from '../shared/notify-clients.js';
 
 /**
  * Plain node:http: the adapters' node handlers take `(req, res)` directly and read the raw
  * body themselves, so there is nothing to configure. Build each handler once, not per request.
  */
-export function createNotifyServer(clients: NotifyClients, onNotification: OnNotification): Server {
+export function createNotifyServer(
+  clients: NotifyClients,
+  onNotification: OnNotification,
+  options: NotifyOptions = {},
+): Server {
   const routes = new Map([
-    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification)],
-    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification)],
+    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification, options)],
+    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification, options)],
   ]);
   return createServer((req, res) => {
     const handler =

@@ -23,7 +23,7 @@ export async function acknowledgeNotification(
   buildAcknowledgement: BuildAcknowledgement,
   onNotification: OnNotification,
   request: NotificationRequest,
-  onError?: (error: unknown) => void,
+  onError?: ((error: unknown) => void) | undefined,
 ): Promise<Acknowledgement> {
   let notification: Awaited<ReturnType<PaymentClient['parseNotification']>>;
   try {

@@ -27,3 +27,13 @@ export type Protocol = (typeof PROTOCOLS)[number];
 export function notifyPath(protocol: Protocol): string {
   return `/wxpay/notify/${protocol}`;
 }
+
+/** Options every example accepts. */
+export interface NotifyOptions {
+  /**
+   * Called with every refused notification's error (bad signature, wrong key, malformed body)
+   * and every error thrown by the callback. Log it: a wrong API key or APIv3 key shows up here
+   * as every notification being refused.
+   */
+  readonly onError?: (error: unknown) => void;
+}

@@ -2,13 +2,14 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import type { PaymentClient } from '@wxpay/core';
+import { type PaymentClient, SignatureVerificationError } from '@wxpay/core';
 import { type Simulator, type SimulatorMerchant, startSimulator } from '@wxpay/simulator';
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type NotifyClients,
+  type NotifyOptions,
   notifyPath,
   type OnNotification,
   PROTOCOLS,
@@ -20,6 +21,8 @@ import { createOrderBook, type OrderBook } from '../shared/order-book.js';
 export interface ExampleContext {
   readonly clients: NotifyClients;
   readonly onNotification: OnNotification;
+  /** Collects the errors the example reports (refusals, callback failures). */
+  readonly options: NotifyOptions;
   /** The simulator's merchant credentials (for examples configured from the environment). */
   readonly merchant: SimulatorMerchant;
 }
@@ -154,6 +157,8 @@ export function describeExample(
     const book = options.book ?? createOrderBook();
     // Orders whose first callback throws, as when the merchant's database is briefly down.
     const failFirst = new Set<string>();
+    const errors: unknown[] = [];
+    const exampleOptions: NotifyOptions = { onError: (error) => errors.push(error) };
     const onNotification: OnNotification = (notification) => {
       if (notification.type === 'payment' && failFirst.delete(notification.order.outTradeNo)) {
         throw new Error('database unavailable');
@@ -186,7 +191,7 @@ export function describeExample(
           baseUrl: sim.url,
         }),
       };
-      app = await start({ clients, onNotification, merchant: m });
+      app = await start({ clients, onNotification, options: exampleOptions, merchant: m });
     });
 
     afterAll(async () => {
@@ -249,9 +254,16 @@ export function describeExample(
         expect(forged).not.toBe(delivery.body);
         expect(forged.length).toBe(delivery.body.length);
         const before = book.received.length;
+        const reported = errors.length;
         const reply = await post(urlOf(protocol), delivery.headers, forged);
         expectRefused(protocol, reply.status, reply.body);
         expect(book.received.length).toBe(before);
+        if (!options.book) {
+          // Refused for the right reason: the signature, not a parse or routing accident.
+          expect(
+            errors.slice(reported).map((e) => SignatureVerificationError.isInstance(e)),
+          ).toEqual([true]);
+        }
       });
 
       it(`${protocol}: acknowledges an exact redelivery but applies it once`, async () => {
@@ -268,7 +280,11 @@ export function describeExample(
       // The Next.js example wires its own module-level order book, so no failure is injected.
       if (!options.book) {
         it(`${protocol}: answers a failing callback with a failure, so the notification is redelivered`, async () => {
+          const reported = errors.length;
           const { outTradeNo, delivery } = await payOnce(protocol, { failFirst: true });
+          expect(errors.slice(reported).map((e) => (e as Error).message)).toEqual([
+            'database unavailable',
+          ]);
           const attempts = sim.notifications.forOrder(outTradeNo);
           expect(attempts.map((a) => a.acknowledged)).toEqual([false, true]);
           const [first] = attempts;
