@@ -227,6 +227,15 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     };
   }
 
+  const billContext = {
+    requester,
+    transport,
+    baseUrl: resolved.baseUrl,
+    userAgent: USER_AGENT,
+    retry: config.retry,
+    now: () => clock.now(),
+  };
+
   const client: V3Client = {
     protocol: 'v3',
 
@@ -409,15 +418,6 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     close() {
       return transport.close();
     },
-  };
-
-  const billContext = {
-    requester,
-    transport,
-    baseUrl: resolved.baseUrl,
-    userAgent: USER_AGENT,
-    retry: config.retry,
-    now: () => clock.now(),
   };
 
   return client;

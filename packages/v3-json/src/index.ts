@@ -1,6 +1,5 @@
 export { BillIntegrityError } from './bill/bill-integrity-error.js';
 export type { BillDownload } from './bill/download-bill.js';
-export type { PlatformCertificate } from './certificates/trust-store.js';
 export type { V3ClientConfig } from './config.js';
 export {
   createV3Client,

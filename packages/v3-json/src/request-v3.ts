@@ -164,6 +164,15 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
         signal: call.signal,
         attemptTimeoutMs: call.timeoutMs ?? options.timeoutMs,
         idempotent: request.idempotent,
+        onRetry: ({ attempt, delayMs, error }) =>
+          options.logger?.({
+            level: 'info',
+            message: `retrying in ${delayMs} ms`,
+            method: request.method,
+            path: request.path,
+            attempt,
+            errorName: error instanceof Error ? error.name : 'Error',
+          }),
       },
     );
   }

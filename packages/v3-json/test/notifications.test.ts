@@ -290,6 +290,38 @@ describe('acknowledgements and handlers', () => {
     });
   });
 
+  it('node handler: uses a raw body a parser already read; refuses a parsed one', async () => {
+    const seen: string[] = [];
+    const errors: unknown[] = [];
+    const handler = createNodeNotificationHandler(client, (n) => void seen.push(n.id), {
+      onError: (e) => errors.push(e),
+    });
+    let mode: 'raw' | 'parsed' = 'raw';
+    const http = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const raw = Buffer.concat(chunks);
+      // What express.raw() / express.json() leave behind.
+      Object.assign(req, { body: mode === 'raw' ? raw : JSON.parse(raw.toString()) });
+      await handler(req, res);
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+    try {
+      const n = payment({ id: 'EV-RAW-1' });
+      const ok = await fetch(url, { method: 'POST', headers: n.headers, body: n.body });
+      expect(ok.status).toBe(204);
+      expect(seen).toEqual(['EV-RAW-1']);
+      mode = 'parsed';
+      const parsed = await fetch(url, { method: 'POST', headers: n.headers, body: n.body });
+      expect(parsed.status).toBe(400);
+      expect(String(errors.at(-1))).toMatch(/already parsed/);
+    } finally {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+  });
+
   describe('Web handler', () => {
     it('answers Fetch API requests the same way', async () => {
       const seen: string[] = [];

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PaymentClient, PaymentNotification } from '@wxpay/core';
+import { MalformedMessageError, type PaymentClient, type PaymentNotification } from '@wxpay/core';
 import { buildAcknowledgement, failureAck, type NotificationAck } from './acknowledge.js';
 import { ackForParseError, BodyTooLargeError } from './classify-failure.js';
 
@@ -13,7 +13,18 @@ export interface NotificationHandlerOptions {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
-async function readBody(req: IncomingMessage, cap: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, cap: number): Promise<Buffer | string> {
+  // A body parser ran first: raw bodies (express.raw / text) are usable, parsed JSON is not.
+  const preread = (req as { body?: unknown }).body;
+  if (Buffer.isBuffer(preread) || typeof preread === 'string') {
+    if (Buffer.byteLength(preread) > cap) throw new BodyTooLargeError();
+    return preread;
+  }
+  if (preread !== undefined && preread !== null && req.readableEnded) {
+    throw new MalformedMessageError(
+      'the request body was already parsed; mount the handler before any JSON body parser or use express.raw()',
+    );
+  }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > cap) throw new BodyTooLargeError();
   const chunks: Buffer[] = [];
