@@ -24,6 +24,7 @@ import {
   TimeoutError,
   type TradeState,
   UnknownTradeStateError,
+  ValidationError,
   WxPayError,
 } from '@wxpay/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +248,56 @@ export function describePaymentClientContract(
         });
       }
 
+      it('text with XML/JSON specials and CJK survives the round trip exactly', async () => {
+        const outTradeNo = no();
+        const attach = 'a&b<c>]]>d "引号" \'x\' 中文';
+        const description = '商品 & <测试> ]]> 腾讯充值中心-QQ会员充值';
+        await client.createOrder({ ...params('native', outTradeNo), attach, description });
+        expect(sim.getOrder(outTradeNo)?.description).toBe(description);
+        expect(sim.getOrder(outTradeNo)?.attach).toBe(attach);
+        sim.pay(outTradeNo, { silent: true });
+        expect((await client.queryOrder({ outTradeNo })).attach).toBe(attach);
+      });
+
+      it('expiresAt reaches the server as the same instant (v2 in Beijing time)', async () => {
+        const outTradeNo = no();
+        const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + 2 * 3600_000 + 17_000);
+        await client.createOrder({ ...params('jsapi', outTradeNo), expiresAt });
+        expect(sim.getOrder(outTradeNo)?.expiresAt).toBe(expiresAt.getTime());
+      });
+
+      it('deviceId reaches the server', async () => {
+        const outTradeNo = no();
+        await client.createOrder({ ...params('native', outTradeNo), deviceId: 'POS-0001' });
+        expect(sim.getOrder(outTradeNo)?.deviceInfo).toBe('POS-0001');
+      });
+
+      it('invalid input is refused with ValidationError before anything is sent', async () => {
+        const from = sim.requests.length;
+        const bad = { ...params('native', no()), amount: { total: 0, currency: 'CNY' } };
+        const error = await expectError(client.createOrder(bad), ValidationError);
+        expect(JSON.stringify((error as { issues?: unknown }).issues)).toContain('amount');
+        await expectError(client.queryOrder({ outTradeNo: 'bad no!' }), ValidationError);
+        await expectError(
+          client.refund({
+            order: { outTradeNo: 'VALID_NO_1' },
+            outRefundNo: 'R1',
+            amount: { refund: 2, total: 1 },
+          }),
+          ValidationError,
+        );
+        expect(sim.requests.length).toBe(from);
+      });
+
+      it('parallel calls all succeed', async () => {
+        const created = await Promise.all(Array.from({ length: 8 }, () => create('native')));
+        const orders = await Promise.all(
+          created.map(({ outTradeNo }) => client.queryOrder({ outTradeNo })),
+        );
+        expect(orders.map((o) => o.outTradeNo)).toEqual(created.map((c) => c.outTradeNo));
+        expect(orders.every((o) => o.state === 'NOTPAY')).toBe(true);
+      });
+
       it('re-submitting identical parameters returns the same prepay', async () => {
         const outTradeNo = no();
         const first = await client.createOrder(params('jsapi', outTradeNo));
@@ -288,6 +339,7 @@ export function describePaymentClientContract(
         expect(byNo.tradeType).toBe('JSAPI');
         expect(byNo.attach).toBe('contract');
         expect(byNo.successTime?.getTime()).toBe(Math.floor((paid.paidAt ?? 0) / 1000) * 1000);
+        expect(byNo.raw.out_trade_no, 'raw keeps the wire object').toBe(outTradeNo);
         const byId = await client.queryOrder({ transactionId: paid.transactionId ?? '' });
         expect(byId.outTradeNo).toBe(outTradeNo);
         expect(byId.state).toBe('SUCCESS');
