@@ -27,7 +27,6 @@ import {
   withRetry,
 } from '@wxpay/core';
 import { z } from 'zod';
-import { validateConfig } from './config.js';
 import { billLines, parseBill, toDownloadBillFields } from './map-bill.js';
 import { toPrepay, toUnifiedOrderFields } from './map-create-order.js';
 import { httpStatusError, returnFailError } from './map-error.js';
@@ -55,6 +54,7 @@ import type {
   V2ClientConfig,
   V2Order,
 } from './v2-types.js';
+import { validateConfig } from './validate-config.js';
 import { parseXml } from './xml/parse-xml.js';
 
 /** The production API origin. */

@@ -7,7 +7,10 @@ export { createV2Client, DEFAULT_BASE_URL } from './create-v2-client.js';
 export { errorClassFor } from './map-error.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
 export { decryptReqInfo, encryptReqInfo, reqInfoKey } from './notify/decrypt-req-info.js';
-export type { NotificationCallback, NotificationHandlerOptions } from './notify/handler-core.js';
+export type {
+  NotificationCallback,
+  NotificationHandlerOptions,
+} from './notify/handle-notification.js';
 export { createNodeNotificationHandler } from './notify/node-handler.js';
 export { createWebNotificationHandler } from './notify/web-handler.js';
 export {

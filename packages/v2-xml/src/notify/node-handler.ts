@@ -7,7 +7,7 @@ import {
   type NotificationCallback,
   type NotificationHandlerOptions,
   tooLargeAck,
-} from './handler-core.js';
+} from './handle-notification.js';
 
 class BodyTooLarge extends Error {}
 

@@ -5,7 +5,7 @@ import {
   type NotificationCallback,
   type NotificationHandlerOptions,
   tooLargeAck,
-} from './handler-core.js';
+} from './handle-notification.js';
 
 async function readBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
   const declared = Number(request.headers.get('content-length'));
