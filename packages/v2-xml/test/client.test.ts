@@ -130,6 +130,29 @@ describe('createOrder', () => {
     expect(verifyFields(signed, paySign, TEST_API_KEY, 'HMAC-SHA256')).toBe(true);
   });
 
+  it('uses the injected clock and nonce source for the request and the bridge parameters', async () => {
+    routes['/pay/unifiedorder'] = () => ({
+      fields: { trade_type: 'JSAPI', prepay_id: 'wx-fixed' },
+    });
+    let n = 0;
+    const c = client({ clock: { now: () => 1_395_712_654_321 }, nonce: () => `nonce${n++}` });
+    const prepay = await c.createOrder({
+      kind: 'miniprogram',
+      outTradeNo: 'order-0010',
+      description: 'mini',
+      amount: { total: 1 },
+      payer: { openid: 'o-mini' },
+      clientIp: '1.2.3.4',
+    });
+    expect(server.requests[0]!.fields.nonce_str).toBe('nonce0');
+    if (prepay.kind !== 'miniprogram') throw new Error('kind');
+    expect(prepay.bridgeConfig).toMatchObject({
+      timeStamp: '1395712654',
+      nonceStr: 'nonce1',
+      signType: 'MD5',
+    });
+  });
+
   it('app: App config with Sign=WXPay and a valid sign', async () => {
     routes['/pay/unifiedorder'] = () => ({
       fields: { trade_type: 'APP', prepay_id: 'WX1217752501201407033233368018' },
