@@ -1,4 +1,4 @@
-import type { Order, PaymentNotification } from '@wxpay/core';
+import type { Order, PaymentNotification, Refund } from '@wxpay/core';
 import type { OnNotification } from './notify-clients.js';
 
 /** A stand-in for the merchant's order table, fed by verified notifications. */
@@ -9,6 +9,8 @@ export interface OrderBook {
   readonly received: readonly PaymentNotification[];
   /** Orders marked paid, by `outTradeNo`; each was applied exactly once. */
   readonly paid: ReadonlyMap<string, Order>;
+  /** Refund results, by `outRefundNo` (the latest status reported). */
+  readonly refunds: ReadonlyMap<string, Refund>;
   /** How many notifications changed state (a redelivery of a processed `id` does not). */
   readonly applied: number;
 }
@@ -24,10 +26,12 @@ export function createOrderBook(): OrderBook {
   const received: PaymentNotification[] = [];
   const processed = new Set<string>();
   const paid = new Map<string, Order>();
+  const refunds = new Map<string, Refund>();
   let applied = 0;
   return {
     received,
     paid,
+    refunds,
     get applied() {
       return applied;
     },
@@ -38,6 +42,9 @@ export function createOrderBook(): OrderBook {
       applied += 1;
       if (notification.type === 'payment' && notification.order.state === 'SUCCESS') {
         paid.set(notification.order.outTradeNo, notification.order);
+      }
+      if (notification.type === 'refund') {
+        refunds.set(notification.refund.outRefundNo, notification.refund);
       }
     },
   };

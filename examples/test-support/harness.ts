@@ -146,7 +146,8 @@ export function expectRefused(protocol: Protocol, status: number, body: string):
  * Registers the shared suite of one example: a simulator started once for the file, both
  * protocols' clients (v3 in public-key mode), and for each protocol: a real order paid on the
  * simulator whose notification the example acknowledges after the callback recorded it; a
- * tampered copy refused before the callback; an exact redelivery acknowledged but applied once.
+ * tampered copy refused before the callback; an exact redelivery acknowledged but applied once;
+ * a refund's notification on the same route; a failing callback answered with a failure.
  */
 export function describeExample(
   name: string,
@@ -275,6 +276,28 @@ export function describeExample(
           book.received.filter((n) => n.type === 'payment' && n.order.outTradeNo === outTradeNo),
         ).toHaveLength(2);
         expect(book.applied).toBe(applied);
+      });
+
+      it(`${protocol}: acknowledges the refund notification on the same route`, async () => {
+        const { outTradeNo } = await paid(protocol);
+        const outRefundNo = `${outTradeNo}R`;
+        await clients[protocol].refund({
+          order: { outTradeNo },
+          outRefundNo,
+          amount: { refund: 234, total: 1_234 },
+          reason: 'example refund',
+        });
+        sim.completeRefund(outRefundNo);
+        const delivery = await sim.notifications.waitFor(
+          (a) => a.outRefundNo === outRefundNo,
+          10_000,
+        );
+        expect(delivery.type).toBe('refund');
+        expect(delivery.url).toBe(urlOf(protocol));
+        expectAcknowledged(protocol, delivery.status ?? 0, delivery.responseBody ?? '');
+        const refund = book.refunds.get(outRefundNo);
+        expect(refund?.status).toBe('SUCCESS');
+        expect(refund?.amount.refund).toBe(234);
       });
 
       // The Next.js example wires its own module-level order book, so no failure is injected.
