@@ -192,7 +192,7 @@ describe('platform certificates', () => {
     expect(downloads()).toBe(1);
     offsetMs = 61_000;
     await query(client);
-    for (let i = 0; i < 50 && downloads() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 300 && downloads() < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(downloads()).toBe(2);
   });
 });

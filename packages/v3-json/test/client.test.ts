@@ -592,12 +592,12 @@ describe('transport', () => {
 
   it('per-attempt timeout → TimeoutError after the retries; abort → AbortedError', async () => {
     server.on('GET /v3/pay/transactions/out-trade-no/*', async () => {
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 1500));
       return { status: 200, body: TRANSACTION };
     });
     const client = makeClient({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
     const err = await client
-      .queryOrder({ outTradeNo: 'ORDER_000001' }, { timeoutMs: 50 })
+      .queryOrder({ outTradeNo: 'ORDER_000001' }, { timeoutMs: 250 })
       .catch((e: unknown) => e);
     expect(TimeoutError.isInstance(err)).toBe(true);
     expect(apiRequests()).toHaveLength(2);
@@ -606,7 +606,7 @@ describe('transport', () => {
       { outTradeNo: 'ORDER_000001' },
       { signal: controller.signal },
     );
-    setTimeout(() => controller.abort(), 20);
+    setTimeout(() => controller.abort(), 100);
     const aborted = await pending.catch((e: unknown) => e);
     expect(AbortedError.isInstance(aborted)).toBe(true);
   });
