@@ -1,24 +1,39 @@
 import { describePaymentClientContract } from '@wxpay/simulator/contract';
-import { createV2Client } from '../src/index.js';
+import {
+  createNodeNotificationHandler,
+  createV2Client,
+  createWebNotificationHandler,
+} from '../src/index.js';
+
+const handlers = {
+  nodeNotificationHandler: createNodeNotificationHandler,
+  webNotificationHandler: createWebNotificationHandler,
+};
 
 // The shared PaymentClient contract, run against the simulator with both v2 sign types.
-describePaymentClientContract('v2-xml (MD5)', (sim) =>
-  createV2Client({
-    appId: sim.merchant.appId,
-    mchId: sim.merchant.mchId,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
-    retry: { baseDelayMs: 20, maxDelayMs: 100 },
-  }),
+describePaymentClientContract(
+  'v2-xml (MD5)',
+  (sim) =>
+    createV2Client({
+      appId: sim.merchant.appId,
+      mchId: sim.merchant.mchId,
+      apiKey: sim.merchant.apiKey,
+      baseUrl: sim.url,
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  handlers,
 );
 
-describePaymentClientContract('v2-xml (HMAC-SHA256)', (sim) =>
-  createV2Client({
-    appId: sim.merchant.appId,
-    mchId: sim.merchant.mchId,
-    apiKey: sim.merchant.apiKey,
-    signType: 'HMAC-SHA256',
-    baseUrl: sim.url,
-    retry: { baseDelayMs: 20, maxDelayMs: 100 },
-  }),
+describePaymentClientContract(
+  'v2-xml (HMAC-SHA256)',
+  (sim) =>
+    createV2Client({
+      appId: sim.merchant.appId,
+      mchId: sim.merchant.mchId,
+      apiKey: sim.merchant.apiKey,
+      signType: 'HMAC-SHA256',
+      baseUrl: sim.url,
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  handlers,
 );

@@ -1,5 +1,14 @@
 import { describePaymentClientContract } from '@wxpay/simulator/contract';
-import { createV3Client } from '../src/index.js';
+import {
+  createNodeNotificationHandler,
+  createV3Client,
+  createWebNotificationHandler,
+} from '../src/index.js';
+
+const handlers = {
+  nodeNotificationHandler: createNodeNotificationHandler,
+  webNotificationHandler: createWebNotificationHandler,
+};
 
 // The shared PaymentClient contract, run against the simulator in each trust mode.
 describePaymentClientContract(
@@ -15,7 +24,7 @@ describePaymentClientContract(
       baseUrl: sim.url,
       retry: { baseDelayMs: 20, maxDelayMs: 100 },
     }),
-  { simulator: { trust: 'public-key' } },
+  { simulator: { trust: 'public-key' }, ...handlers },
 );
 
 describePaymentClientContract(
@@ -31,20 +40,23 @@ describePaymentClientContract(
       baseUrl: sim.url,
       retry: { baseDelayMs: 20, maxDelayMs: 100 },
     }),
-  { simulator: { trust: 'certificate' } },
+  { simulator: { trust: 'certificate' }, ...handlers },
 );
 
 // The default trust mode: the client knows both; the simulator signs with the key it names.
-describePaymentClientContract('v3-json (public key and certificates)', (sim) =>
-  createV3Client({
-    mchId: sim.merchant.mchId,
-    appId: sim.merchant.appId,
-    privateKey: sim.merchant.privateKey,
-    certificateSerial: sim.merchant.certificateSerial,
-    apiV3Key: sim.merchant.apiV3Key,
-    wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
-    platformCertificates: 'auto',
-    baseUrl: sim.url,
-    retry: { baseDelayMs: 20, maxDelayMs: 100 },
-  }),
+describePaymentClientContract(
+  'v3-json (public key and certificates)',
+  (sim) =>
+    createV3Client({
+      mchId: sim.merchant.mchId,
+      appId: sim.merchant.appId,
+      privateKey: sim.merchant.privateKey,
+      certificateSerial: sim.merchant.certificateSerial,
+      apiV3Key: sim.merchant.apiV3Key,
+      wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+      platformCertificates: 'auto',
+      baseUrl: sim.url,
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  handlers,
 );

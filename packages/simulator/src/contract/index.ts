@@ -4,6 +4,9 @@
  * @packageDocumentation
  */
 import { verify, X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AbortedError,
   awaitFinalState,
@@ -59,6 +62,19 @@ export interface PaymentClientContractOptions {
   readonly simulator?: SimulatorOptions;
   /** Order kinds to create (default: all five). */
   readonly kinds?: readonly OrderKind[];
+  /**
+   * The adapter's `createNodeNotificationHandler`: when given, the suite serves it as a real
+   * notify_url and checks acknowledgements and redelivery end to end.
+   */
+  readonly nodeNotificationHandler?: (
+    client: PaymentClient,
+    onNotification: (notification: PaymentNotification) => Promise<void>,
+  ) => (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** The adapter's `createWebNotificationHandler`, checked with Fetch API requests. */
+  readonly webNotificationHandler?: (
+    client: PaymentClient,
+    onNotification: (notification: PaymentNotification) => Promise<void>,
+  ) => (request: Request) => Promise<Response>;
 }
 
 type ErrorClass = { readonly kind: string; isInstance(value: unknown): boolean };
@@ -765,6 +781,88 @@ export function describePaymentClientContract(
         await expectError(parse(probe), SignatureProbeError);
       });
     });
+
+    const nodeHandler = options.nodeNotificationHandler;
+    if (nodeHandler) {
+      it('node handler: acknowledges, asks for redelivery when the callback throws, refuses forgeries', async () => {
+        const got: PaymentNotification[] = [];
+        let failNext = true;
+        const handler = nodeHandler(client, async (n) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('database unavailable: secret-internal-detail');
+          }
+          got.push(n);
+        });
+        const server = createServer((req, res) => {
+          void handler(req, res);
+        });
+        server.listen(0, '127.0.0.1');
+        await once(server, 'listening');
+        try {
+          const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wxpay/notify`;
+          const outTradeNo = no();
+          await client.createOrder({ ...params('native', outTradeNo), notifyUrl: url });
+          sim.pay(outTradeNo);
+          const ok = await sim.notifications.waitFor(
+            (a) => a.outTradeNo === outTradeNo && a.acknowledged,
+          );
+          expect(ok.attempt).toBe(2);
+          const [first] = sim.notifications.forOrder(outTradeNo);
+          expect(first?.acknowledged).toBe(false);
+          expect(first?.responseBody ?? '').not.toContain('secret-internal-detail');
+          if (client.protocol === 'v3') expect(first?.status).toBeGreaterThanOrEqual(500);
+          else expect(first?.status).toBe(200);
+          expect(ok.status).toBe(client.protocol === 'v3' ? 204 : 200);
+          expect(got).toHaveLength(1);
+          expect(got[0]?.type === 'payment' && got[0].order.outTradeNo).toBe(outTradeNo);
+
+          const count = sim.notifications.forOrder(outTradeNo).length;
+          sim.sendPaymentNotification(outTradeNo, { signature: 'bad' });
+          const forged = await sim.notifications.waitFor(
+            (a) =>
+              a.outTradeNo === outTradeNo &&
+              sim.notifications.forOrder(outTradeNo).indexOf(a) === count,
+          );
+          expect(forged.acknowledged).toBe(false);
+          if (client.protocol === 'v3') expect(forged.status).toBe(401);
+          expect(got).toHaveLength(1);
+        } finally {
+          server.closeAllConnections();
+          await new Promise<void>((r) => server.close(() => r()));
+          await sim.notifications.idle();
+        }
+      });
+    }
+
+    const webHandler = options.webNotificationHandler;
+    if (webHandler) {
+      it('web handler: accepts a delivered notification and refuses an altered one', async () => {
+        const got: PaymentNotification[] = [];
+        const handler = webHandler(client, async (n) => {
+          got.push(n);
+        });
+        const { outTradeNo } = await create();
+        sim.pay(outTradeNo);
+        const attempt = await sim.notifications.waitFor((a) => a.outTradeNo === outTradeNo);
+        const n = await receiver.waitFor((r) => r.text === attempt.body);
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(n.headers))
+          if (typeof v === 'string') headers.set(k, v);
+        const request = (body: Buffer) =>
+          new Request('https://merchant.example/wxpay/notify', { method: 'POST', headers, body });
+        const ok = await handler(request(n.body));
+        expect(ok.status).toBe(client.protocol === 'v3' ? 204 : 200);
+        expect(got).toHaveLength(1);
+        const altered = Buffer.from(n.body);
+        const at = altered.length >> 1;
+        altered[at] = (altered[at] ?? 0) ^ 0x01;
+        const refused = await handler(request(altered));
+        if (client.protocol === 'v3') expect(refused.status).toBeGreaterThanOrEqual(400);
+        else expect(await refused.text()).toContain('FAIL');
+        expect(got).toHaveLength(1);
+      });
+    }
 
     describe('(v3) platform certificate rotation', () => {
       it('after the certificate the client knows is retired, answers and notifications still verify', async () => {
