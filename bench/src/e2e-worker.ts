@@ -23,6 +23,7 @@ import {
   V3_SERIAL,
 } from './fixtures.js';
 import {
+  axiosChain,
   axiosPlugin,
   NODE_V3_ORIGIN,
   NodeV3,
@@ -92,7 +93,7 @@ function field(result: unknown, name: string): unknown {
 }
 
 /** Builds the call and the check of one contestant. */
-function buildClient(job: WorkerJob): { call: Call; check: Checker } {
+export function buildClient(job: WorkerJob): { call: Call; check: Checker } {
   const keys = toKeys(job.keys);
   const { origin } = job;
   const wireV3: Checker = (r) =>
@@ -214,7 +215,15 @@ function buildClient(job: WorkerJob): { call: Call; check: Checker } {
           baseURL: `${origin}/`,
         });
         return {
-          call: async () => (await wx.v3.get(V3_QUERY_PATH.slice(1))).data,
+          // The README's chained form; the plugin turns `outTradeNo` into `out-trade-no`.
+          call: async () => {
+            const get = axiosChain(
+              wx.v3,
+              ['pay', 'transactions', 'outTradeNo', '{out_trade_no}'],
+              'get',
+            );
+            return (await get({ params: { mchid: V3_MCHID }, out_trade_no: V3_OUT_TRADE_NO })).data;
+          },
           check: wireV3,
         };
       }
@@ -281,15 +290,11 @@ function buildClient(job: WorkerJob): { call: Call; check: Checker } {
         baseURL: `${origin}/`,
       });
       return {
-        call: async () =>
-          (
-            await wx.v2.post('pay/orderquery', {
-              appid: V2_APPID,
-              mch_id: V2_MCHID,
-              out_trade_no: V2_OUT_TRADE_NO,
-              sign_type: 'MD5',
-            })
-          ).data,
+        call: async () => {
+          const post = axiosChain(wx.v2, ['pay', 'orderquery'], 'post');
+          const fields = { appid: V2_APPID, mch_id: V2_MCHID, out_trade_no: V2_OUT_TRADE_NO };
+          return (await post({ ...fields, sign_type: 'MD5' })).data;
+        },
         check: wireV2,
       };
     }
@@ -413,16 +418,17 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   };
 }
 
-process.on('message', (job: WorkerJob) => {
-  run(job).then(
-    (result) => {
-      process.send?.(result, () => process.exit(0));
-    },
-    (error: unknown) => {
-      process.send?.(
-        { type: 'error', message: error instanceof Error ? error.message : String(error) },
-        () => process.exit(1),
-      );
-    },
-  );
-});
+if (process.send)
+  process.on('message', (job: WorkerJob) => {
+    run(job).then(
+      (result) => {
+        process.send?.(result, () => process.exit(0));
+      },
+      (error: unknown) => {
+        process.send?.(
+          { type: 'error', message: error instanceof Error ? error.message : String(error) },
+          () => process.exit(1),
+        );
+      },
+    );
+  });

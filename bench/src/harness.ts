@@ -2,6 +2,11 @@
  * A small, dependency-free micro-benchmark harness. Contestants of one case are sampled
  * round-robin (sample 1 of every contestant, then sample 2, …) so that load from other
  * processes on a shared machine hits every contestant alike and the ratios stay meaningful.
+ *
+ * The primary figure is CPU time per operation (`process.cpuUsage`, all threads of the
+ * process, so threadpool work of async crypto is counted too), not wall time: on a shared
+ * machine a sample's wall time includes whatever time the scheduler gave to other processes.
+ * Wall time is reported alongside.
  */
 
 /** One benchmarked implementation of a case. */
@@ -32,8 +37,10 @@ export interface Measurement {
   readonly caseName: string;
   readonly contestant: string;
   readonly baseline: boolean;
-  /** Nanoseconds per operation. */
+  /** CPU nanoseconds per operation (median of the samples). */
   readonly medianNs: number;
+  /** Wall nanoseconds per operation (median of the samples). */
+  readonly wallMedianNs: number;
   readonly minNs: number;
   readonly maxNs: number;
   readonly opsPerSec: number;
@@ -67,6 +74,14 @@ async function runBatch(fn: () => unknown, n: number): Promise<number> {
   return nowNs() - start;
 }
 
+/** Runs a batch; returns [wall ns, CPU ns]. */
+async function timeBatch(fn: () => unknown, n: number): Promise<[number, number]> {
+  const cpu0 = process.cpuUsage();
+  const wall = await runBatch(fn, n);
+  const cpu = process.cpuUsage(cpu0);
+  return [wall, (cpu.user + cpu.system) * 1000];
+}
+
 /** Calibrates a batch size so that one batch takes about `targetMs`. */
 async function calibrate(fn: () => unknown, targetMs: number, warmupMs: number): Promise<number> {
   let n = 1;
@@ -96,10 +111,16 @@ export async function runCase(
   contestants: readonly Contestant[],
   options: CaseOptions = {},
 ): Promise<Measurement[]> {
-  const samples = options.samples ?? 11;
-  const sampleMs = options.sampleMs ?? 25;
+  const samples = options.samples ?? 21;
+  const sampleMs = options.sampleMs ?? 12;
   const warmupMs = options.warmupMs ?? 150;
-  const active: { c: Contestant; marks: string[]; batch: number; times: number[] }[] = [];
+  const active: {
+    c: Contestant;
+    marks: string[];
+    batch: number;
+    times: number[];
+    walls: number[];
+  }[] = [];
   const results: Measurement[] = [];
   for (const c of contestants) {
     const marks: string[] = [];
@@ -123,12 +144,14 @@ export async function runCase(
       if (unsafe !== undefined) marks.push(unsafe);
     }
     if (c.note) marks.push(c.note);
-    active.push({ c, marks, batch: 0, times: [] });
+    active.push({ c, marks, batch: 0, times: [], walls: [] });
   }
   for (const a of active) a.batch = await calibrate(a.c.run, sampleMs, warmupMs);
   for (let s = 0; s < samples; s++) {
     for (const a of active) {
-      a.times.push((await runBatch(a.c.run, a.batch)) / a.batch);
+      const [wall, cpu] = await timeBatch(a.c.run, a.batch);
+      a.times.push(cpu / a.batch);
+      a.walls.push(wall / a.batch);
     }
   }
   for (const a of active) {
@@ -138,6 +161,7 @@ export async function runCase(
       contestant: a.c.name,
       baseline: a.c.baseline === true,
       medianNs: med,
+      wallMedianNs: median(a.walls),
       minNs: Math.min(...a.times),
       maxNs: Math.max(...a.times),
       opsPerSec: 1e9 / med,
@@ -156,6 +180,7 @@ function blank(caseName: string, c: Contestant, marks: string[]): Measurement {
     contestant: c.name,
     baseline: c.baseline === true,
     medianNs: Number.NaN,
+    wallMedianNs: Number.NaN,
     minNs: Number.NaN,
     maxNs: Number.NaN,
     opsPerSec: Number.NaN,

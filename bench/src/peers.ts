@@ -32,19 +32,29 @@ export const tenpayUtil = require('tenpay/lib/util.js') as TenpayUtil;
 
 // ---- wechatpay-axios-plugin 0.9.6 -------------------------------------------------------
 
-interface AxiosLikeResponse {
+/** An axios response as far as the benchmark reads it. */
+export interface AxiosLikeResponse {
   readonly status: number;
   readonly data: unknown;
 }
-/** An axios instance as far as the benchmark uses it. */
-export interface AxiosLike {
-  get(url: string, config?: Record<string, unknown>): Promise<AxiosLikeResponse>;
-  post(url: string, data: unknown, config?: Record<string, unknown>): Promise<AxiosLikeResponse>;
-}
-/** The plugin's `Wechatpay` instance. */
+/** The plugin's `Wechatpay` instance: `v2` and `v3` are URL-segment chains (proxies). */
 export interface AxiosWechatpay {
-  readonly v2: AxiosLike;
-  readonly v3: AxiosLike;
+  readonly v2: unknown;
+  readonly v3: unknown;
+}
+/**
+ * Walks the plugin's URL chain (`wx.v3.pay.transactions…`) and returns the HTTP verb at its
+ * end, e.g. `axiosChain(wx.v3, ['pay', 'orderquery'], 'post')`.
+ */
+export function axiosChain(
+  root: unknown,
+  segments: readonly string[],
+  verb: 'get' | 'post',
+): (...args: unknown[]) => Promise<AxiosLikeResponse> {
+  let node = root as Record<string, unknown>;
+  for (const s of segments) node = node[s] as Record<string, unknown>;
+  const fn = node[verb] as (...args: unknown[]) => Promise<AxiosLikeResponse>;
+  return (...args) => fn(...args);
 }
 /** The plugin's module: the `Wechatpay` class plus its static helpers. */
 export interface AxiosPluginModule {

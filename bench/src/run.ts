@@ -6,7 +6,7 @@
  *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (60)
  *   --rounds=N     end-to-end rounds per contestant (default 2); --duration-s=S per round (2)
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { v2BuildContestants } from './cases/v2-build.js';
 import { v2ParseContestants } from './cases/v2-parse.js';
@@ -46,7 +46,7 @@ const only = new Set((flags.only ?? 'A,B,C,D,E,F,G').toUpperCase().split(','));
 const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
-  : { samples: 11, sampleMs: 25, warmupMs: 150 };
+  : { samples: 21, sampleMs: 12, warmupMs: 150 };
 const rounds = Number(flags.rounds ?? (quick ? 1 : 2));
 const durationMs = Number(flags['duration-s'] ?? (quick ? 1 : 2)) * 1000;
 const soakRequests = Number(flags.soak);
@@ -59,17 +59,19 @@ const started = Date.now();
 
 function machineLine(): string {
   const cpu = cpus();
-  return `Node ${process.version} · ${cpu[0]?.model.trim() ?? 'unknown CPU'} · ${cpu.length} cores · ${(totalmem() / 2 ** 30).toFixed(1)} GiB · ${process.platform}/${process.arch} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `Node ${process.version} · ${cpu[0]?.model.trim() ?? 'unknown CPU'} · ${cpu.length} cores · ${(totalmem() / 2 ** 30).toFixed(1)} GiB · ${process.platform}/${process.arch} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · load average ${loadavg()[0]?.toFixed(1)}`;
 }
 
 function microTable(rows: readonly Measurement[]): void {
-  out('| case | contestant | median | min–max | ops/s | vs raw | notes |');
-  out('|---|---|---:|---:|---:|---:|---|');
+  out(
+    '| case | contestant | CPU/op median | min–max | ops/s (CPU) | vs raw | wall/op median | notes |',
+  );
+  out('|---|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const range = r.timed ? `${formatNs(r.minNs)}–${formatNs(r.maxNs)}` : '—';
     const name = r.baseline ? `**${r.contestant}**` : r.contestant;
     out(
-      `| ${r.caseName} | ${name} | ${formatNs(r.medianNs)} | ${range} | ${formatOps(r.opsPerSec)} | ${formatRatio(r.ratio)} | ${r.marks.join('; ')} |`,
+      `| ${r.caseName} | ${name} | ${formatNs(r.medianNs)} | ${range} | ${formatOps(r.opsPerSec)} | ${formatRatio(r.ratio)} | ${formatNs(r.wallMedianNs)} | ${r.marks.join('; ')} |`,
     );
   }
 }
@@ -336,7 +338,9 @@ async function main(): Promise<void> {
     out(`| ${t.name} | ${t.show(t.value)} | ${t.pass(t.value) ? 'met' : '**missed**'} |`);
   }
   out();
-  out(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  out(
+    `Total time ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg()[0]?.toFixed(1)} (other processes share the cores).`,
+  );
 }
 
 main().catch((error: unknown) => {

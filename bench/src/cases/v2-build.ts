@@ -15,6 +15,9 @@ import {
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, Tenpay, tenpayUtil, type V2PostModule } from '../peers.js';
 import { rawV2Build } from '../raw-v2.js';
+import { checkTunedEquivalence } from '../tuned/equivalence.js';
+import { pooledNonce } from '../tuned/nonce-pool.js';
+import { signedBody as tunedSignedBody } from '../tuned/v2-post.js';
 
 const checker = new XMLParser({ parseTagValue: false });
 
@@ -83,6 +86,10 @@ export function v2BuildContestants(type: V2SignType, v2Post: V2PostModule): Cont
     return axiosPlugin.Transformer.toXml.call(requestConfig, signed);
   };
 
+  // Proposed fix, measured here: tuned copies of signedBody's callees (bench/src/tuned).
+  const tunedCtx = { ...ctx, nonce: () => pooledNonce(32) };
+  const wxpayTuned = (): string => tunedSignedBody(tunedCtx, { out_trade_no: V2_OUT_TRADE_NO });
+
   const c = (name: string, run: () => string, extra: Partial<Contestant> = {}): Contestant => ({
     name,
     run,
@@ -92,6 +99,10 @@ export function v2BuildContestants(type: V2SignType, v2Post: V2PostModule): Cont
   return [
     c('raw', raw, { baseline: true, note: 'template string + node:crypto' }),
     c('wxpay', wxpay, { note: 'postV2 signedBody (internal)' }),
+    c('wxpay-tuned', wxpayTuned, {
+      note: 'proposed fix: tuned copy (pooled nonce, default sort, cached name check)',
+      check: () => checkTunedEquivalence(1500) ?? checkBody(wxpayTuned(), type),
+    }),
     c('tenpay', tenpay, { note: '_getSign + util.buildXML (no public build fn)' }),
     c('axios-plugin', axios, { note: 'Transformer signer + toXml' }),
   ];
