@@ -317,12 +317,12 @@ describe('createNodeNotificationHandler over real HTTP', () => {
     expect(received.length).toBe(before);
   });
 
-  it('answers 500 FAIL when the callback throws, without leaking its message', async () => {
+  it('answers FAIL (HTTP 200, as v2 acknowledges) when the callback throws, without leaking its message', async () => {
     fail = true;
     try {
       const res = await post(refundBody());
       const text = await res.text();
-      expect(res.status).toBe(500);
+      expect(res.status).toBe(200);
       expect(text).toContain('FAIL');
       expect(text).not.toContain('secret');
     } finally {
@@ -354,7 +354,7 @@ describe('createWebNotificationHandler', () => {
     expect(seen).toEqual(['v2:refund:50000408942018111907145868882:SUCCESS']);
   });
 
-  it('failures ask for redelivery; the callback error gives 500; oversized gives 413', async () => {
+  it('failures and callback errors ask for redelivery; oversized gives 413', async () => {
     const handler = createWebNotificationHandler(
       c,
       () => {
@@ -369,7 +369,8 @@ describe('createWebNotificationHandler', () => {
     const thrown = await handler(
       new Request('http://localhost/n', { method: 'POST', body: paymentBody() }),
     );
-    expect(thrown.status).toBe(500);
+    expect(thrown.status).toBe(200);
+    expect(await thrown.text()).toContain('<return_code><![CDATA[FAIL]]></return_code>');
     const big = await handler(
       new Request('http://localhost/n', { method: 'POST', body: 'x'.repeat(5000) }),
     );

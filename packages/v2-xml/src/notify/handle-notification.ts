@@ -32,8 +32,8 @@ export async function handleNotification(
     await onNotification(notification);
   } catch (error) {
     options.onError?.(error);
-    // 500 as well as FAIL: either alone makes WeChat Pay redeliver.
-    return { ...buildAcknowledgement(false, 'handler failed'), status: 500 };
+    // v2 acknowledgements are always HTTP 200; return_code FAIL is what asks for redelivery.
+    return buildAcknowledgement(false, 'handler failed');
   }
   return buildAcknowledgement(true);
 }
