@@ -8,7 +8,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 type Fields = Readonly<Record<string, string | number | null | undefined>>;
-const NON_ASCII = /[^\x00-\x7f]/;
+function isAscii(name: string): boolean {
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 function compareBytes(a: string, b: string): number {
   if (a === b) return 0;
@@ -23,7 +26,7 @@ export function buildSignString(fields: Fields, apiKey: string): string {
     if (name === 'sign') continue;
     const value = fields[name];
     if (value === undefined || value === null || value === '') continue;
-    if (ascii && NON_ASCII.test(name)) ascii = false;
+    if (ascii && !isAscii(name)) ascii = false;
     names.push(name);
   }
   if (ascii) names.sort();
