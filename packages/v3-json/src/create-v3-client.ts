@@ -227,6 +227,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     };
   }
 
+  let closing: Promise<void> | undefined;
   const billContext = {
     requester,
     transport,
@@ -416,7 +417,8 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     },
 
     close() {
-      return transport.close();
+      closing ??= transport.close();
+      return closing;
     },
   };
 

@@ -3,6 +3,7 @@ import {
   AbortedError,
   AuthenticationError,
   ConfigError,
+  ConnectionError,
   DuplicateOrderError,
   InvalidRequestError,
   type LogEvent,
@@ -587,7 +588,9 @@ describe('transport', () => {
     for (let i = 0; i < 5; i++) await client.queryOrder({ outTradeNo: 'ORDER_000001' });
     expect(new Set(server.requests.map((r) => r.remotePort)).size).toBe(1);
     await client.close();
-    await expect(client.queryOrder({ outTradeNo: 'ORDER_000001' })).rejects.toThrow();
+    await client.close();
+    const after = await client.queryOrder({ outTradeNo: 'ORDER_000001' }).catch((e: unknown) => e);
+    expect(ConnectionError.isInstance(after)).toBe(true);
   });
 
   it('per-attempt timeout → TimeoutError after the retries; abort → AbortedError', async () => {
