@@ -204,10 +204,10 @@ export function describeExample(
     const urlOf = (protocol: Protocol) => `${app.baseUrl}${(app.path ?? notifyPath)(protocol)}`;
 
     /** Creates an order through the adapter, pays it and waits for the first delivery. */
-    async function payOnce(protocol: Protocol, options: { failFirst?: boolean } = {}) {
+    async function payOnce(protocol: Protocol, behaviour: { failFirst?: boolean } = {}) {
       const client: PaymentClient = clients[protocol];
       const outTradeNo = nextOrderNo(protocol);
-      if (options.failFirst) failFirst.add(outTradeNo);
+      if (behaviour.failFirst) failFirst.add(outTradeNo);
       await client.createOrder({
         kind: 'jsapi',
         outTradeNo,
@@ -219,7 +219,7 @@ export function describeExample(
       });
       sim.pay(outTradeNo);
       const delivery = await sim.notifications.waitFor(
-        (a) => a.outTradeNo === outTradeNo && (a.acknowledged || !options.failFirst),
+        (a) => a.outTradeNo === outTradeNo && (a.acknowledged || !behaviour.failFirst),
         10_000,
       );
       return { outTradeNo, delivery };
