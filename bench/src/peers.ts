@@ -167,13 +167,26 @@ export interface V3RequestModule {
   };
 }
 
-/** Loads the wxpay internals used by cases A, B and C. */
+/** Loads the wxpay internals used by cases A, B, C and H. */
 export async function loadWxpayInternals(): Promise<{
   v2Post: V2PostModule;
   v2Response: V2ResponseModule;
   v3Request: V3RequestModule;
+  v3Pieces: {
+    toOrder: (value: unknown) => { state: string };
+    parseJson: (text: string, what: string) => unknown;
+  };
 }> {
+  const mapOrder = await internal<{ toOrder: (value: unknown) => { state: string } }>(
+    '@wxpay/v3-json',
+    './map-order.js',
+  );
+  const decode = await internal<{ parseJson: (text: string, what: string) => unknown }>(
+    '@wxpay/v3-json',
+    './schemas/decode-wire.js',
+  );
   return {
+    v3Pieces: { toOrder: mapOrder.toOrder, parseJson: decode.parseJson },
     v2Post: await internal<V2PostModule>('@wxpay/v2-xml', './post-v2.js'),
     v2Response: await internal<V2ResponseModule>('@wxpay/v2-xml', './map-response.js'),
     v3Request: await internal<V3RequestModule>('@wxpay/v3-json', './request-v3.js'),

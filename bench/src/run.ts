@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: every case in one run, each contestant checked for correctness before it is
  * timed, ratios against the raw baseline measured in the same run. Flags:
- *   --only=A,C,F   run only these cases (A B C D E F G)
+ *   --only=A,C,F   run only these cases (A B C D E F G H)
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
  *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (60)
  *   --rounds=N     end-to-end rounds per contestant (default 2); --duration-s=S per round (2)
@@ -12,6 +12,7 @@ import { v2BuildContestants } from './cases/v2-build.js';
 import { v2ParseContestants } from './cases/v2-parse.js';
 import { v3AuthContestants } from './cases/v3-auth.js';
 import { v3DecryptContestants } from './cases/v3-decrypt.js';
+import { v3PiecesContestants } from './cases/v3-pieces.js';
 import { v3VerifyContestants } from './cases/v3-verify.js';
 import { type E2eRow, runE2e, runSoak, startSignServer } from './e2e.js';
 import {
@@ -31,6 +32,7 @@ import {
   runCase,
 } from './harness.js';
 import { loadWxpayInternals } from './peers.js';
+import { retainedBySignals } from './tuned/attempt-signal.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -42,7 +44,7 @@ const { values: flags } = parseArgs({
     'duration-s': { type: 'string' },
   },
 });
-const only = new Set((flags.only ?? 'A,B,C,D,E,F,G').toUpperCase().split(','));
+const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H').toUpperCase().split(','));
 const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
@@ -179,10 +181,23 @@ async function main(): Promise<void> {
       ),
     );
   }
+  if (only.has('H')) {
+    await runMicro(
+      'H',
+      runCase('H v3 client steps', v3PiecesContestants(internals.v3Pieces), micro),
+    );
+  }
   if (microRows.length) {
-    out('## Micro cases (A–E), one operation at a time');
+    out('## Micro cases, one operation at a time (CPU time of the process per operation)');
     out();
     microTable(microRows);
+    out();
+  }
+  if (only.has('H')) {
+    const r = await retainedBySignals(20_000);
+    out(
+      `Heap still live after 20000 finished attempts (10 s attempt timeout): AbortSignal.timeout ${r.timeout.toFixed(1)} MB, attemptSignal ${r.tuned.toFixed(1)} MB.`,
+    );
     out();
   }
 
