@@ -709,7 +709,11 @@ export function describePaymentClientContract(
           order: { outTradeNo },
           outRefundNo,
           amount: { refund: 200, total: 200 },
+          notifyUrl: receiver.url,
         });
+        expect(sim.getRefund(outRefundNo)?.notifyUrl, 'the refund carries its notify_url').toBe(
+          receiver.url,
+        );
         sim.completeRefund(outRefundNo);
         const attempt = await sim.notifications.waitFor((a) => a.outRefundNo === outRefundNo);
         const n = await receiver.waitFor((r) => r.text === attempt.body);
