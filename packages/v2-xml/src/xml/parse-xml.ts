@@ -1,5 +1,6 @@
 import { MalformedMessageError } from '@wxpay/core';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseFlatFast } from './parse-flat-fast.js';
 
 /** A decoded flat v2 message: every value a string, exactly as sent. */
 export type XmlMessage = Record<string, string>;
@@ -42,12 +43,26 @@ const entityParser = new XMLParser({ ...common, processEntities: true, htmlEntit
  */
 export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = {}): XmlMessage {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so short strings skip the exact count.
+  const size =
+    typeof input !== 'string'
+      ? input.byteLength
+      : input.length * 3 <= maxBytes
+        ? 0
+        : Buffer.byteLength(input, 'utf8');
   if (size > maxBytes) throw new MalformedMessageError(`XML message exceeds ${maxBytes} bytes`);
   const text = typeof input === 'string' ? input : decodeUtf8(input);
   if (FORBIDDEN.test(text)) {
     throw new MalformedMessageError('XML message contains a DOCTYPE or entity declaration');
   }
+  return parseFlatFast(text, options.root ?? 'xml') ?? parseXmlStrict(text, options.root ?? 'xml');
+}
+
+/**
+ * The strict path: fast-xml-parser's validator, then its parser, then the flat-shape checks.
+ * Exported for tests that compare it with the fast path.
+ */
+export function parseXmlStrict(text: string, rootName: 'xml' | 'root'): XmlMessage {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new MalformedMessageError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
@@ -58,7 +73,6 @@ export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = 
   } catch (error) {
     throw new MalformedMessageError('malformed XML', { cause: safeCause(error) });
   }
-  const rootName = options.root ?? 'xml';
   const top = tree as Record<string, unknown>;
   const keys = Object.keys(top);
   if (keys.length !== 1 || keys[0] !== rootName) {
