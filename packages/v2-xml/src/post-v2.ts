@@ -1,6 +1,7 @@
 import {
   type CallOptions,
   type Clock,
+  type LogEvent,
   type Logger,
   type NonceSource,
   type RetryPolicy,
@@ -43,6 +44,16 @@ const HEADERS = Object.freeze({
   accept: 'text/xml, application/xml',
   'user-agent': 'wxpay-v2-xml/0.1 (+node)',
 });
+
+/** Calls the user's logger; a logger that throws must not change a call's outcome. */
+function log(logger: Logger | undefined, event: LogEvent): void {
+  if (!logger) return;
+  try {
+    logger(event);
+  } catch {
+    // Ignored on purpose: logging is best effort.
+  }
+}
 
 /**
  * The signed request body: common fields, a fresh `nonce_str`, the explicit `sign_type`, then
@@ -94,7 +105,7 @@ export async function postV2(
           status: response.status,
           ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
         });
-        ctx.logger?.({
+        log(ctx.logger, {
           level: 'debug',
           message: 'wxpay v2 request succeeded',
           method: 'POST',
@@ -105,7 +116,7 @@ export async function postV2(
         });
         return checked;
       } catch (error) {
-        ctx.logger?.({
+        log(ctx.logger, {
           level: 'warn',
           message: 'wxpay v2 request failed',
           method: 'POST',

@@ -944,6 +944,16 @@ describe('configuration and secrets', () => {
     throw new Error('expected ConfigError');
   });
 
+  it('a throwing logger does not change the outcome of a call', async () => {
+    routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER });
+    const order = await client({
+      logger: () => {
+        throw new Error('logger broke');
+      },
+    }).queryOrder({ outTradeNo: '1415757673' });
+    expect(order.state).toBe('SUCCESS');
+  });
+
   it('errors and logger events never contain the API key or the request body', async () => {
     const events: LogEvent[] = [];
     routes['/pay/orderquery'] = (_r, i) =>
