@@ -224,8 +224,12 @@ export class MalformedMessageError extends WxPayError {
 export class ValidationError extends WxPayError {
   static override readonly kind: string = 'ValidationError';
   readonly issues: readonly ValidationIssue[];
-  constructor(message: string, issues: readonly ValidationIssue[] = []) {
-    super(message);
+  constructor(
+    message: string,
+    issues: readonly ValidationIssue[] = [],
+    options: WxPayErrorOptions = {},
+  ) {
+    super(message, options);
     this.issues = issues;
   }
   override toJSON(): Record<string, unknown> {

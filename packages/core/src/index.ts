@@ -12,6 +12,11 @@ export {
   type MigrationMode,
 } from './create-migration-client.js';
 export {
+  type ApiErrorClass,
+  type ErrorCodeContext,
+  errorClassForCode,
+} from './error-class-for-code.js';
+export {
   AbortedError,
   ApiError,
   type ApiErrorDetails,
