@@ -113,6 +113,9 @@ export function describePaymentClientContract(
           : { status: 204 };
     });
     afterAll(async () => {
+      // Both adapters expose close() for their keep-alive pools; PaymentClient does not require it.
+      const closable = client as unknown as { close?: () => Promise<void> } | undefined;
+      if (typeof closable?.close === 'function') await closable.close();
       await Promise.all([sim?.stop(), receiver?.stop()]);
     });
     afterEach(() => {
