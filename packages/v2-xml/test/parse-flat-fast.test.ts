@@ -114,7 +114,7 @@ describe('parseFlatFast', () => {
         const slow = strict(text);
         expect(slow).toEqual({ ok: fast });
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -131,7 +131,7 @@ describe('parseFlatFast', () => {
         if ('ok' in slow) expect(got).toEqual(slow);
         else expect('error' in got && MalformedMessageError.isInstance(got.error)).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 });

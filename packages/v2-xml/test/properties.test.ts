@@ -133,7 +133,7 @@ describe('properties', () => {
         for (const value of Object.values(result as Record<string, unknown>))
           expect(typeof value).toBe('string');
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
