@@ -1,7 +1,6 @@
 import type { GeneratedCredentials, SigningKey } from './credentials.js';
 import type { OrderStore, SimulatedOrder, SimulatedRefund } from './order-store.js';
 import type { V2SignType } from './v2/sign.js';
-import type { SignatureSpoiler } from './v3/authorization.js';
 
 /** How the simulator lets v3 clients verify it (see `SimulatorOptions.trust`). */
 export type TrustMode = 'public-key' | 'certificate' | 'both';
@@ -75,6 +74,4 @@ export interface HandlerContext {
   takeMicropayOutcome(): MicropayOutcome;
   /** Records a v3 nonce; false when it was already used inside the replay window. */
   rememberNonce(nonce: string): boolean;
-  /** Used by fault injection of v3 signatures. */
-  readonly spoil?: SignatureSpoiler;
 }
