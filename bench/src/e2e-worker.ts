@@ -5,10 +5,12 @@
  * number of requests (G), and answers with a {@link WorkerResult}.
  */
 import { randomBytes, sign, verify } from 'node:crypto';
+import { createTransport, orderRefSchema, parseInput, withRetry } from '@wxpay/core';
 import { createV2Client } from '@wxpay/v2-xml';
 import { createV3Client } from '@wxpay/v3-json';
 import { Pool } from 'undici';
 import {
+  API_KEY,
   API_V3_KEY,
   type KeyPems,
   toKeys,
@@ -25,6 +27,8 @@ import {
 import {
   axiosChain,
   axiosPlugin,
+  loadV2QueryPieces,
+  loadWxpayInternals,
   NODE_V3_ORIGIN,
   NodeV3,
   type NodeV3Http,
@@ -32,10 +36,14 @@ import {
   Tenpay,
 } from './peers.js';
 import { rawV2Build, rawV2Parser } from './raw-v2.js';
+import { pooledNonce } from './tuned/nonce-pool.js';
+import { createCheckResponse, signedBody as tunedSignedBody } from './tuned/v2-post.js';
+import { parseXml as tunedParseXml } from './tuned/v2-xml.js';
 
 /** Which client to run. */
 export type E2eContestant =
   | 'wxpay'
+  | 'wxpay-tuned'
   | 'raw-sync'
   | 'raw-async'
   | 'wechatpay-node-v3'
@@ -93,7 +101,7 @@ function field(result: unknown, name: string): unknown {
 }
 
 /** Builds the call and the check of one contestant. */
-export function buildClient(job: WorkerJob): { call: Call; check: Checker } {
+export async function buildClient(job: WorkerJob): Promise<{ call: Call; check: Checker }> {
   const keys = toKeys(job.keys);
   const { origin } = job;
   const wireV3: Checker = (r) =>
@@ -237,12 +245,61 @@ export function buildClient(job: WorkerJob): { call: Call; check: Checker } {
       const client = createV2Client({
         appId: V2_APPID,
         mchId: V2_MCHID,
-        apiKey: '192006250b4c09247ec02edce69f6a2d',
+        apiKey: API_KEY,
         signType: 'MD5',
         baseUrl: origin,
       });
       return {
         call: () => client.queryOrder({ outTradeNo: V2_OUT_TRADE_NO }),
+        check: (o) =>
+          field(o, 'state') === 'SUCCESS' &&
+          field(o, 'outTradeNo') === V2_OUT_TRADE_NO &&
+          field(o, 'transactionId') === '1008450740201411110005820873'
+            ? undefined
+            : `unexpected order ${JSON.stringify(o).slice(0, 120)}`,
+      };
+    }
+    case 'wxpay-tuned': {
+      // queryOrder as the adapter runs it (core transport and withRetry, the adapter's zod
+      // decode and mapping), with the tuned copies of signedBody, parseXml and checkResponse.
+      const pieces = await loadV2QueryPieces();
+      const { v2Response } = await loadWxpayInternals();
+      const checkReply = createCheckResponse(v2Response.checkResponse);
+      const transport = createTransport({});
+      const ctx = {
+        appId: V2_APPID,
+        mchId: V2_MCHID,
+        apiKey: API_KEY,
+        signType: 'MD5',
+        nonce: () => pooledNonce(32),
+      };
+      const check = { ...ctx, status: 200 };
+      const headers = {
+        'content-type': 'text/xml; charset=utf-8',
+        accept: 'text/xml, application/xml',
+        'user-agent': 'wxpay-v2-xml/0.1 (+node)',
+      };
+      return {
+        call: async () => {
+          parseInput(orderRefSchema, { outTradeNo: V2_OUT_TRADE_NO }, 'order reference');
+          const raw = await withRetry(
+            async ({ signal }) => {
+              const response = await transport.request({
+                url: `${origin}/pay/orderquery`,
+                method: 'POST',
+                headers,
+                body: tunedSignedBody(ctx, { out_trade_no: V2_OUT_TRADE_NO }),
+                signal,
+              });
+              if (response.status !== 200) throw pieces.httpStatusError(response.status);
+              const fields = tunedParseXml(response.body, { maxBytes: Number.MAX_SAFE_INTEGER });
+              return checkReply(fields, check);
+            },
+            { policy: {}, attemptTimeoutMs: 10_000, idempotent: true },
+          );
+          pieces.decodeWire(pieces.orderQueryResponseSchema, raw, 'orderquery reply');
+          return pieces.toOrder(raw, pieces.tradeStateOf(raw));
+        },
         check: (o) =>
           field(o, 'state') === 'SUCCESS' &&
           field(o, 'outTradeNo') === V2_OUT_TRADE_NO &&
@@ -275,7 +332,7 @@ export function buildClient(job: WorkerJob): { call: Call; check: Checker } {
       const tp = new Tenpay({
         appid: V2_APPID,
         mchid: V2_MCHID,
-        partnerKey: '192006250b4c09247ec02edce69f6a2d',
+        partnerKey: API_KEY,
       });
       tp.urls.orderquery = `${origin}/pay/orderquery`;
       return { call: () => tp.orderQuery({ out_trade_no: V2_OUT_TRADE_NO }), check: wireV2 };
@@ -286,7 +343,7 @@ export function buildClient(job: WorkerJob): { call: Call; check: Checker } {
         serial: V3_SERIAL,
         privateKey: job.keys.merchantPrivate,
         certs: { [V3_PUB_KEY_ID]: job.keys.platformPublic },
-        secret: '192006250b4c09247ec02edce69f6a2d',
+        secret: API_KEY,
         baseURL: `${origin}/`,
       });
       return {
@@ -332,7 +389,7 @@ async function drive(
 
 async function run(job: WorkerJob): Promise<WorkerResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const { call, check } = buildClient(job);
+  const { call, check } = await buildClient(job);
   let checkFailure: string | undefined;
   try {
     checkFailure = check(await call());

@@ -167,6 +167,42 @@ export interface V3RequestModule {
   };
 }
 
+/** `@wxpay/v2-xml` pieces `queryOrder` runs after `postV2` (decode and mapping). */
+export interface V2QueryPieces {
+  readonly decodeWire: (schema: unknown, raw: unknown, what: string) => unknown;
+  readonly orderQueryResponseSchema: unknown;
+  readonly toOrder: (raw: Record<string, string>, state: unknown) => Record<string, unknown>;
+  readonly tradeStateOf: (raw: Record<string, string>) => unknown;
+  readonly httpStatusError: (status: number) => Error;
+}
+
+/** Loads what the tuned v2 client of case F needs from the adapter. */
+export async function loadV2QueryPieces(): Promise<V2QueryPieces> {
+  const decode = await internal<Pick<V2QueryPieces, 'decodeWire'>>(
+    '@wxpay/v2-xml',
+    './schemas/decode.js',
+  );
+  const wire = await internal<Pick<V2QueryPieces, 'orderQueryResponseSchema'>>(
+    '@wxpay/v2-xml',
+    './schemas/wire.js',
+  );
+  const order = await internal<Pick<V2QueryPieces, 'toOrder' | 'tradeStateOf'>>(
+    '@wxpay/v2-xml',
+    './map-order.js',
+  );
+  const errors = await internal<Pick<V2QueryPieces, 'httpStatusError'>>(
+    '@wxpay/v2-xml',
+    './map-error.js',
+  );
+  return {
+    decodeWire: decode.decodeWire,
+    orderQueryResponseSchema: wire.orderQueryResponseSchema,
+    toOrder: order.toOrder,
+    tradeStateOf: order.tradeStateOf,
+    httpStatusError: errors.httpStatusError,
+  };
+}
+
 /** Loads the wxpay internals used by cases A, B, C and H. */
 export async function loadWxpayInternals(): Promise<{
   v2Post: V2PostModule;

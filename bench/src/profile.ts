@@ -14,7 +14,7 @@ const [protocol = 'v3', contestant = 'wxpay', count = '5000'] = process.argv.sli
 const keys = generateKeys();
 const server = await startSignServer(keys);
 try {
-  const { call, check } = buildClient({
+  const { call, check } = await buildClient({
     type: 'run',
     mode: 'e2e',
     protocol: protocol as 'v2' | 'v3',

@@ -3,8 +3,8 @@
  * timed, ratios against the raw baseline measured in the same run. Flags:
  *   --only=A,C,F   run only these cases (A B C D E F G H)
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
- *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (60)
- *   --rounds=N     end-to-end rounds per contestant (default 2); --duration-s=S per round (2)
+ *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (40)
+ *   --rounds=N     end-to-end rounds per contestant (default 3); --duration-s=S per round (1.5)
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -39,7 +39,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     soak: { type: 'string', default: '100000' },
-    'soak-max-s': { type: 'string', default: '60' },
+    'soak-max-s': { type: 'string', default: '40' },
     rounds: { type: 'string' },
     'duration-s': { type: 'string' },
   },
@@ -49,8 +49,8 @@ const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
   : { samples: 21, sampleMs: 12, warmupMs: 150 };
-const rounds = Number(flags.rounds ?? (quick ? 1 : 2));
-const durationMs = Number(flags['duration-s'] ?? (quick ? 1 : 2)) * 1000;
+const rounds = Number(flags.rounds ?? (quick ? 1 : 3));
+const durationMs = Number(flags['duration-s'] ?? (quick ? 1 : 1.5)) * 1000;
 const soakRequests = Number(flags.soak);
 const soakMaxMs = Number(flags['soak-max-s']) * 1000;
 const CONCURRENCY = 32;
@@ -93,8 +93,8 @@ function e2eTable(rows: readonly E2eRow[]): void {
     '| case | contestant | req/s (median) | min–max | vs raw-sync | CPU/req | CPU vs raw | peak RSS | notes |',
   );
   out('|---|---|---:|---:|---:|---:|---:|---:|---|');
-  const base = rows.find((r) => r.baseline && r.timed);
   for (const r of rows) {
+    const base = rows.find((b) => b.caseName === r.caseName && b.baseline && b.timed);
     const rate = median(r.rates);
     const cpu = median(r.cpuUs);
     const rss = median(r.peakRss);
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
         const common = {
           rounds,
           durationMs,
-          warmupMs: quick ? 300 : 700,
+          warmupMs: quick ? 300 : 600,
           concurrency: CONCURRENCY,
           log,
         };
@@ -237,6 +237,10 @@ async function main(): Promise<void> {
           contestants: [
             { name: 'raw-sync', baseline: true },
             { name: 'wxpay' },
+            {
+              name: 'wxpay-tuned',
+              mark: 'proposed fix: queryOrder with the tuned v2 copies (bench/src/tuned)',
+            },
             { name: 'tenpay' },
             { name: 'axios-plugin' },
           ],
