@@ -383,6 +383,32 @@ describe('control surface over HTTP', () => {
     const moved = await control('POST', '/advance-time', { ms: 1000 });
     expect(moved.json.now as number).toBeGreaterThanOrEqual(before + 1000);
     sim.advanceTime(-1000);
+    sim.faults.clear();
+    expect((await control('POST', '/micropay-outcomes', { outcomes: ['NOTENOUGH'] })).status).toBe(
+      200,
+    );
+    const mp = await v2Request(sim.url, '/pay/micropay', sim.merchant, {
+      body: 'x',
+      out_trade_no: no(),
+      total_fee: '5',
+      spbill_create_ip: '1.2.3.4',
+      auth_code: '134567890123456789',
+    });
+    expect(mp.fields.err_code).toBe('NOTENOUGH');
+    expect((await control('POST', '/micropay-outcomes', { outcomes: ['BOGUS'] })).status).toBe(400);
+    receiver.respond = () => ({ status: 204 });
+    expect(
+      (await control('POST', '/notify', { outTradeNo: a, timestampOffsetSeconds: -30 })).status,
+    ).toBe(200);
+    await sim.notifications.waitFor((n) => n.outTradeNo === a && n.type === 'payment');
+    const attempts = await fetch(`${sim.url}/__sim/notifications`).then(
+      (r) => r.json() as Promise<unknown[]>,
+    );
+    expect(attempts.length).toBe(sim.notifications.attempts.length);
+    const requests = await fetch(`${sim.url}/__sim/requests`).then(
+      (r) => r.json() as Promise<unknown[]>,
+    );
+    expect(requests.length).toBe(sim.requests.length);
     const merchant = await control('GET', '/merchant');
     expect(merchant.json.mchId).toBe(sim.merchant.mchId);
     expect(JSON.stringify(merchant.json)).not.toContain(sim.merchant.apiKey);
