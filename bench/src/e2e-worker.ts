@@ -7,7 +7,7 @@
 import { randomBytes, sign, verify } from 'node:crypto';
 import { createTransport, orderRefSchema, parseInput, withRetry } from '@wxpay/core';
 import { createV2Client } from '@wxpay/v2-xml';
-import { createV3Client } from '@wxpay/v3-json';
+import { buildAuthorization, buildRequestMessage, createV3Client } from '@wxpay/v3-json';
 import { Pool } from 'undici';
 import {
   API_KEY,
@@ -39,6 +39,8 @@ import { rawV2Build, rawV2Parser } from './raw-v2.js';
 import { pooledNonce } from './tuned/nonce-pool.js';
 import { createCheckResponse, signedBody as tunedSignedBody } from './tuned/v2-post.js';
 import { parseXml as tunedParseXml } from './tuned/v2-xml.js';
+import { verifyWechatpaySignature as tunedVerify } from './tuned/v3-verify.js';
+import { withRetry as tunedWithRetry } from './tuned/with-retry.js';
 
 /** Which client to run. */
 export type E2eContestant =
@@ -128,6 +130,77 @@ export async function buildClient(job: WorkerJob): Promise<{ call: Call; check: 
         });
         return {
           call: () => client.queryOrder({ outTradeNo: V3_OUT_TRADE_NO }),
+          check: (o) =>
+            field(o, 'state') === 'SUCCESS' &&
+            field(o, 'outTradeNo') === V3_OUT_TRADE_NO &&
+            field(field(o, 'amount'), 'total') === 100
+              ? undefined
+              : `unexpected order ${JSON.stringify(o).slice(0, 120)}`,
+        };
+      }
+      case 'wxpay-tuned': {
+        // queryOrder as the adapter runs it (core transport, zod validation, the adapter's
+        // decode and mapping, async RSA signing) with the tuned copies of withRetry (released
+        // timeout), verifyWechatpaySignature (direct lookup, sync verify) and the nonce pool.
+        // Error mapping of non-2xx answers is not exercised here.
+        const { v3Pieces } = await loadWxpayInternals();
+        const transport = createTransport({});
+        const resolveKey = async (serial: string) =>
+          serial === V3_PUB_KEY_ID ? keys.platformPublicKey : undefined;
+        const signAsync = (message: string) =>
+          new Promise<string>((resolve, reject) =>
+            sign('sha256', Buffer.from(message, 'utf8'), keys.merchantPrivateKey, (e, sig) =>
+              e ? reject(e) : resolve(sig.toString('base64')),
+            ),
+          );
+        const userAgent = `wxpay-v3-json/0.1.0 node/${process.versions.node}`;
+        return {
+          call: async () => {
+            parseInput(orderRefSchema, { outTradeNo: V3_OUT_TRADE_NO }, 'order reference');
+            const path = `/v3/pay/transactions/out-trade-no/${encodeURIComponent(V3_OUT_TRADE_NO)}?mchid=${V3_MCHID}`;
+            const response = await tunedWithRetry(
+              async ({ signal }) => {
+                const url = new URL(`${origin}${path}`);
+                const wirePath = `${url.pathname}${url.search}`;
+                const timestamp = Math.floor(Date.now() / 1000);
+                const nonce = pooledNonce(32);
+                const signature = await signAsync(
+                  buildRequestMessage('GET', wirePath, timestamp, nonce),
+                );
+                const r = await transport.request({
+                  url: url.href,
+                  method: 'GET',
+                  headers: {
+                    accept: 'application/json',
+                    'user-agent': userAgent,
+                    authorization: buildAuthorization({
+                      mchId: V3_MCHID,
+                      nonce,
+                      timestamp,
+                      serialNo: V3_SERIAL,
+                      signature,
+                    }),
+                    'wechatpay-serial': V3_PUB_KEY_ID,
+                  },
+                  signal,
+                });
+                if (r.status < 200 || r.status >= 300 || r.status === 202) {
+                  throw new Error(`HTTP ${r.status}`);
+                }
+                await tunedVerify({
+                  headers: r.headers,
+                  body: r.body,
+                  nowSeconds: Math.floor(Date.now() / 1000),
+                  resolveKey,
+                });
+                return r;
+              },
+              { policy: {}, attemptTimeoutMs: 10_000, idempotent: true },
+            );
+            return v3Pieces.toOrder(
+              v3Pieces.parseJson(response.body.toString('utf8'), 'response of GET'),
+            );
+          },
           check: (o) =>
             field(o, 'state') === 'SUCCESS' &&
             field(o, 'outTradeNo') === V3_OUT_TRADE_NO &&

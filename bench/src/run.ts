@@ -224,6 +224,10 @@ async function main(): Promise<void> {
             { name: 'raw-async' },
             { name: 'wxpay' },
             {
+              name: 'wxpay-tuned',
+              mark: 'proposed fix: queryOrder with tuned withRetry/verify/nonce copies (bench/src/tuned)',
+            },
+            {
               name: 'wechatpay-node-v3',
               mark: 'unsafe: skips check (query() returns no headers, reply never verified)',
             },
