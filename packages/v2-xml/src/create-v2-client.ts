@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import {
   ApiError,
@@ -15,11 +15,13 @@ import {
   outTradeNoSchema,
   parseInput,
   RefundNotFoundError,
+  ResponseTooLargeError,
   randomNonce,
   refundParamsSchema,
   sleep,
   systemClock,
   type Transport,
+  toTransportError,
   transactionIdSchema,
   UserPayingError,
   unixSeconds,
@@ -72,9 +74,11 @@ const billSchema = z
     billDate: z.string().regex(/^\d{8}$/, 'must be yyyyMMdd'),
     billType: z.enum(['ALL', 'SUCCESS', 'REFUND', 'RECHARGE_REFUND']).optional(),
     gzip: z.boolean().optional(),
+    maxBytes: z.number().int().positive().optional(),
   })
   .strict();
 const BILL_ERROR_CAP = 64 * 1024;
+const DEFAULT_BILL_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Creates a WeChat Pay v2 (XML) client. The configuration is validated at once
@@ -128,7 +132,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
   async function openBillStream(
     params: DownloadBillParams,
     options?: CallOptions,
-  ): Promise<Readable> {
+  ): Promise<AsyncIterable<Buffer>> {
     const p = parseInput(billSchema, params, 'downloadBill params');
     const fields = toDownloadBillFields(p as DownloadBillParams);
     return withRetry(
@@ -144,7 +148,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
           discard(response.body);
           throw httpStatusError(response.status);
         }
-        return openBill(response.body);
+        return openBill(response.body, p.maxBytes ?? DEFAULT_BILL_MAX_BYTES);
       },
       {
         policy: config.retry ?? {},
@@ -329,23 +333,56 @@ function discard(body: Readable): void {
 }
 
 /**
+ * Passes chunks through, failing once more than `limit` bytes went by (gzip bombs). Failures of
+ * the source become wxpay errors: corrupt gzip a MalformedMessageError, the rest (a dropped
+ * connection) a ConnectionError.
+ */
+async function* capped(source: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  try {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (size > limit) throw new ResponseTooLargeError(limit);
+      yield chunk;
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new MalformedMessageError(`bill is not valid gzip (${code})`);
+    }
+    throw toTransportError(error);
+  }
+}
+
+/**
  * Looks at the first bytes of a bill download: an XML body (leading `<`) is a failure reply
  * (unsigned, `return_code=FAIL`); gzip magic is decompressed; anything else is the CSV itself.
+ * The returned stream is capped at `maxBytes` (after decompression).
  */
-async function openBill(body: Readable): Promise<Readable> {
+async function openBill(body: Readable, maxBytes: number): Promise<AsyncIterable<Buffer>> {
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await iterator.next();
   if (first.done) return Readable.from([]);
   const head: Buffer = first.value;
   const rest = async function* () {
-    yield head;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      yield head;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      // A consumer that stops early releases the connection.
+      await iterator.return?.();
     }
   };
-  if (head[0] === 0x1f && head[1] === 0x8b) return Readable.from(rest()).pipe(createGunzip());
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    // pipeline, not pipe: a network failure must reach the reader as an error, not a hang.
+    pipeline(Readable.from(rest()), gunzip, () => {});
+    return capped(gunzip, maxBytes);
+  }
   const start = head.toString('utf8', 0, Math.min(head.length, 16)).replace(/^\uFEFF?\s*/, '');
   if (start.startsWith('<')) {
     const chunks: Buffer[] = [];
@@ -353,7 +390,6 @@ async function openBill(body: Readable): Promise<Readable> {
     for await (const chunk of rest()) {
       size += chunk.length;
       if (size > BILL_ERROR_CAP) {
-        discard(body);
         throw new MalformedMessageError('bill download failed with an oversized XML reply');
       }
       chunks.push(chunk);
@@ -361,5 +397,5 @@ async function openBill(body: Readable): Promise<Readable> {
     const raw = parseXml(Buffer.concat(chunks), { maxBytes: BILL_ERROR_CAP });
     throw returnFailError(raw, 200);
   }
-  return Readable.from(rest());
+  return capped(rest(), maxBytes);
 }

@@ -138,6 +138,11 @@ export interface DownloadBillParams {
   readonly billType?: BillType;
   /** Ask for a gzip-compressed bill (`tar_type=GZIP`), decompressed while streaming. */
   readonly gzip?: boolean;
+  /**
+   * Largest statement accepted, in bytes after decompression (default 1 GiB); beyond it the
+   * download fails with `ResponseTooLargeError` (a defence against gzip bombs).
+   */
+  readonly maxBytes?: number;
 }
 
 /** A parsed statement: the backtick prefix of every cell removed. Amounts are in yuan, as text. */

@@ -1,5 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import { InvalidRequestError, ValidationError } from '@wxpay/core';
+import {
+  ConnectionError,
+  InvalidRequestError,
+  MalformedMessageError,
+  ResponseTooLargeError,
+  ValidationError,
+} from '@wxpay/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client } from '../src/index.js';
 import { type FakeServer, type Route, startFakeV2Server } from './support/fake-v2-server.js';
@@ -144,6 +150,50 @@ describe('downloadBill', () => {
     await expect(client.streamBill({ billDate: '20990101' })).rejects.toMatchObject({
       code: '20001',
     });
+  });
+
+  it('a gzip bomb stops at maxBytes with ResponseTooLargeError', async () => {
+    routes['/pay/downloadbill'] = () => ({
+      rawBody: gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x60)),
+    });
+    const error = await client
+      .downloadBill({ billDate: '20240101', gzip: true, maxBytes: 1024 * 1024 })
+      .catch((e: unknown) => e);
+    expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+  });
+
+  it('a connection cut mid-download rejects instead of hanging', async () => {
+    const body = gzipSync(Buffer.from(CSV.repeat(200)));
+    routes['/pay/downloadbill'] = () => ({
+      // Declares the full length, sends half, then the server drops the connection.
+      headers: { 'content-length': String(body.length) },
+      rawBody: body.subarray(0, body.length >> 1),
+      cut: true,
+    });
+    const error = await client
+      .downloadBill({ billDate: '20240101', gzip: true })
+      .catch((e: unknown) => e);
+    expect(ConnectionError.isInstance(error)).toBe(true);
+  });
+
+  it('a corrupt gzip body is a MalformedMessageError', async () => {
+    const body = gzipSync(Buffer.from(CSV));
+    body.fill(0x41, 10, 30);
+    routes['/pay/downloadbill'] = () => ({ rawBody: body });
+    const error = await client
+      .downloadBill({ billDate: '20240101', gzip: true })
+      .catch((e: unknown) => e);
+    expect(MalformedMessageError.isInstance(error)).toBe(true);
+  });
+
+  it('stopping a streamed bill early releases the download', async () => {
+    routes['/pay/downloadbill'] = () => ({ rawBody: CSV });
+    for await (const line of await client.streamBill({ billDate: '20240101' })) {
+      expect(line.section).toBe('header');
+      break;
+    }
+    // The pool is still usable afterwards.
+    expect((await client.downloadBill({ billDate: '20240101' })).rows).toHaveLength(2);
   });
 
   it('an empty bill parses to empty parts', async () => {

@@ -29,6 +29,8 @@ export interface FakeReply {
   readonly headers?: Record<string, string>;
   /** Do not add the common fields. */
   readonly bare?: boolean;
+  /** Write `rawBody`, then destroy the connection (a download cut mid-way). */
+  readonly cut?: boolean;
 }
 
 export type Route = (request: ReceivedRequest, index: number) => FakeReply | Promise<FakeReply>;
@@ -101,6 +103,10 @@ export async function startFakeV2Server(options: FakeServerOptions): Promise<Fak
     }
     const reply = await route(received, index);
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/xml', ...reply.headers });
+    if (reply.rawBody !== undefined && reply.cut) {
+      res.write(reply.rawBody, () => res.destroy());
+      return;
+    }
     if (reply.rawBody !== undefined) {
       res.end(reply.rawBody);
       return;
