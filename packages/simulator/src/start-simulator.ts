@@ -36,7 +36,11 @@ import { formatRfc3339 } from './time-format.js';
 import { handleV2, payOrder, V2_PATHS } from './v2/handlers.js';
 import { signV2 } from './v2/sign.js';
 import { buildXml } from './v2/xml-codec.js';
-import { type SignatureSpoiler, signatureHeaders } from './v3/authorization.js';
+import {
+  type SignatureSpoiler,
+  signatureHeaders,
+  signatureHeadersAsync,
+} from './v3/authorization.js';
 import { handleV3, TIMESTAMP_WINDOW_SECONDS } from './v3/handlers.js';
 
 /** Options of {@link startSimulator}. */
@@ -574,7 +578,7 @@ class SimulatorServer implements Simulator, HandlerContext {
       return;
     }
     const reply = protocol === 'v2' ? handleV2(this, call) : handleV3(this, call);
-    const out = this.#render(reply, fault);
+    const out = await this.#render(reply, fault);
     record(out.status);
     if (fault?.kind === 'truncate' && out.body.length > 1) {
       res.writeHead(out.status, { ...out.headers, 'Content-Length': String(out.body.length) });
@@ -610,10 +614,10 @@ class SimulatorServer implements Simulator, HandlerContext {
     res.end(body);
   }
 
-  #render(
+  async #render(
     reply: Reply,
     fault: AppliedFault | undefined,
-  ): { status: number; headers: Record<string, string>; body: Buffer } {
+  ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     if (reply.kind === 'raw') return reply;
     const spoil: SignatureSpoiler =
       fault?.kind === 'bad-signature'
@@ -649,7 +653,7 @@ class SimulatorServer implements Simulator, HandlerContext {
     const text = json === undefined ? '' : JSON.stringify(json);
     const key = this.signingKey(reply.serialHint);
     const skew = fault?.kind === 'skewed-timestamp' ? (fault.skewSeconds ?? -600) : 0;
-    const signed = signatureHeaders(
+    const signed = await signatureHeadersAsync(
       text,
       key.privateKey,
       key.serial,

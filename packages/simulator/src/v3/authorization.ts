@@ -60,6 +60,16 @@ export function signRsa(message: string, key: KeyObject): string {
   return sign('sha256', Buffer.from(message, 'utf8'), key).toString('base64');
 }
 
+/** SHA256withRSA signature on the libuv threadpool (keeps the server responsive under load). */
+export function signRsaAsync(message: string, key: KeyObject): Promise<string> {
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(message, 'utf8'), key, (error, signature) => {
+      if (error) reject(error);
+      else resolve(signature.toString('base64'));
+    });
+  });
+}
+
 /** How an answer's signature should be spoiled, for fault injection. */
 export type SignatureSpoiler = 'bad' | 'probe' | undefined;
 
@@ -76,19 +86,43 @@ export function signatureHeaders(
 ): Record<string, string> {
   const nonce = randomBytes(16).toString('hex');
   const ts = String(timestampSeconds);
-  let signature = signRsa(`${ts}\n${nonce}\n${body}\n`, key);
+  return headers(ts, nonce, signRsa(`${ts}\n${nonce}\n${body}\n`, key), serial, spoil);
+}
+
+/** {@link signatureHeaders}, signing on the threadpool. */
+export async function signatureHeadersAsync(
+  body: string,
+  key: KeyObject,
+  serial: string,
+  timestampSeconds: number,
+  spoil?: SignatureSpoiler,
+): Promise<Record<string, string>> {
+  const nonce = randomBytes(16).toString('hex');
+  const ts = String(timestampSeconds);
+  const signature = await signRsaAsync(`${ts}\n${nonce}\n${body}\n`, key);
+  return headers(ts, nonce, signature, serial, spoil);
+}
+
+function headers(
+  ts: string,
+  nonce: string,
+  signature: string,
+  serial: string,
+  spoil: SignatureSpoiler,
+): Record<string, string> {
+  let sig = signature;
   if (spoil === 'bad') {
     // Flip bits of one signature byte: same length, still valid base64, wrong signature.
-    const raw = Buffer.from(signature, 'base64');
+    const raw = Buffer.from(sig, 'base64');
     raw[raw.length >> 1] = (raw[raw.length >> 1] ?? 0) ^ 0x5a;
-    signature = raw.toString('base64');
+    sig = raw.toString('base64');
   } else if (spoil === 'probe') {
-    signature = `WECHATPAY/SIGNTEST/${randomBytes(192).toString('base64')}`;
+    sig = `WECHATPAY/SIGNTEST/${randomBytes(192).toString('base64')}`;
   }
   return {
     'Wechatpay-Timestamp': ts,
     'Wechatpay-Nonce': nonce,
-    'Wechatpay-Signature': signature,
+    'Wechatpay-Signature': sig,
     'Wechatpay-Serial': serial,
     'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
   };
