@@ -180,7 +180,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
       { method: 'GET', path, context, idempotent: true },
       options,
     );
-    return parseJson(response.body.toString('utf8'), `response of GET ${path.split('?')[0]}`);
+    return parseJson(response.body, `response of GET ${path.split('?')[0]}`);
   }
 
   async function postJson(
@@ -195,7 +195,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     );
     return response.body.length === 0
       ? undefined
-      : parseJson(response.body.toString('utf8'), `response of POST ${path}`);
+      : parseJson(response.body, `response of POST ${path}`);
   }
 
   async function bridgeConfig(prepayId: string): Promise<BridgeConfig> {
@@ -408,10 +408,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
       const requestId = response.headers['request-id'];
       return {
         status: response.status,
-        data:
-          response.body.length === 0
-            ? undefined
-            : (parseJson(response.body.toString('utf8'), 'response') as T),
+        data: response.body.length === 0 ? undefined : (parseJson(response.body, 'response') as T),
         ...(requestId ? { requestId } : {}),
       };
     },

@@ -94,7 +94,7 @@ export async function downloadBill(
   );
   const bill = decodeWire(
     billResponseSchema,
-    parseJson(applied.body.toString('utf8'), 'bill response'),
+    parseJson(applied.body, 'bill response'),
     'bill response',
   );
   if (bill.hash_type.toUpperCase() !== 'SHA1' || !/^[0-9a-fA-F]{40}$/.test(bill.hash_value)) {

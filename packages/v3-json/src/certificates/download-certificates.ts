@@ -36,7 +36,7 @@ export async function downloadCertificates(
         context: 'other',
         idempotent: true,
         resolveKey: async (serial, body) => {
-          received = decodeCertificates(body.toString('utf8'), apiV3Key);
+          received = decodeCertificates(body, apiV3Key);
           if (serial.startsWith('PUB_KEY_ID_')) return store.lookup(serial);
           const wanted = normalizeSerial(serial);
           const nowMs = now();
@@ -66,7 +66,7 @@ export async function downloadCertificates(
 
 /** Decrypts and parses the certificates of a `/v3/certificates` body. */
 export function decodeCertificates(
-  body: string,
+  body: string | Uint8Array,
   apiV3Key: string | Uint8Array,
 ): PlatformCertificate[] {
   const wire = decodeWire(

@@ -6,8 +6,16 @@ import {
 } from '@wxpay/core';
 import { failureAck, type NotificationAck } from './acknowledge.js';
 
-/** Thrown by handlers when the body exceeds the cap. */
-export class BodyTooLargeError extends Error {}
+/**
+ * Thrown by handlers when a notification body exceeds the cap: a {@link MalformedMessageError},
+ * so `onError` receives a typed wxpay error like for every other refused notification.
+ */
+export class BodyTooLargeError extends MalformedMessageError {
+  static override readonly kind: string = 'NotificationTooLargeError';
+  constructor(limitBytes: number) {
+    super(`notification body exceeds the ${limitBytes}-byte limit`);
+  }
+}
 
 /**
  * The failure acknowledgement for an error raised while reading or parsing a notification:

@@ -17,7 +17,7 @@ async function readBody(req: IncomingMessage, cap: number): Promise<Buffer | str
   // A body parser ran first: raw bodies (express.raw / text) are usable, parsed JSON is not.
   const preread = (req as { body?: unknown }).body;
   if (Buffer.isBuffer(preread) || typeof preread === 'string') {
-    if (Buffer.byteLength(preread) > cap) throw new BodyTooLargeError();
+    if (Buffer.byteLength(preread) > cap) throw new BodyTooLargeError(cap);
     return preread;
   }
   if (preread !== undefined && preread !== null && req.readableEnded) {
@@ -26,13 +26,13 @@ async function readBody(req: IncomingMessage, cap: number): Promise<Buffer | str
     );
   }
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > cap) throw new BodyTooLargeError();
+  if (Number.isFinite(declared) && declared > cap) throw new BodyTooLargeError(cap);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > cap) throw new BodyTooLargeError();
+    if (size > cap) throw new BodyTooLargeError(cap);
     chunks.push(buf);
   }
   return Buffer.concat(chunks, size);

@@ -13,6 +13,7 @@ import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
 import { decodeWire } from '../schemas/decode-wire.js';
 import { notificationEnvelopeSchema } from '../schemas/misc.js';
+import { readStrictJson } from '../schemas/strict-json.js';
 import { verifyWechatpaySignature } from '../signing/verify.js';
 
 /** What {@link parseV3Notification} needs from the client. */
@@ -23,12 +24,11 @@ export interface NotificationContext {
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
 }
 
-function parseJsonMessage(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new MalformedMessageError(`${what} is not valid JSON`);
-  }
+/** Strict UTF-8, valid JSON, no key twice in one object (see `strict-json.ts`). */
+function parseJsonMessage(input: Uint8Array, what: string): unknown {
+  const result = readStrictJson(input);
+  if (!result.ok) throw new MalformedMessageError(`${what} ${result.detail}`);
+  return result.value;
 }
 
 /**
@@ -48,8 +48,7 @@ export async function parseV3Notification(
     nowSeconds: unixSeconds(context.clock),
     resolveKey: context.resolveKey,
   });
-  const text = Buffer.from(body).toString('utf8');
-  const parsed = parseJsonMessage(text, 'notification body');
+  const parsed = parseJsonMessage(body, 'notification body');
   const envelope = decodeWire(notificationEnvelopeSchema, parsed, 'notification');
   const raw = parsed as Record<string, unknown>;
   const resource = envelope.resource;
@@ -60,7 +59,7 @@ export async function parseV3Notification(
     nonce: resource.nonce,
     ciphertext: resource.ciphertext,
     associatedData: resource.associated_data,
-  }).toString('utf8');
+  });
   const decoded = parseJsonMessage(plaintext, 'decrypted notification resource');
   const mchid = (decoded as { mchid?: unknown } | null)?.mchid;
   if (typeof mchid === 'string' && mchid !== context.mchId) {

@@ -7,7 +7,7 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 
 async function readBody(request: Request, cap: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > cap) throw new BodyTooLargeError();
+  if (Number.isFinite(declared) && declared > cap) throw new BodyTooLargeError(cap);
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -18,7 +18,7 @@ async function readBody(request: Request, cap: number): Promise<Uint8Array> {
     size += value.byteLength;
     if (size > cap) {
       await reader.cancel();
-      throw new BodyTooLargeError();
+      throw new BodyTooLargeError(cap);
     }
     chunks.push(value);
   }

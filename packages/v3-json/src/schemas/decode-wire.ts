@@ -1,5 +1,6 @@
 import { ResponseValidationError, toValidationIssues } from '@wxpay/core';
 import type { z } from 'zod';
+import { readStrictJson } from './strict-json.js';
 
 /**
  * Decodes a wire object with `schema`; a mismatch is a {@link ResponseValidationError} that
@@ -20,11 +21,14 @@ export function decodeWire<S extends z.ZodType>(
   });
 }
 
-/** Parses JSON text, mapping a syntax error to {@link ResponseValidationError}. */
-export function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ResponseValidationError(`${what} is not valid JSON`, { raw: text.slice(0, 512) });
-  }
+/**
+ * Parses a verified JSON body (bytes are decoded as strict UTF-8). Invalid UTF-8, a syntax
+ * error or a key repeated in one object (see `strict-json.ts`) is a
+ * {@link ResponseValidationError}.
+ */
+export function parseJson(body: string | Uint8Array, what: string): unknown {
+  const result = readStrictJson(body);
+  if (result.ok) return result.value;
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+  throw new ResponseValidationError(`${what} ${result.detail}`, { raw: text.slice(0, 512) });
 }

@@ -27,6 +27,9 @@ export function verifySignature(
   const data = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureBase64)) return Promise.resolve(false);
   const signature = Buffer.from(signatureBase64, 'base64');
+  // Only the canonical encoding: base64 has unused trailing bits, so without this check a
+  // changed last character (or dropped padding) would decode to the same signature and verify.
+  if (signature.toString('base64') !== signatureBase64) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
       verify('sha256', data, publicKey, signature, (error, ok) => resolve(!error && ok));

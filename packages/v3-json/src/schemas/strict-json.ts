@@ -1,0 +1,108 @@
+/**
+ * JSON as a signature or a GCM tag authenticated it, read without ambiguity.
+ *
+ * `JSON.parse` lets the last of two equal keys win, other parsers keep the first. A signed body
+ * with `"trade_state"` twice would then mean one thing to whoever checked it and another to us,
+ * so authenticated JSON with a duplicate key is refused instead of resolved. Invalid UTF-8 is
+ * refused too: replacing bytes with U+FFFD would turn a signed message into one nobody signed.
+ */
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Why {@link readStrictJson} refused its input. */
+export type StrictJsonProblem = 'utf8' | 'too-deep' | 'syntax' | 'duplicate-key';
+
+/** The outcome of {@link readStrictJson}. */
+export type StrictJsonResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly problem: StrictJsonProblem; readonly detail: string };
+
+/** Decodes UTF-8 strictly; `undefined` for invalid bytes. */
+export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
+  try {
+    return fatalUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deepest nesting accepted; WeChat Pay messages nest four levels at most. */
+export const MAX_JSON_DEPTH = 64;
+
+/** What {@link scanJson} found. */
+export interface JsonScan {
+  /** The first key seen twice in one object (compared after unescaping). */
+  readonly duplicateKey: string | undefined;
+  /** True when containers nest deeper than {@link MAX_JSON_DEPTH}. */
+  readonly tooDeep: boolean;
+}
+
+/**
+ * One linear, iterative pass over JSON text (so deep input cannot exhaust the stack): the first
+ * key repeated in the same object and whether nesting exceeds {@link MAX_JSON_DEPTH}. Meant to
+ * run before `JSON.parse` for the depth and after it for keys (on invalid text keys mean
+ * nothing).
+ */
+export function scanJson(text: string): JsonScan {
+  // One entry per open container: the keys seen so far (objects) or null (arrays).
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  let duplicateKey: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+      const top = stack[stack.length - 1];
+      if (expectKey && top && duplicateKey === undefined) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(start, i + 1)) as string;
+        } catch {
+          key = text.slice(start + 1, i);
+        }
+        if (top.has(key)) duplicateKey = key;
+        else top.add(key);
+      }
+      expectKey = false;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (stack.length >= MAX_JSON_DEPTH) return { duplicateKey, tooDeep: true };
+      stack.push(c === 0x7b ? new Set() : null);
+      expectKey = c === 0x7b;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] instanceof Set;
+    }
+  }
+  return { duplicateKey, tooDeep: false };
+}
+
+/** Decodes (strict UTF-8) and parses JSON, refusing duplicate keys. */
+export function readStrictJson(input: string | Uint8Array): StrictJsonResult {
+  const text = typeof input === 'string' ? input : decodeUtf8Strict(input);
+  if (text === undefined) return { ok: false, problem: 'utf8', detail: 'is not valid UTF-8' };
+  const scan = scanJson(text);
+  if (scan.tooDeep) {
+    return { ok: false, problem: 'too-deep', detail: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    return { ok: false, problem: 'syntax', detail: 'is not valid JSON' };
+  }
+  if (scan.duplicateKey !== undefined) {
+    return {
+      ok: false,
+      problem: 'duplicate-key',
+      detail: `has the key ${JSON.stringify(scan.duplicateKey.slice(0, 64))} twice in one object`,
+    };
+  }
+  return { ok: true, value };
+}
