@@ -40,9 +40,10 @@ import {
   toRefundQueryFields,
   toRefundQueryResult,
 } from './map-refund.js';
+import { signedBody } from './map-request.js';
 import { reqInfoKey } from './notify/decrypt-req-info.js';
 import { parseV2Notification } from './notify/parse-notification.js';
-import { type PostContext, postV2, signedBody } from './post-v2.js';
+import { type PostContext, postV2 } from './post-v2.js';
 import { decodeWire } from './schemas/decode.js';
 import { micropayResponseSchema, orderQueryResponseSchema } from './schemas/wire.js';
 import type {
@@ -198,16 +199,11 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     async closeOrder(outTradeNo, options) {
       const no = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
       // Closing a closed order is success: the caller's intent already holds.
-      await postV2(
-        ctx,
-        '/pay/closeorder',
-        { out_trade_no: no },
-        {
-          transport,
-          acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
-          ...callOpts(options),
-        },
-      );
+      await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
+        transport,
+        acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
+        ...callOpts(options),
+      });
     },
 
     async refund(params, options) {

@@ -10,10 +10,9 @@ import {
   withRetry,
 } from '@wxpay/core';
 import { httpStatusError } from './map-error.js';
+import { signedBody } from './map-request.js';
 import { checkResponse } from './map-response.js';
-import { signFields } from './signing/sign-fields.js';
 import type { SignType } from './signing/sign-type.js';
-import { buildXml } from './xml/build-xml.js';
 import { parseXml, type XmlMessage } from './xml/parse-xml.js';
 
 /** Everything a signed v2 call needs; built once per client. */
@@ -53,25 +52,6 @@ function log(logger: Logger | undefined, event: LogEvent): void {
   } catch {
     // Ignored on purpose: logging is best effort.
   }
-}
-
-/**
- * The signed request body: common fields, a fresh `nonce_str`, the explicit `sign_type`, then
- * `sign`. Called once per attempt so every retry carries a new nonce.
- */
-export function signedBody(
-  ctx: PostContext,
-  fields: Readonly<Record<string, string | number | undefined>>,
-): string {
-  const all: Record<string, string | number | undefined> = {
-    appid: ctx.appId,
-    mch_id: ctx.mchId,
-    ...fields,
-    nonce_str: ctx.nonce(),
-    sign_type: ctx.signType,
-  };
-  all.sign = signFields(all, ctx.apiKey, ctx.signType);
-  return buildXml(all);
 }
 
 /**
