@@ -15,6 +15,9 @@ import { checkResponse } from './map-response.js';
 import type { SignType } from './signing/sign-type.js';
 import { parseXml, type XmlMessage } from './xml/parse-xml.js';
 
+// Kept importable from here: the benchmark package loads it from this module of the build.
+export { signedBody } from './map-request.js';
+
 /** Everything a signed v2 call needs; built once per client. */
 export interface PostContext {
   readonly appId: string;
