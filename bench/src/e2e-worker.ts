@@ -520,12 +520,17 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     snap(0);
     const deadline = t0 + job.soakMaxMs;
     let started = 0;
+    let lastSnap = t0;
     outcome = await drive(
       call,
       job.concurrency,
       () => started++ >= job.soakRequests || performance.now() >= deadline,
       (n) => {
-        if (n % every === 0) snap(n);
+        // Every tenth of the requests, or every 3 s when the time cap will end the soak first.
+        if (n % every === 0 || performance.now() - lastSnap >= 3000) {
+          lastSnap = performance.now();
+          snap(n);
+        }
       },
     );
     gc?.();

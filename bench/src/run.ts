@@ -3,8 +3,8 @@
  * timed, ratios against the raw baseline measured in the same run. Flags:
  *   --only=A,C,F   run only these cases (A B C D E F G H)
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
- *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (40)
- *   --rounds=N     end-to-end rounds per contestant (default 3); --duration-s=S per round (1.5)
+ *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (30)
+ *   --rounds=N     end-to-end rounds per contestant (default 3); --duration-s=S per round (1)
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -39,7 +39,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     soak: { type: 'string', default: '100000' },
-    'soak-max-s': { type: 'string', default: '40' },
+    'soak-max-s': { type: 'string', default: '30' },
     rounds: { type: 'string' },
     'duration-s': { type: 'string' },
   },
@@ -48,9 +48,9 @@ const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H').toUpperCase().split(','))
 const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
-  : { samples: 21, sampleMs: 12, warmupMs: 150 };
+  : { samples: 15, sampleMs: 12, warmupMs: 100 };
 const rounds = Number(flags.rounds ?? (quick ? 1 : 3));
-const durationMs = Number(flags['duration-s'] ?? (quick ? 1 : 1.5)) * 1000;
+const durationMs = Number(flags['duration-s'] ?? 1) * 1000;
 const soakRequests = Number(flags.soak);
 const soakMaxMs = Number(flags['soak-max-s']) * 1000;
 const CONCURRENCY = 32;
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
         const common = {
           rounds,
           durationMs,
-          warmupMs: quick ? 300 : 600,
+          warmupMs: quick ? 300 : 500,
           concurrency: CONCURRENCY,
           log,
         };
