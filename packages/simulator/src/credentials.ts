@@ -95,25 +95,68 @@ export interface GeneratedCredentials {
   readonly merchantSerial: string;
   readonly publicKey: SigningKey;
   readonly platform: SigningKey;
+  /** Present in TLS mode: the CA that issued the server and merchant certificates. */
+  readonly tls?: {
+    readonly caCertificate: string;
+    readonly serverKey: string;
+    readonly serverCertificate: string;
+  };
 }
 
-/** Generates the merchant key, the platform certificate key and the public-key key in parallel. */
-export async function generateCredentials(nowMs: number): Promise<GeneratedCredentials> {
-  const [merchantKeys, platformKeys, publicKeyKeys] = await Promise.all([
+/**
+ * Generates the merchant key, the platform certificate key and the public-key key in parallel;
+ * with `tls`, also a CA and a server key, and the merchant certificate is issued by that CA
+ * (so it can authenticate `/secapi/*` calls over mutual TLS).
+ */
+export async function generateCredentials(
+  nowMs: number,
+  tls = false,
+): Promise<GeneratedCredentials> {
+  const [merchantKeys, platformKeys, publicKeyKeys, caKeys, serverKeys] = await Promise.all([
     rsaKeyPair(),
     rsaKeyPair(),
     rsaKeyPair(),
+    ...(tls ? [rsaKeyPair(), rsaKeyPair()] : []),
   ]);
   const mchId = `19${randomDigits(8)}`;
+  const validity = {
+    notBefore: new Date(nowMs - 60_000),
+    notAfter: new Date(nowMs + 5 * 365 * 24 * 3600_000),
+  };
+  const ca =
+    caKeys &&
+    createCertificate({
+      publicKey: caKeys.publicKey,
+      issuerKey: caKeys.privateKey,
+      commonName: 'wxpay simulator CA',
+      organization: 'wxpay simulator',
+      isCa: true,
+      ...validity,
+    });
   const merchantCert = createCertificate({
     publicKey: merchantKeys.publicKey,
-    issuerKey: merchantKeys.privateKey,
+    issuerKey: caKeys?.privateKey ?? merchantKeys.privateKey,
+    ...(ca ? { issuerCertificate: ca.pem } : {}),
     commonName: mchId,
     organization: 'wxpay simulator merchant',
     serialNumber: newSerial(),
-    notBefore: new Date(nowMs - 60_000),
-    notAfter: new Date(nowMs + 5 * 365 * 24 * 3600_000),
+    ...validity,
   });
+  const tlsMaterial =
+    ca && caKeys && serverKeys
+      ? {
+          caCertificate: ca.pem,
+          serverKey: serverKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          serverCertificate: createCertificate({
+            publicKey: serverKeys.publicKey,
+            issuerKey: caKeys.privateKey,
+            issuerCertificate: ca.pem,
+            commonName: 'localhost',
+            altNames: ['localhost', '127.0.0.1', '::1'],
+            ...validity,
+          }).pem,
+        }
+      : undefined;
   return {
     mchId,
     appId: `wx${randomHex(16)}`,
@@ -131,5 +174,6 @@ export async function generateCredentials(nowMs: number): Promise<GeneratedCrede
       notAfter: Number.POSITIVE_INFINITY,
     },
     platform: platformCertificate(platformKeys, nowMs),
+    ...(tlsMaterial ? { tls: tlsMaterial } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { randomNonce, sleep } from '@wxpay/core';
 import { encryptAeadAes256Gcm, encryptReqInfo } from './ciphers.js';
 import type {
@@ -59,6 +61,11 @@ export interface SimulatorOptions {
   readonly now?: () => number;
   /** Waits between notification redeliveries (default `[50, 100, 200, 400, 800]`). */
   readonly notificationRetryDelaysMs?: readonly number[];
+  /**
+   * Serve HTTPS with a generated CA (see {@link Simulator.tls}); `/secapi/*` then require the
+   * merchant certificate over mutual TLS, as at WeChat Pay. Default false (plain HTTP).
+   */
+  readonly tls?: boolean;
 }
 
 /** Options of {@link Simulator.pay}. */
@@ -104,6 +111,8 @@ export interface Simulator {
   readonly notifications: NotificationLog;
   /** Every API request received, oldest first. */
   readonly requests: readonly RecordedRequest[];
+  /** In TLS mode: the CA certificate (PEM) clients must trust; undefined over plain HTTP. */
+  readonly tls: { readonly ca: string } | undefined;
   /** Current simulator time (ms). */
   now(): number;
   /** The payer pays (NOTPAY/USERPAYING/ACCEPT → SUCCESS) and the payment notification is sent. */
@@ -139,7 +148,7 @@ export interface Simulator {
 /** Starts a simulated WeChat Pay on 127.0.0.1 (port 0 by default). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = options.now ?? Date.now;
-  const creds = await generateCredentials(clock());
+  const creds = await generateCredentials(clock(), options.tls === true);
   const sim = new SimulatorServer(options, creds);
   await sim.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return sim;
@@ -155,6 +164,7 @@ class SimulatorServer implements Simulator, HandlerContext {
   readonly trust: TrustMode;
   readonly requests: RecordedRequest[] = [];
   readonly merchant: SimulatorMerchant;
+  readonly tls: { readonly ca: string } | undefined;
   url = '';
   #offset = 0;
   readonly #clock: () => number;
@@ -195,15 +205,29 @@ class SimulatorServer implements Simulator, HandlerContext {
         return platform.map((k) => k.certificatePem ?? '');
       },
     };
-    this.#server = createServer((req, res) => {
+    this.tls = creds.tls ? { ca: creds.tls.caCertificate } : undefined;
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       void this.#handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
           res.end(`simulator error: ${error instanceof Error ? error.message : String(error)}`);
         } else res.destroy();
       });
-    });
-    this.#server.on('connection', (s: Socket) => {
+    };
+    this.#server = creds.tls
+      ? createHttpsServer(
+          {
+            key: creds.tls.serverKey,
+            cert: creds.tls.serverCertificate,
+            ca: creds.tls.caCertificate,
+            // Asked for, checked per path: only /secapi/* insist on it (as WeChat Pay does).
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+          onRequest,
+        )
+      : createServer(onRequest);
+    this.#server.on(creds.tls ? 'secureConnection' : 'connection', (s: Socket) => {
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));
     });
@@ -214,7 +238,7 @@ class SimulatorServer implements Simulator, HandlerContext {
     await once(this.#server, 'listening');
     const addr = this.#server.address() as AddressInfo;
     const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    this.url = `http://${h}:${addr.port}`;
+    this.url = `${this.tls ? 'https' : 'http'}://${h}:${addr.port}`;
   }
 
   // ---- HandlerContext ----
@@ -577,7 +601,16 @@ class SimulatorServer implements Simulator, HandlerContext {
       record(undefined);
       return;
     }
-    const reply = protocol === 'v2' ? handleV2(this, call) : handleV3(this, call);
+    const reply =
+      protocol === 'v2'
+        ? this.tls && call.path.startsWith('/secapi/') && !this.#presentsMerchantCertificate(req)
+          ? ({
+              kind: 'v2',
+              fields: { return_code: 'FAIL', return_msg: '证书验证失败，请求需携带商户API证书' },
+              signType: undefined,
+            } as const)
+          : handleV2(this, call)
+        : handleV3(this, call);
     const out = await this.#render(reply, fault);
     record(out.status);
     if (fault?.kind === 'truncate' && out.body.length > 1) {
@@ -587,6 +620,14 @@ class SimulatorServer implements Simulator, HandlerContext {
     }
     res.writeHead(out.status, { ...out.headers, 'Content-Length': String(out.body.length) });
     res.end(out.body);
+  }
+
+  // mTLS for /secapi/*: the peer must present the merchant API certificate, issued by our CA.
+  #presentsMerchantCertificate(req: IncomingMessage): boolean {
+    const socket = req.socket as TLSSocket;
+    if (!socket.authorized) return false;
+    const peer = socket.getPeerCertificate();
+    return peer?.serialNumber?.toUpperCase().replace(/^0+/, '') === this.creds.merchantSerial;
   }
 
   #statusFault(res: ServerResponse, protocol: 'v2' | 'v3', status: number, fault: AppliedFault) {

@@ -37,3 +37,23 @@ describePaymentClientContract(
     }),
   handlers,
 );
+
+// Over HTTPS, with /secapi/* (refunds) authenticated by the merchant certificate (mutual TLS).
+describePaymentClientContract(
+  'v2-xml (HTTPS, mutual TLS)',
+  (sim) =>
+    createV2Client({
+      appId: sim.merchant.appId,
+      mchId: sim.merchant.mchId,
+      apiKey: sim.merchant.apiKey,
+      baseUrl: sim.url,
+      clientCertificate: {
+        cert: sim.merchant.certificate,
+        key: sim.merchant.privateKey,
+        ca: sim.tls?.ca ?? '',
+      },
+      transport: { tls: { ca: sim.tls?.ca ?? '' } },
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  { simulator: { tls: true }, ...handlers },
+);

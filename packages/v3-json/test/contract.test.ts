@@ -60,3 +60,21 @@ describePaymentClientContract(
     }),
   handlers,
 );
+
+// Over HTTPS (the simulator's own CA).
+describePaymentClientContract(
+  'v3-json (HTTPS)',
+  (sim) =>
+    createV3Client({
+      mchId: sim.merchant.mchId,
+      appId: sim.merchant.appId,
+      privateKey: sim.merchant.privateKey,
+      certificateSerial: sim.merchant.certificateSerial,
+      apiV3Key: sim.merchant.apiV3Key,
+      wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+      baseUrl: sim.url,
+      transport: { tls: { ca: sim.tls?.ca ?? '' } },
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  { simulator: { tls: true }, ...handlers },
+);

@@ -30,6 +30,7 @@ import {
   ValidationError,
   WxPayError,
 } from '@wxpay/core';
+import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../start-simulator.js';
 import {
@@ -98,6 +99,9 @@ export function describePaymentClientContract(
     let sim: Simulator;
     let receiver: NotificationReceiver;
     let client: PaymentClient;
+    // In TLS mode the suite's own raw requests must trust the simulator's CA.
+    let rawAgent: Agent | undefined;
+    const raw = () => (rawAgent ? { dispatcher: rawAgent } : {});
     let seq = 0;
     const no = () => `CT${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase();
 
@@ -106,6 +110,7 @@ export function describePaymentClientContract(
         startSimulator(options.simulator),
         startNotificationReceiver(),
       ]);
+      if (sim.tls) rawAgent = new Agent({ connect: { ca: sim.tls.ca } });
       client = await factory(sim);
       receiver.respond = () =>
         client.protocol === 'v2'
@@ -116,7 +121,7 @@ export function describePaymentClientContract(
       // Both adapters expose close() for their keep-alive pools; PaymentClient does not require it.
       const closable = client as unknown as { close?: () => Promise<void> } | undefined;
       if (typeof closable?.close === 'function') await closable.close();
-      await Promise.all([sim?.stop(), receiver?.stop()]);
+      await Promise.all([sim?.stop(), receiver?.stop(), rawAgent?.close()]);
     });
     afterEach(() => {
       sim.faults.clear();
@@ -907,6 +912,8 @@ export function describePaymentClientContract(
             'GET',
             `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${sim.merchant.mchId}`,
             sim.merchant,
+            undefined,
+            raw(),
           );
           expect(res.status).toBe(200);
           expect(res.json).toMatchObject({
@@ -915,9 +922,14 @@ export function describePaymentClientContract(
             amount: { total: 321 },
           });
         } else {
-          const res = await v2Request(sim.url, '/pay/orderquery', sim.merchant, {
-            out_trade_no: outTradeNo,
-          });
+          const res = await v2Request(
+            sim.url,
+            '/pay/orderquery',
+            sim.merchant,
+            { out_trade_no: outTradeNo },
+            'MD5',
+            raw(),
+          );
           expect(res.fields).toMatchObject({
             result_code: 'SUCCESS',
             trade_state: 'SUCCESS',
@@ -943,18 +955,26 @@ export function describePaymentClientContract(
               notify_url: receiver.url,
               amount: { total: 77, currency: 'CNY' },
             },
+            raw(),
           );
           expect(res.status).toBe(200);
         } else {
-          const res = await v2Request(sim.url, '/pay/unifiedorder', sim.merchant, {
-            body: 'migrated',
-            out_trade_no: outTradeNo,
-            total_fee: '77',
-            spbill_create_ip: '127.0.0.1',
-            notify_url: receiver.url,
-            trade_type: 'NATIVE',
-            product_id: 'P1',
-          });
+          const res = await v2Request(
+            sim.url,
+            '/pay/unifiedorder',
+            sim.merchant,
+            {
+              body: 'migrated',
+              out_trade_no: outTradeNo,
+              total_fee: '77',
+              spbill_create_ip: '127.0.0.1',
+              notify_url: receiver.url,
+              trade_type: 'NATIVE',
+              product_id: 'P1',
+            },
+            'MD5',
+            raw(),
+          );
           expect(res.fields.result_code).toBe('SUCCESS');
         }
         expect((await client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');

@@ -7,7 +7,7 @@ import {
   sign,
 } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 
 // A deliberately small, independent client for both protocols. The contract suite uses it to
 // read an order through the protocol the adapter under test does not speak, and the
@@ -54,9 +54,11 @@ async function send(
   url: string,
   method: string,
   headers: Record<string, string>,
-  body?: string,
+  body: string | undefined,
+  dispatcher: Dispatcher | undefined,
 ): Promise<RawAnswer> {
   const res = await request(url, {
+    ...(dispatcher ? { dispatcher } : {}),
     method: method as 'GET',
     headers,
     ...(body !== undefined ? { body } : {}),
@@ -82,6 +84,7 @@ export async function v2Request(
   credentials: V2RawCredentials,
   fields: Readonly<Record<string, string>>,
   signType: 'MD5' | 'HMAC-SHA256' = 'MD5',
+  options: { readonly dispatcher?: Dispatcher } = {},
 ): Promise<RawAnswer & { fields: Record<string, string> }> {
   const all: Record<string, string> = {
     appid: credentials.appId,
@@ -99,6 +102,7 @@ export async function v2Request(
     'POST',
     { 'Content-Type': 'text/xml; charset=utf-8' },
     body,
+    options.dispatcher,
   );
   let parsed: Record<string, string> = {};
   if (answer.text.startsWith('<')) parsed = parseV2(answer.text);
@@ -118,6 +122,8 @@ export interface V3RawOptions {
   readonly nonce?: string;
   /** Sent as `Wechatpay-Serial`. */
   readonly wechatpaySerial?: string;
+  /** An undici dispatcher, e.g. an Agent trusting the simulator's CA in TLS mode. */
+  readonly dispatcher?: Dispatcher;
 }
 
 /** Sends a v3 request with an `Authorization` header signed by the given key. */
@@ -148,7 +154,13 @@ export async function v3Request(
   };
   if (text) headers['Content-Type'] = 'application/json';
   if (options.wechatpaySerial) headers['Wechatpay-Serial'] = options.wechatpaySerial;
-  const answer = await send(`${baseUrl}${pathAndQuery}`, method, headers, text || undefined);
+  const answer = await send(
+    `${baseUrl}${pathAndQuery}`,
+    method,
+    headers,
+    text || undefined,
+    options.dispatcher,
+  );
   let json: unknown;
   try {
     json = answer.text ? JSON.parse(answer.text) : undefined;
