@@ -1,10 +1,10 @@
 import { AbortedError, TimeoutError, WxPayError } from './errors.js';
 import { sleep as defaultSleep } from './retry.js';
 import { isTerminal } from './trade-state.js';
-import type { CallOptions, Order, OrderRef, PaymentClient } from './types.js';
+import type { CallOptions, Order, OrderRef } from './types.js';
 
 /** Options of {@link awaitFinalState}. */
-export interface AwaitFinalStateOptions {
+export interface AwaitFinalStateOptions<O extends Order = Order> {
   /** Give up after this long (default 60 s). */
   readonly timeoutMs?: number;
   /** Aborts polling. */
@@ -14,7 +14,7 @@ export interface AwaitFinalStateOptions {
   /** Longest wait between polls (default 10 s, the micropay guidance). */
   readonly maxIntervalMs?: number;
   /** Called with every order observed, terminal or not. */
-  readonly onPoll?: (order: Order) => void;
+  readonly onPoll?: (order: O) => void;
   /** Options passed to each `queryOrder` call. */
   readonly callOptions?: Omit<CallOptions, 'signal'>;
   /** Injectable wait (tests, simulated time). */
@@ -28,17 +28,17 @@ export interface AwaitFinalStateOptions {
  * state ({@link isTerminal}), the time runs out ({@link TimeoutError}) or `signal` aborts
  * ({@link AbortedError}). Retryable query failures are polled through; others are thrown.
  */
-export async function awaitFinalState(
-  client: Pick<PaymentClient, 'queryOrder'>,
+export async function awaitFinalState<O extends Order = Order>(
+  client: { queryOrder(ref: OrderRef, options?: CallOptions): Promise<O> },
   ref: OrderRef,
-  options: AwaitFinalStateOptions = {},
-): Promise<Order> {
+  options: AwaitFinalStateOptions<O> = {},
+): Promise<O> {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? defaultSleep;
   const deadline = now() + (options.timeoutMs ?? 60_000);
   const maxInterval = options.maxIntervalMs ?? 10_000;
   let interval = options.initialIntervalMs ?? 1_000;
-  let last: Order | undefined;
+  let last: O | undefined;
 
   for (;;) {
     if (options.signal?.aborted) throw new AbortedError('awaitFinalState aborted');

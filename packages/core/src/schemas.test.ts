@@ -83,3 +83,21 @@ describe('input schemas', () => {
     ).toThrow(/refund must not exceed total/);
   });
 });
+
+describe('byte-counted limits', () => {
+  it('counts description and attach in UTF-8 bytes, as WeChat Pay does', () => {
+    const cjk42 = '微'.repeat(42); // 126 bytes
+    expect(() =>
+      parseInput(createOrderParamsSchema, { ...order, description: cjk42 }, 'order'),
+    ).not.toThrow();
+    expect(() =>
+      parseInput(createOrderParamsSchema, { ...order, description: `${cjk42}ab` }, 'order'),
+    ).toThrow(/127 UTF-8 bytes/);
+    expect(() =>
+      parseInput(createOrderParamsSchema, { ...order, attach: 'a'.repeat(128) }, 'order'),
+    ).toThrow(ValidationError);
+    expect(
+      parseInput(createOrderParamsSchema, { ...order, attach: 'a'.repeat(127) }, 'order').attach,
+    ).toHaveLength(127);
+  });
+});

@@ -13,6 +13,12 @@ export const outRefundNoSchema = z
 /** WeChat Pay transaction id: up to 32 digits. */
 export const transactionIdSchema = z.string().regex(/^[0-9]{1,32}$/, 'must be 1-32 digits');
 
+/** A string of at most `max` UTF-8 bytes: WeChat Pay counts bytes, not UTF-16 units. */
+const utf8Max = (max: number) =>
+  z
+    .string()
+    .refine((v) => Buffer.byteLength(v, 'utf8') <= max, `must be at most ${max} UTF-8 bytes`);
+
 const fen = z.number().int('must be an integer number of fen').positive('must be positive');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
 const httpsUrl = z
@@ -31,9 +37,10 @@ export const orderRefSchema: z.ZodType<OrderRef> = z.union([
 
 const base = {
   outTradeNo: outTradeNoSchema,
-  description: z.string().min(1).max(127),
+  description: z.string().min(1).pipe(utf8Max(127)),
   amount: z.object({ total: fen, currency: currency.optional() }).strict(),
-  attach: z.string().max(128).optional(),
+  // v2 allows 127 bytes, v3 128: the neutral limit is the stricter one.
+  attach: utf8Max(127).optional(),
   notifyUrl: httpsUrl.optional(),
   expiresAt: z.date().optional(),
   clientIp: z.string().min(2).max(64).optional(),

@@ -180,3 +180,24 @@ describe('createTransport', () => {
     }
   });
 });
+
+describe('createTransport configuration', () => {
+  it('refuses a client certificate next to an injected dispatcher', async () => {
+    const { Agent } = await import('undici');
+    const dispatcher = new Agent();
+    try {
+      expect(() => createTransport({ dispatcher, tls: { cert: 'x', key: 'y' } })).toThrow(
+        /either `dispatcher` or `tls`/,
+      );
+    } finally {
+      await dispatcher.close();
+    }
+  });
+
+  it('closes idempotently', async () => {
+    const t = createTransport();
+    await t.request({ url: `${base}/echo`, method: 'POST', body: 'x' });
+    await Promise.all([t.close(), t.close()]);
+    await expect(t.close()).resolves.toBeUndefined();
+  });
+});

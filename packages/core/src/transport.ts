@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import {
   AbortedError,
+  ConfigError,
   ConnectionError,
   ResponseTooLargeError,
   TimeoutError,
@@ -141,7 +142,18 @@ export function toTransportError(error: unknown, signal?: AbortSignal): WxPayErr
  * transport and reused by every call, including mutual-TLS calls.
  */
 export function createTransport(options: TransportOptions = {}): Transport {
+  if (options.dispatcher !== undefined && options.tls !== undefined) {
+    // An injected dispatcher makes its own connections: a client certificate given here would
+    // be silently ignored, and a mutual-TLS call would fail far from the cause.
+    throw new ConfigError('transport: give either `dispatcher` or `tls`, not both', [
+      {
+        path: 'tls',
+        message: 'ignored when a dispatcher is injected; configure TLS on the dispatcher',
+      },
+    ]);
+  }
   const owned = options.dispatcher === undefined;
+  let closed: Promise<void> | undefined;
   const dispatcher: Dispatcher =
     options.dispatcher ??
     new Agent({
@@ -206,8 +218,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
         body: response.body,
       };
     },
-    async close() {
-      if (owned) await dispatcher.close();
+    close() {
+      // Idempotent: a second close (or one racing the first) waits for the same shutdown.
+      closed ??= (owned ? dispatcher.close() : Promise.resolve()).then(() => undefined);
+      return closed;
     },
   };
 }
