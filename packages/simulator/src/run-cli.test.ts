@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { v3Request } from './contract/raw-client.js';
 import { runSimulatorCli } from './run-cli.js';
@@ -16,7 +17,7 @@ describe('wxpay-simulator command', () => {
       started = r;
     });
     const exit = runSimulatorCli({
-      argv: ['--port', '0', '--credentials-file', file, '--trust', 'certificate'],
+      argv: ['--port', '0', '--credentials-file', file, '--trust', 'certificate', '--tls'],
       stdout: (t) => {
         out += t;
       },
@@ -38,11 +39,21 @@ describe('wxpay-simulator command', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const creds = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
       expect(creds.apiKey).toBe(sim.merchant.apiKey);
-      const res = await v3Request(sim.url, 'GET', '/v3/certificates', {
-        mchId: creds.mchId ?? '',
-        privateKey: creds.privateKey ?? '',
-        certificateSerial: creds.certificateSerial ?? '',
-      });
+      expect(sim.url.startsWith('https://')).toBe(true);
+      const agent = new Agent({ connect: { ca: creds.tlsCa ?? '' } });
+      const res = await v3Request(
+        sim.url,
+        'GET',
+        '/v3/certificates',
+        {
+          mchId: creds.mchId ?? '',
+          privateKey: creds.privateKey ?? '',
+          certificateSerial: creds.certificateSerial ?? '',
+        },
+        undefined,
+        { dispatcher: agent },
+      );
+      await agent.close();
       expect(res.status).toBe(200);
       stop('SIGINT');
       expect(await exit).toBe(0);

@@ -9,7 +9,7 @@ import { type Simulator, startSimulator } from './start-simulator.js';
 /** Usage text of the `wxpay-simulator` command. */
 export const CLI_USAGE = `wxpay-simulator — a local WeChat Pay (v2 XML + v3 JSON) for integration tests
 
-Usage: wxpay-simulator [--port N] [--host H] [--trust both|certificate|public-key]
+Usage: wxpay-simulator [--port N] [--host H] [--trust both|certificate|public-key] [--tls]
                        [--credentials-file PATH] [--print-secrets]
 
 Prints the base URL and the merchant ids. The secret test credentials (API keys, private key)
@@ -50,7 +50,12 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
     env.stderr('--trust must be both, certificate or public-key\n');
     return 2;
   }
-  const sim = await startSimulator({ port, host: args.host ?? '127.0.0.1', trust });
+  const sim = await startSimulator({
+    port,
+    host: args.host ?? '127.0.0.1',
+    trust,
+    tls: args.tls === true,
+  });
   const m = sim.merchant;
   const secrets = {
     baseUrl: sim.url,
@@ -63,6 +68,7 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
     certificateSerial: m.certificateSerial,
     wechatpayPublicKey: m.wechatpayPublicKey,
     platformCertificates: m.platformCertificates,
+    ...(sim.tls ? { tlsCa: sim.tls.ca } : {}),
   };
   // Secrets go to a private file rather than the terminal: terminal output ends up in CI logs
   // and screen shares, and even test keys should not teach that habit.
@@ -76,6 +82,9 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
     `  appId               ${m.appId}`,
     `  certificateSerial   ${m.certificateSerial}`,
     `  public key id       ${m.wechatpayPublicKey.id}`,
+    ...(sim.tls
+      ? ['  TLS                 HTTPS with its own CA (tlsCa in the credentials file)']
+      : []),
     `  credentials file    ${file} (mode 600: API keys, private key, certificates)`,
     `  control surface     ${sim.url}${CONTROL_PREFIX}/ (POST /pay, /fail, /expire, /refunds/complete, /faults …)`,
   ];
@@ -97,6 +106,7 @@ function parse(argv: readonly string[]) {
       trust: { type: 'string' },
       'credentials-file': { type: 'string' },
       'print-secrets': { type: 'boolean' },
+      tls: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
