@@ -38,7 +38,10 @@ const handlerAnswers: string[] = [];
 const handlerErrors: unknown[] = [];
 let seq = 0;
 
-function config(extra: Partial<V3ClientConfig> = {}): V3ClientConfig {
+/** The simulator's merchant, with fields replaced (or removed with `undefined`). */
+function config(
+  extra: { [K in keyof V3ClientConfig]?: V3ClientConfig[K] | undefined } = {},
+): V3ClientConfig {
   return {
     mchId: sim.merchant.mchId,
     appId: sim.merchant.appId,
@@ -51,7 +54,7 @@ function config(extra: Partial<V3ClientConfig> = {}): V3ClientConfig {
     retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
     logger,
     ...extra,
-  };
+  } as V3ClientConfig;
 }
 
 beforeAll(async () => {
@@ -175,7 +178,7 @@ describe('secrets never leak', () => {
     const { merchant } = sim;
 
     // Configuration errors, including secrets put in the wrong field.
-    const cfg = (extra: Partial<V3ClientConfig>) => () => createV3Client(config(extra));
+    const cfg = (extra: Parameters<typeof config>[0]) => () => createV3Client(config(extra));
     const wrongType = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     for (const [path, extra] of [
       ['config: APIv3 key 33 bytes', { apiV3Key: `${merchant.apiV3Key}x` }],
@@ -212,7 +215,7 @@ describe('secrets never leak', () => {
         { wechatpayPublicKey: undefined, platformCertificates: 'off' as const },
       ],
     ] as const) {
-      caught.push(await capture(path, cfg(extra as Partial<V3ClientConfig>), ConfigError));
+      caught.push(await capture(path, cfg(extra as Parameters<typeof config>[0]), ConfigError));
     }
 
     // Input validation.
@@ -344,7 +347,7 @@ describe('secrets never leak', () => {
       ),
     );
     sim.sendPaymentNotification(outTradeNo, { timestampOffsetSeconds: -900 });
-    sim.sendPaymentNotification(outTradeNo, { signature: 'WECHATPAY/SIGNTEST/abc' });
+    sim.sendPaymentNotification(outTradeNo, { signature: 'probe' });
     await sim.notifications.waitFor((a) => a.outTradeNo === outTradeNo && a.attempt >= 2);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(handlerErrors.length).toBeGreaterThanOrEqual(3);
