@@ -190,8 +190,9 @@ function unifiedOrder(
   if (!TRADE_TYPES.has(req.trade_type ?? '')) throw new ParamError('trade_type参数格式错误');
   if (!/^https?:\/\/[^?]+$/.test(req.notify_url ?? ''))
     throw new ParamError('notify_url参数格式错误');
-  if ([...(req.body ?? '')].length > 127) throw new ParamError('body参数长度有误');
-  if ([...(req.attach ?? '')].length > 127) throw new ParamError('attach参数长度有误');
+  // WeChat Pay counts UTF-8 bytes (a CJK character is 3).
+  if (Buffer.byteLength(req.body ?? '') > 127) throw new ParamError('body参数长度有误');
+  if (Buffer.byteLength(req.attach ?? '') > 127) throw new ParamError('attach参数长度有误');
   if ((req.notify_url ?? '').length > 256) throw new ParamError('notify_url参数长度有误');
   const tradeType = req.trade_type as SimulatedTradeType;
   if (tradeType === 'JSAPI' && !req.openid) throw new ParamError('JSAPI支付必须传openid');

@@ -195,7 +195,8 @@ describe('v2 orders', () => {
   });
 
   it('enforces the conditional fields of unifiedorder', async () => {
-    const longBody = await call('/pay/unifiedorder', order(no(), { body: '长'.repeat(128) }));
+    // 43 CJK characters are 129 UTF-8 bytes: over the limit, although only 43 characters.
+    const longBody = await call('/pay/unifiedorder', order(no(), { body: '长'.repeat(43) }));
     expect(longBody.fields).toMatchObject({ return_code: 'FAIL', return_msg: 'body参数长度有误' });
     const noOpenid = await call('/pay/unifiedorder', order(no(), { openid: '' }));
     expect(noOpenid.fields).toMatchObject({

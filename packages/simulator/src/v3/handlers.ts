@@ -177,7 +177,7 @@ function createOrder(ctx: HandlerContext, call: IncomingCall, kind: string): Out
   if (appid !== ctx.creds.appId)
     throw new ApiFailure(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
   const description = str(body.description);
-  if (!description || [...description].length > 127)
+  if (!description || Buffer.byteLength(description) > 127)
     throw paramError('/description', 'description长度应为1-127');
   const outTradeNo = str(body.out_trade_no);
   if (!outTradeNo || !/^[0-9A-Za-z_\-|*]{6,32}$/.test(outTradeNo)) {
@@ -214,7 +214,7 @@ function createOrder(ctx: HandlerContext, call: IncomingCall, kind: string): Out
     expiresAt = t;
   }
   const attach = str(body.attach);
-  if (attach !== undefined && [...attach].length > 128)
+  if (attach !== undefined && Buffer.byteLength(attach) > 128)
     throw paramError('/attach', 'attach长度超过128');
   if (notifyUrl.length > 255) throw paramError('/notify_url', 'notify_url长度超过255');
   const tradeType = TRADE_TYPE[kind] ?? 'NATIVE';
