@@ -553,8 +553,89 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   };
 }
 
-if (process.send)
-  process.on('message', (job: WorkerJob) => {
+/** The reply to one measurement window of case F. */
+export interface WindowResult {
+  readonly type: 'window';
+  readonly requests: number;
+  readonly errors: number;
+  readonly firstError?: string;
+  readonly elapsedMs: number;
+  readonly cpuUs: number;
+  readonly peakRssMb: number;
+}
+
+/**
+ * Case F protocol: build, check and warm up once, answer `ready`, then run one measurement
+ * window per `window` message, so the parent can interleave short windows of every
+ * contestant (load from other processes then spreads over all of them alike).
+ */
+async function serveWindows(job: WorkerJob): Promise<void> {
+  const send = (msg: unknown) =>
+    new Promise<void>((resolve) => process.send?.(msg, () => resolve()));
+  const { call, check } = await buildClient(job);
+  let checkFailure: string | undefined;
+  try {
+    checkFailure = check(await call());
+  } catch (error) {
+    checkFailure = `request failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (checkFailure) {
+    await send({ type: 'ready', checkFailure });
+    process.exit(0);
+  }
+  const warmEnd = performance.now() + job.warmupMs;
+  await drive(
+    call,
+    job.concurrency,
+    () => performance.now() >= warmEnd,
+    () => {},
+  );
+  (globalThis as { gc?: () => void }).gc?.();
+  process.on('message', (msg: { type: 'window'; durationMs: number } | { type: 'exit' }) => {
+    if (msg.type === 'exit') process.exit(0);
+    void (async () => {
+      let peakRss = process.memoryUsage.rss();
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      }, 20);
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const end = t0 + msg.durationMs;
+      const outcome = await drive(
+        call,
+        job.concurrency,
+        () => performance.now() >= end,
+        () => {},
+      );
+      const elapsedMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      clearInterval(sampler);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      await send({
+        type: 'window',
+        requests: outcome.done,
+        errors: outcome.errors,
+        ...(outcome.firstError ? { firstError: outcome.firstError } : {}),
+        elapsedMs,
+        cpuUs: cpu.user + cpu.system,
+        peakRssMb: mb(peakRss),
+      } satisfies WindowResult);
+    })();
+  });
+  await send({ type: 'ready' });
+}
+
+if (process.send) {
+  process.once('message', (job: WorkerJob) => {
+    if (job.mode === 'e2e') {
+      serveWindows(job).catch((error: unknown) => {
+        process.send?.(
+          { type: 'ready', checkFailure: error instanceof Error ? error.message : String(error) },
+          () => process.exit(1),
+        );
+      });
+      return;
+    }
     run(job).then(
       (result) => {
         process.send?.(result, () => process.exit(0));
@@ -567,3 +648,4 @@ if (process.send)
       },
     );
   });
+}

@@ -4,7 +4,7 @@
  * counted against a client.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import type { E2eContestant, WorkerJob, WorkerResult } from './e2e-worker.js';
+import type { E2eContestant, WindowResult, WorkerJob, WorkerResult } from './e2e-worker.js';
 import type { KeyPems } from './fixtures.js';
 
 const here = new URL('.', import.meta.url);
@@ -87,6 +87,7 @@ export interface E2eRow {
 export interface E2eOptions {
   readonly protocol: 'v2' | 'v3';
   readonly contestants: readonly { name: E2eContestant; baseline?: boolean; mark?: string }[];
+  /** Measurement windows per contestant, interleaved. */
   readonly rounds: number;
   readonly durationMs: number;
   readonly warmupMs: number;
@@ -94,67 +95,122 @@ export interface E2eOptions {
   readonly log: (line: string) => void;
 }
 
-/** Runs case F for one protocol: every contestant once per round, rounds interleaved. */
+type Message = { type: string } & Record<string, unknown>;
+
+interface LiveWorker {
+  readonly child: ChildProcess;
+  next(): Promise<Message>;
+}
+
+/** Forks a case-F worker and returns a queue of its messages. */
+function forkWorker(job: Omit<WorkerJob, 'type'>): LiveWorker {
+  const child = fork(new URL('e2e-worker.js', here), [], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const queue: Message[] = [];
+  const waiting: ((m: Message) => void)[] = [];
+  const push = (m: Message) => {
+    const w = waiting.shift();
+    if (w) w(m);
+    else queue.push(m);
+  };
+  child.on('message', push);
+  child.on('exit', (code) => push({ type: 'exit', code }));
+  child.send({ type: 'run', ...job });
+  return {
+    child,
+    next: () => {
+      const m = queue.shift();
+      return m ? Promise.resolve(m) : new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+}
+
+/**
+ * Runs case F for one protocol. Every contestant gets its own process (built, checked and
+ * warmed up once); then short measurement windows run one at a time, round-robin over the
+ * contestants, and the medians over the windows are reported.
+ */
 export async function runE2e(
   server: SignServer,
   keys: KeyPems,
   options: E2eOptions,
 ): Promise<E2eRow[]> {
   const caseName = `F ${options.protocol} ${options.protocol === 'v3' ? 'query' : 'orderquery'} e2e`;
-  const rows: E2eRow[] = options.contestants.map((c) => ({
-    caseName,
-    contestant: c.name,
-    baseline: c.baseline === true,
-    rates: [],
-    cpuUs: [],
-    peakRss: [],
-    marks: c.mark ? [c.mark] : [],
-    timed: true,
-  }));
+  const rows: E2eRow[] = [];
+  const workers = new Map<E2eRow, LiveWorker>();
+  for (const c of options.contestants) {
+    const row: E2eRow = {
+      caseName,
+      contestant: c.name,
+      baseline: c.baseline === true,
+      rates: [],
+      cpuUs: [],
+      peakRss: [],
+      marks: c.mark ? [c.mark] : [],
+      timed: true,
+    };
+    rows.push(row);
+    await server.stats();
+    const worker = forkWorker({
+      mode: 'e2e',
+      protocol: options.protocol,
+      contestant: c.name,
+      origin: server.origin,
+      keys,
+      concurrency: options.concurrency,
+      warmupMs: options.warmupMs,
+      durationMs: options.durationMs,
+      soakRequests: 0,
+      soakMaxMs: 0,
+    });
+    const ready = await worker.next();
+    const stats = await server.stats();
+    const failure =
+      ready.type !== 'ready'
+        ? `worker exited (${String(ready.code)})`
+        : (ready.checkFailure as string | undefined);
+    if (failure || stats.failed > 0) {
+      row.timed = false;
+      row.marks.unshift(
+        failure ? `FAILED check: ${failure}` : `FAILED server check: ${stats.lastFailure}`,
+      );
+      worker.child.kill();
+      continue;
+    }
+    workers.set(row, worker);
+  }
   for (let round = 0; round < options.rounds; round++) {
     for (const row of rows) {
-      if (!row.timed) continue;
-      await server.stats();
-      let result: WorkerResult;
-      try {
-        result = await runWorker({
-          mode: 'e2e',
-          protocol: options.protocol,
-          contestant: row.contestant,
-          origin: server.origin,
-          keys,
-          concurrency: options.concurrency,
-          warmupMs: options.warmupMs,
-          durationMs: options.durationMs,
-          soakRequests: 0,
-          soakMaxMs: 0,
-        });
-      } catch (error) {
-        row.timed = false;
-        row.marks.unshift(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
-        continue;
-      }
+      const worker = workers.get(row);
+      if (!worker || !row.timed) continue;
+      worker.child.send({ type: 'window', durationMs: options.durationMs });
+      const result = await worker.next();
       const stats = await server.stats();
-      if (result.checkFailure) {
+      if (result.type !== 'window') {
         row.timed = false;
-        row.marks.unshift(`FAILED check: ${result.checkFailure}`);
+        row.marks.unshift(`FAILED: worker exited (${String(result.code)})`);
         continue;
       }
+      const w = result as unknown as WindowResult;
       if (stats.failed > 0) {
         row.timed = false;
         row.marks.unshift(`FAILED server check: ${stats.lastFailure}`);
         continue;
       }
-      if (result.errors > 0) row.marks.push(`${result.errors} errors (${result.firstError})`);
-      const rate = (result.requests / result.elapsedMs) * 1000;
+      if (w.errors > 0) row.marks.push(`${w.errors} errors (${w.firstError})`);
+      const rate = (w.requests / w.elapsedMs) * 1000;
+      const cpu = w.cpuUs / Math.max(1, w.requests);
       row.rates.push(rate);
-      row.cpuUs.push(result.cpuPerRequestUs);
-      row.peakRss.push(result.peakRssMb);
+      row.cpuUs.push(cpu);
+      row.peakRss.push(w.peakRssMb);
       options.log(
-        `  ${caseName} round ${round + 1} ${row.contestant}: ${rate.toFixed(0)} req/s, ${result.cpuPerRequestUs.toFixed(0)} µs CPU/req, peak RSS ${result.peakRssMb.toFixed(1)} MB (server checked ${stats.checked})`,
+        `  ${caseName} window ${round + 1} ${row.contestant}: ${rate.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU/req, peak RSS ${w.peakRssMb.toFixed(1)} MB (server checked ${stats.checked})`,
       );
     }
   }
+  for (const worker of workers.values()) worker.child.send({ type: 'exit' });
   return rows;
 }
 

@@ -3,8 +3,8 @@
  * timed, ratios against the raw baseline measured in the same run. Flags:
  *   --only=A,C,F   run only these cases (A B C D E F G H)
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
- *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (30)
- *   --rounds=N     end-to-end rounds per contestant (default 3); --duration-s=S per round (1)
+ *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (25)
+ *   --rounds=N     end-to-end windows per contestant (default 5); --duration-s=S per window (0.7)
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -39,7 +39,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     soak: { type: 'string', default: '100000' },
-    'soak-max-s': { type: 'string', default: '30' },
+    'soak-max-s': { type: 'string', default: '25' },
     rounds: { type: 'string' },
     'duration-s': { type: 'string' },
   },
@@ -48,9 +48,9 @@ const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H').toUpperCase().split(','))
 const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
-  : { samples: 15, sampleMs: 12, warmupMs: 100 };
-const rounds = Number(flags.rounds ?? (quick ? 1 : 3));
-const durationMs = Number(flags['duration-s'] ?? 1) * 1000;
+  : { samples: 13, sampleMs: 12, warmupMs: 100 };
+const rounds = Number(flags.rounds ?? (quick ? 2 : 5));
+const durationMs = Number(flags['duration-s'] ?? (quick ? 0.5 : 0.7)) * 1000;
 const soakRequests = Number(flags.soak);
 const soakMaxMs = Number(flags['soak-max-s']) * 1000;
 const CONCURRENCY = 32;
