@@ -313,6 +313,19 @@ export function describePaymentClientContract(
         expect(sim.requests.length).toBe(from);
       });
 
+      it('a description of exactly 127 UTF-8 bytes is accepted; 128 bytes is refused locally', async () => {
+        const atLimit = `${'测'.repeat(42)}x`; // 42 × 3 + 1 = 127 bytes
+        const outTradeNo = no();
+        await client.createOrder({ ...params('native', outTradeNo), description: atLimit });
+        expect(sim.getOrder(outTradeNo)?.description).toBe(atLimit);
+        const from = sim.requests.length;
+        await expectError(
+          client.createOrder({ ...params('native', no()), description: `${atLimit}y` }),
+          ValidationError,
+        );
+        expect(sim.requests.length).toBe(from);
+      });
+
       it('parallel calls all succeed', async () => {
         const created = await Promise.all(Array.from({ length: 8 }, () => create('native')));
         const orders = await Promise.all(
