@@ -1,6 +1,6 @@
 import { ResponseValidationError, SignatureVerificationError } from '@wxpay/core';
 import { resultFailError, returnFailError } from './map-error.js';
-import { verifyFields } from './signing/sign-fields.js';
+import { isCanonicalSign, verifyFields } from './signing/sign-fields.js';
 import type { SignType } from './signing/sign-type.js';
 import type { XmlMessage } from './xml/parse-xml.js';
 
@@ -35,7 +35,7 @@ export function checkResponse(raw: XmlMessage, check: ResponseCheck): XmlMessage
   }
   const sign = raw.sign;
   if (!sign) throw new SignatureVerificationError('signed reply arrived without a sign');
-  if (!verifyFields(raw, sign, check.apiKey, check.signType)) {
+  if (!isCanonicalSign(sign) || !verifyFields(raw, sign, check.apiKey, check.signType)) {
     throw new SignatureVerificationError(`reply sign does not verify (${check.signType})`);
   }
   // A correctly signed reply for another merchant is still not ours to trust.

@@ -6,6 +6,7 @@ export function reqInfoKey(apiKey: string): Buffer {
   return Buffer.from(createHash('md5').update(apiKey, 'utf8').digest('hex'), 'ascii');
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
@@ -16,12 +17,18 @@ export function decryptReqInfo(reqInfo: string, key: Buffer): string {
   const compact = reqInfo.replace(/\s+/g, '');
   if (!BASE64.test(compact)) throw new DecryptionError('req_info is not base64');
   const data = Buffer.from(compact, 'base64');
+  // Only the canonical encoding: the unused low bits of the last base64 digit would otherwise
+  // let a changed message decrypt to the same plaintext.
+  if (data.toString('base64') !== compact) throw new DecryptionError('req_info is not base64');
   if (data.length === 0 || data.length % 16 !== 0) {
     throw new DecryptionError('req_info length is not a multiple of the AES block size');
   }
   try {
     const decipher = createDecipheriv('aes-256-ecb', key, null);
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+    const plain = Buffer.concat([decipher.update(data), decipher.final()]);
+    // ECB carries no MAC: a changed ciphertext block decrypts to 16 random bytes. Decoding
+    // strictly (and the XML parser refusing control characters) turns those into errors.
+    return strictUtf8.decode(plain);
   } catch {
     // The cipher's message can hint at padding details; callers only need "does not decrypt".
     throw new DecryptionError('req_info does not decrypt with the configured API key');

@@ -9,7 +9,7 @@ import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
 import { decodeWire } from '../schemas/decode.js';
 import { paymentNotificationSchema } from '../schemas/wire.js';
-import { verifyFields } from '../signing/sign-fields.js';
+import { isCanonicalSign, verifyFields } from '../signing/sign-fields.js';
 import { SIGNATURE_HEX_LENGTH, type SignType } from '../signing/sign-type.js';
 import { parseXml } from '../xml/parse-xml.js';
 import { decryptReqInfo } from './decrypt-req-info.js';
@@ -67,7 +67,7 @@ export function parseV2Notification(
   }
   const sign = raw.sign;
   if (!sign) throw new SignatureVerificationError('notification has no sign');
-  const signType = signTypeFor(sign, keys.acceptedSignTypes);
+  const signType = isCanonicalSign(sign) ? signTypeFor(sign, keys.acceptedSignTypes) : undefined;
   if (!signType) {
     throw new SignatureVerificationError('notification sign is not of an accepted sign type');
   }

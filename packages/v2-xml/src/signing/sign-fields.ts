@@ -19,9 +19,12 @@ export function signFields(fields: V2Fields, apiKey: string, signType: SignType)
   return signString(buildSignString(fields, apiKey), apiKey, signType);
 }
 
+const HEX = /^[0-9A-Fa-f]+$/;
+
 /**
  * True when `signature` is the v2 sign of `fields` under `signType`. The comparison is constant
  * time; a lower-case signature is accepted (hex is case-insensitive), any other shape is not.
+ * Messages go through {@link isCanonicalSign} first, which accepts only what WeChat sends.
  */
 export function verifyFields(
   fields: V2Fields,
@@ -29,8 +32,21 @@ export function verifyFields(
   apiKey: string,
   signType: SignType,
 ): boolean {
+  // Only ASCII hex: `toUpperCase` maps some non-ASCII letters onto hex digits ('ﬀ' → 'FF').
+  if (!HEX.test(signature)) return false;
   const expected = Buffer.from(signFields(fields, apiKey, signType), 'ascii');
   const received = Buffer.from(signature.toUpperCase(), 'utf8');
   if (received.length !== expected.length) return false;
   return timingSafeEqual(received, expected);
+}
+
+const CANONICAL = /^(?:[0-9A-F]{32}|[0-9A-F]{64})$/;
+
+/**
+ * True when a received `sign` has the one form WeChat Pay sends: upper-case hex of an MD5 or
+ * HMAC-SHA256 digest. Replies and notifications must carry this form, so that no byte of a
+ * signed message can change (not even the case of a hex digit) without the message being refused.
+ */
+export function isCanonicalSign(signature: string): boolean {
+  return CANONICAL.test(signature);
 }

@@ -18,6 +18,12 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
 // entity expansion ("billion laughs"), whatever the parser's own defences.
 const FORBIDDEN = /<!(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i;
 const WHITESPACE = /^\s*$/;
+const LEADING_DECLARATION = /^\uFEFF?\s*<\?xml\s[^?]*\?>/;
+// Characters XML 1.0 does not allow anywhere in a document (C0 controls but tab, LF and CR;
+// U+FFFE, U+FFFF), which some parsers pass through; garbage from a tampered ciphertext is
+// refused here too.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 // Two parsers, each configured once: values stay strings, CDATA untouched, attributes kept
 // (not ignored) so their presence can be detected and refused. Entity decoding costs about a
@@ -55,6 +61,9 @@ export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = 
   if (FORBIDDEN.test(text)) {
     throw new MalformedMessageError('XML message contains a DOCTYPE or entity declaration');
   }
+  if (NOT_XML_CHAR.test(text)) {
+    throw new MalformedMessageError('XML message contains characters not allowed in XML');
+  }
   return parseFlatFast(text, options.root ?? 'xml') ?? parseXmlStrict(text, options.root ?? 'xml');
 }
 
@@ -63,6 +72,14 @@ export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = 
  * Exported for tests that compare it with the fast path.
  */
 export function parseXmlStrict(text: string, rootName: 'xml' | 'root'): XmlMessage {
+  // Comments and processing instructions are markup a signature does not cover; WeChat Pay
+  // sends neither (a leading XML declaration aside). Any other `<!` is a spoiled CDATA opener
+  // that fast-xml-parser would read as CDATA anyway (it only checks for `<![`).
+  if (hasForeignMarkup(text.replace(LEADING_DECLARATION, ''))) {
+    throw new MalformedMessageError(
+      'XML comments, processing instructions and malformed CDATA are not allowed',
+    );
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new MalformedMessageError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
@@ -111,4 +128,19 @@ function decodeUtf8(bytes: Uint8Array): string {
 
 function safeCause(error: unknown): { message: string } {
   return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** True when `<?` or `<!` occurs outside well-formed CDATA sections (linear: one indexOf walk). */
+function hasForeignMarkup(text: string): boolean {
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('<![CDATA[', from);
+    const segment = open < 0 ? text.slice(from) : text.slice(from, open);
+    if (segment.includes('<?') || segment.includes('<!')) return true;
+    if (open < 0) return false;
+    const close = text.indexOf(']]>', open + 9);
+    // An unclosed CDATA section is the validator's error to report.
+    if (close < 0) return false;
+    from = close + 3;
+  }
 }
