@@ -508,7 +508,10 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     );
   } else {
     const every = Math.max(1, Math.floor(job.soakRequests / 10));
+    // Each reading follows a forced full GC, so a leak shows as a rising heap and garbage
+    // not yet collected does not.
     const snap = (n: number) => {
+      gc?.();
       const m = process.memoryUsage();
       snapshots.push({
         requests: n,
