@@ -16,6 +16,7 @@ const FAULT_KINDS: ReadonlySet<string> = new Set<FaultKind>([
   'probe-signature',
   'unsigned',
   'skewed-timestamp',
+  'unknown-key',
 ]);
 
 class ControlError extends Error {

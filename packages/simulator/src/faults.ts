@@ -8,6 +8,7 @@ export type FaultKind =
   | 'probe-signature'
   | 'unsigned'
   | 'skewed-timestamp'
+  | 'unknown-key'
   | 'rewrite';
 
 /** A scripted fault. It applies to the next `times` requests that match `path` and `protocol`. */

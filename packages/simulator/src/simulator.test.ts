@@ -285,6 +285,15 @@ describe('faults', () => {
     expect(v2.fields.return_code).toBe('SUCCESS');
     expect(v2.fields.sign).toBeUndefined();
 
+    sim.faults.push({ kind: 'unknown-key', protocol: 'v3' });
+    const stranger = await v3Query(id);
+    expect(stranger.headers['wechatpay-serial']).not.toBe(sim.merchant.wechatpayPublicKey.id);
+    expect(
+      sim.merchant.platformCertificates.some((p) =>
+        verifyV3Answer(stranger.headers, stranger.text, p),
+      ),
+    ).toBe(false);
+
     sim.faults.push({ kind: 'skewed-timestamp', skewSeconds: -400 });
     const stale = await v3Query(id);
     expect(Number(stale.headers['wechatpay-timestamp'])).toBeLessThan(Date.now() / 1000 - 390);

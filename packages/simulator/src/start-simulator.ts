@@ -156,6 +156,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 const MAX_BODY = 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
+// A public-key id nobody was given: clients reject it without a certificate download, so the
+// fault does not spend a client's (rate-limited) refresh-on-unknown-serial budget.
+const UNKNOWN_SERIAL = 'PUB_KEY_ID_0000000000000000000000000000';
 
 class SimulatorServer implements Simulator, HandlerContext {
   readonly faults = new FaultQueue();
@@ -679,7 +682,7 @@ class SimulatorServer implements Simulator, HandlerContext {
       }
       if (reply.signType && fault?.kind !== 'unsigned') {
         fields.sign = signV2(fields, this.creds.apiKey, reply.signType);
-        if (spoil) fields.sign = spoilV2Sign(fields.sign);
+        if (spoil || fault?.kind === 'unknown-key') fields.sign = spoilV2Sign(fields.sign);
       }
       return {
         status: 200,
@@ -692,7 +695,11 @@ class SimulatorServer implements Simulator, HandlerContext {
         ? rewrite({ ...(reply.json as Record<string, unknown>) })
         : reply.json;
     const text = json === undefined ? '' : JSON.stringify(json);
-    const key = this.signingKey(reply.serialHint);
+    // `unknown-key`: a validly formed signature by a key the client cannot know.
+    const key =
+      fault?.kind === 'unknown-key'
+        ? { privateKey: this.creds.merchantKeys.privateKey, serial: UNKNOWN_SERIAL }
+        : this.signingKey(reply.serialHint);
     const skew = fault?.kind === 'skewed-timestamp' ? (fault.skewSeconds ?? -600) : 0;
     const signed = await signatureHeadersAsync(
       text,

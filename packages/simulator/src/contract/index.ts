@@ -636,6 +636,16 @@ export function describePaymentClientContract(
         await expectError(client.queryOrder({ outTradeNo }), SignatureVerificationError);
       });
 
+      it('(v3) an answer signed by a key the client does not know is rejected', async () => {
+        if (client.protocol !== 'v3') {
+          expect(client.protocol).toBe('v2'); // v2 answers are signed with the shared API key.
+          return;
+        }
+        const { outTradeNo } = await create();
+        sim.faults.push({ kind: 'unknown-key', path: queryPath(), times: 10 });
+        await expectError(client.queryOrder({ outTradeNo }), SignatureVerificationError);
+      });
+
       it('an unknown trade_state → UnknownTradeStateError keeping the raw answer', async () => {
         const { outTradeNo } = await create();
         sim.faults.push({
