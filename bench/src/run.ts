@@ -88,6 +88,17 @@ const median = (v: readonly number[]) => {
       : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
+/**
+ * Median of the per-window ratios: window i of a contestant against window i of the baseline,
+ * which ran right before it, so slow drifts in the machine's load cancel out.
+ */
+function paired(values: readonly number[], base: readonly number[]): number {
+  const n = Math.min(values.length, base.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) ratios.push((values[i] as number) / (base[i] as number));
+  return median(ratios);
+}
+
 function e2eTable(rows: readonly E2eRow[]): void {
   out(
     '| case | contestant | req/s (median) | min–max | vs raw-sync | CPU/req | CPU vs raw | peak RSS | notes |',
@@ -99,11 +110,10 @@ function e2eTable(rows: readonly E2eRow[]): void {
     const cpu = median(r.cpuUs);
     const rss = median(r.peakRss);
     const ok = r.timed && r.rates.length > 0;
-    const baseRate = base ? median(base.rates) : Number.NaN;
-    const baseCpu = base ? median(base.cpuUs) : Number.NaN;
+
     const name = r.baseline ? `**${r.contestant}**` : r.contestant;
     out(
-      `| ${r.caseName} | ${name} | ${ok ? rate.toFixed(0) : '—'} | ${ok ? `${Math.min(...r.rates).toFixed(0)}–${Math.max(...r.rates).toFixed(0)}` : '—'} | ${ok ? formatRatio(rate / baseRate) : '—'} | ${ok ? `${cpu.toFixed(0)} µs` : '—'} | ${ok ? formatRatio(cpu / baseCpu) : '—'} | ${ok ? `${rss.toFixed(1)} MB` : '—'} | ${r.marks.join('; ')} |`,
+      `| ${r.caseName} | ${name} | ${ok ? rate.toFixed(0) : '—'} | ${ok ? `${Math.min(...r.rates).toFixed(0)}–${Math.max(...r.rates).toFixed(0)}` : '—'} | ${ok && base ? formatRatio(paired(r.rates, base.rates)) : '—'} | ${ok ? `${cpu.toFixed(0)} µs` : '—'} | ${ok && base ? formatRatio(paired(r.cpuUs, base.cpuUs)) : '—'} | ${ok ? `${rss.toFixed(1)} MB` : '—'} | ${r.marks.join('; ')} |`,
     );
   }
 }
@@ -211,7 +221,7 @@ async function main(): Promise<void> {
         const common = {
           rounds,
           durationMs,
-          warmupMs: quick ? 300 : 500,
+          warmupMs: quick ? 300 : 1200,
           concurrency: CONCURRENCY,
           log,
         };
@@ -288,7 +298,7 @@ async function main(): Promise<void> {
   const e2eRatio = (rows: E2eRow[], pick: (r: E2eRow) => number[]) => {
     const w = e2e(rows, 'wxpay');
     const r = e2e(rows, 'raw-sync');
-    return w && r ? median(pick(w)) / median(pick(r)) : undefined;
+    return w && r ? paired(pick(w), pick(r)) : undefined;
   };
   const rssDelta = (rows: E2eRow[]) => {
     const w = e2e(rows, 'wxpay');
