@@ -14,6 +14,11 @@ export interface NotifyOptions {
   readonly timestampOffsetSeconds?: number;
   /** Sends a wrong signature (`bad`) or a probe signature (`probe`). */
   readonly signature?: 'bad' | 'probe';
+  /**
+   * v2: sign with this type instead of the order's (the message's `sign_type` says so too) —
+   * a client must not let a message choose its own algorithm.
+   */
+  readonly v2SignType?: 'MD5' | 'HMAC-SHA256';
 }
 
 /** A raw answer (bills, control surface). */

@@ -144,6 +144,12 @@ async function dispatch(
         ...(typeof input.timestampOffsetSeconds === 'number'
           ? { timestampOffsetSeconds: input.timestampOffsetSeconds }
           : {}),
+        ...(input.signature === 'bad' || input.signature === 'probe'
+          ? { signature: input.signature }
+          : {}),
+        ...(input.v2SignType === 'MD5' || input.v2SignType === 'HMAC-SHA256'
+          ? { v2SignType: input.v2SignType }
+          : {}),
       });
       return { ok: true };
     case '/micropay-outcomes': {

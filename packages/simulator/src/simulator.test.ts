@@ -123,6 +123,12 @@ describe('notifications', () => {
       sign_type: 'HMAC-SHA256',
     });
     expect(fields.sign).toBe(v2Sign(fields, sim.merchant.apiKey, 'HMAC-SHA256'));
+    sim.sendPaymentNotification(id, { v2SignType: 'MD5' });
+    const md5 = await sim.notifications.waitFor(
+      (n) => n.outTradeNo === id && n.body.includes('[MD5]'),
+    );
+    const md5Fields = parseV2(md5.body);
+    expect(md5Fields.sign).toBe(v2Sign(md5Fields, sim.merchant.apiKey, 'MD5'));
   });
 
   it('v3 payment: signed and encrypted, verifiable with the key the order was created under', async () => {
@@ -271,6 +277,14 @@ describe('faults', () => {
     sim.faults.push({ kind: 'bad-signature', protocol: 'v2' });
     const v2 = await v2Request(sim.url, '/pay/orderquery', sim.merchant, { out_trade_no: id });
     expect(v2.fields.sign).not.toBe(v2Sign(v2.fields, sim.merchant.apiKey, 'MD5'));
+    // v2 "probe": signed with the other algorithm than the request named.
+    sim.faults.push({ kind: 'probe-signature', protocol: 'v2' });
+    const swapped = await v2Request(sim.url, '/pay/orderquery', sim.merchant, { out_trade_no: id });
+    expect(swapped.fields.sign).toBe(v2Sign(swapped.fields, sim.merchant.apiKey, 'HMAC-SHA256'));
+    sim.faults.push({ kind: 'unknown-key', protocol: 'v2' });
+    const foreign = await v2Request(sim.url, '/pay/orderquery', sim.merchant, { out_trade_no: id });
+    expect(foreign.fields.sign).toHaveLength(32);
+    expect(foreign.fields.sign).not.toBe(v2Sign(foreign.fields, sim.merchant.apiKey, 'MD5'));
   });
 
   it('unsigned answers, skewed timestamps and rewritten (still validly signed) answers', async () => {

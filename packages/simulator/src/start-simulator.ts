@@ -156,6 +156,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 const MAX_BODY = 1024 * 1024;
 const MAX_LOGGED_REQUESTS = 10_000;
+const FOREIGN_API_KEY = 'NotTheMerchantsKeyNotTheMerchant';
 // A public-key id nobody was given: clients reject it without a certificate download, so the
 // fault does not spend a client's (rate-limited) refresh-on-unknown-serial budget.
 const UNKNOWN_SERIAL = 'PUB_KEY_ID_0000000000000000000000000000';
@@ -308,11 +309,11 @@ class SimulatorServer implements Simulator, HandlerContext {
         appid: order.appId,
         mch_id: order.mchId,
         nonce_str: randomNonce(32),
-        sign_type: order.signType,
+        sign_type: options.v2SignType ?? order.signType,
         result_code: 'SUCCESS',
         ...paidOrderFields(order),
       };
-      fields.sign = signV2(fields, this.creds.apiKey, order.signType);
+      fields.sign = signV2(fields, this.creds.apiKey, options.v2SignType ?? order.signType);
       if (options.signature) fields.sign = spoilV2Sign(fields.sign);
       const body = buildXml(fields);
       this.notifications.send({
@@ -681,8 +682,13 @@ class SimulatorServer implements Simulator, HandlerContext {
         );
       }
       if (reply.signType && fault?.kind !== 'unsigned') {
-        fields.sign = signV2(fields, this.creds.apiKey, reply.signType);
-        if (spoil || fault?.kind === 'unknown-key') fields.sign = spoilV2Sign(fields.sign);
+        // v2 has no probes or key ids: `probe-signature` signs with the other algorithm than the
+        // request asked for, `unknown-key` with a key that is not the merchant's API key.
+        const other = reply.signType === 'MD5' ? 'HMAC-SHA256' : 'MD5';
+        const type = fault?.kind === 'probe-signature' ? other : reply.signType;
+        const apiKey = fault?.kind === 'unknown-key' ? FOREIGN_API_KEY : this.creds.apiKey;
+        fields.sign = signV2(fields, apiKey, type);
+        if (fault?.kind === 'bad-signature') fields.sign = spoilV2Sign(fields.sign);
       }
       return {
         status: 200,
