@@ -72,6 +72,12 @@ export async function verifyWechatpaySignature(
   if (!/^\d{1,12}$/.test(signed.timestamp)) {
     throw new SignatureVerificationError('Wechatpay-Timestamp is not a Unix time');
   }
+  // The nonce is a line of the signed message: a line break in it would let a header take over
+  // the start of a signed body (`ts\nnonce\nbody\n` stays the same bytes). WeChat Pay's are
+  // 32 alphanumerics; accept visible ASCII only.
+  if (!/^[\x21-\x7e]{1,128}$/.test(signed.nonce)) {
+    throw new SignatureVerificationError('Wechatpay-Nonce has characters no nonce has');
+  }
   const skew = input.nowSeconds - Number(signed.timestamp);
   if (Math.abs(skew) > MAX_CLOCK_SKEW_SECONDS) {
     throw new SignatureVerificationError(

@@ -244,6 +244,38 @@ describe('time window, probes and missing headers', () => {
   });
 });
 
+describe('header/body splicing', () => {
+  it('a Wechatpay-Nonce with a line break cannot take over the start of a signed body', async () => {
+    // The signed message is `ts\nnonce\nbody\n`. Given a genuinely signed body that contains a
+    // line break, moving what precedes it into the nonce leaves the signed bytes unchanged but
+    // hands the parser a shorter body. HTTP servers refuse line breaks in headers; callers of
+    // parseNotification with headers from elsewhere (queues, serverless events) may not.
+    const tally = new Tally('header/body splicing');
+    // (Replies come over HTTP, which cannot carry a line break in a header: notifications only.)
+    const note = notificationBody(keys);
+    for (const prefix of ['{"note":"x"}', '', ' ', '{"id":"EV-other"}']) {
+      const genuine = signed(signer, `${prefix}\n${note}`);
+      const nonce = `${genuine.headers['wechatpay-nonce']}\n${prefix}`;
+      await tally.rejects(
+        `prefix ${JSON.stringify(prefix)}`,
+        () => notify({ headers: { ...genuine.headers, 'wechatpay-nonce': nonce }, body: note }),
+        SignatureVerificationError,
+      );
+    }
+    // Other characters no nonce has: whitespace inside, control characters, non-ASCII.
+    const base = signed(signer, note);
+    for (const odd of [' ', '\t', '\u0000', 'é']) {
+      const nonce = `${base.headers['wechatpay-nonce']!.slice(0, 8)}${odd}${base.headers['wechatpay-nonce']!.slice(8)}`;
+      await tally.rejects(
+        `nonce with ${JSON.stringify(odd)}`,
+        () => notify({ headers: { ...base.headers, 'wechatpay-nonce': nonce }, body: base.body }),
+        SignatureVerificationError,
+      );
+    }
+    assertClean(tally, 8);
+  });
+});
+
 describe('encrypted resources', () => {
   it('wrong algorithm, 11/13-byte GCM nonce, wrong APIv3 key, wrong AAD, bad ciphertext → DecryptionError', async () => {
     const tally = new Tally('notification decryption');
