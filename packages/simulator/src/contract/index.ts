@@ -640,6 +640,19 @@ export function describePaymentClientContract(
         await expectError(client.queryOrder({ outTradeNo }), SignatureVerificationError);
       });
 
+      it('an answer with extra and empty fields still verifies (signatures cover unknown fields)', async () => {
+        const { outTradeNo } = await create();
+        sim.faults.push({
+          kind: 'rewrite',
+          path: queryPath(),
+          times: 10,
+          rewrite: (a) => ({ ...a, zz_future_field: 'new & <shiny>', device_info: '' }),
+        });
+        const order = await client.queryOrder({ outTradeNo });
+        expect(order.state).toBe('NOTPAY');
+        expect(JSON.stringify(order.raw)).toContain('zz_future_field');
+      });
+
       it('an unknown trade_state → UnknownTradeStateError keeping the raw answer', async () => {
         const { outTradeNo } = await create();
         sim.faults.push({
