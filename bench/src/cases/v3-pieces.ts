@@ -35,7 +35,7 @@ export function v3PiecesContestants(pieces: V3Pieces): Contestant[] {
       name: 'new URL + pathname/search',
       run: () => {
         const url = new URL(`http://127.0.0.1:1${V3_QUERY_PATH}`);
-        return `${url.pathname}${url.search}` + url.href;
+        return `${url.pathname}${url.search}${url.href}`;
       },
       check: ok,
       note: 'request-v3 send()',
