@@ -14,6 +14,8 @@
  * attributes, entities, nesting, repeats, a second CDATA section, CR, self-closing tags, …), in
  * which case the adapter's strict path runs unchanged and raises the same errors. The same
  * size cap and DOCTYPE/entity refusal are applied first, so the fast path is never less strict.
+ * (The adapter adopted an equivalent fast path, `xml/parse-flat-fast.ts`, during this work; this
+ * copy stays as the reference the equivalence check and case B measure.)
  */
 import { MalformedMessageError } from '@wxpay/core';
 import { parseXml as strictParseXml } from '@wxpay/v2-xml';
