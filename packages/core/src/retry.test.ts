@@ -167,6 +167,20 @@ describe('withRetry', () => {
     );
   });
 
+  it('releases the per-attempt timer once the attempt settles', async () => {
+    let seen: AbortSignal | undefined;
+    await withRetry(
+      async ({ signal }) => {
+        seen = signal;
+        return 'fast';
+      },
+      { attemptTimeoutMs: 30 },
+    );
+    await new Promise((r) => setTimeout(r, 80));
+    // A timer still armed would have aborted the finished attempt's signal by now.
+    expect(seen?.aborted).toBe(false);
+  });
+
   it('uses the default policy when none is given', () => {
     expect(DEFAULT_RETRY_POLICY.maxAttempts).toBeGreaterThan(1);
     expect(Object.isFrozen(DEFAULT_RETRY_POLICY)).toBe(true);

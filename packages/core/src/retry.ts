@@ -110,20 +110,22 @@ export async function withRetry<T>(
   for (let n = 1; ; n++) {
     if (userSignal?.aborted)
       throw new AbortedError('aborted by the caller', { cause: userSignal.reason });
-    const timeout =
-      options.attemptTimeoutMs !== undefined
-        ? AbortSignal.timeout(options.attemptTimeoutMs)
-        : undefined;
-    const signals = [userSignal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const signal =
-      signals.length === 0
-        ? new AbortController().signal
-        : signals.length === 1
-          ? signals[0]!
-          : AbortSignal.any(signals);
+    // One controller per attempt, released in `finally`: AbortSignal.timeout() and
+    // AbortSignal.any() would keep each attempt's signal alive until the timeout elapsed.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer =
+      options.attemptTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort(new DOMException('attempt timed out', 'TimeoutError'));
+          }, options.attemptTimeoutMs);
+    const forward = () => controller.abort(userSignal?.reason);
+    userSignal?.addEventListener('abort', forward, { once: true });
     let error: unknown;
     try {
-      return await attempt({ attempt: n, signal });
+      return await attempt({ attempt: n, signal: controller.signal });
     } catch (caught) {
       error = caught;
       if (userSignal?.aborted) {
@@ -131,9 +133,12 @@ export async function withRetry<T>(
           ? caught
           : new AbortedError('aborted by the caller', { cause: userSignal.reason });
       }
-      if (timeout?.aborted && !TimeoutError.isInstance(caught)) {
+      if (timedOut && !TimeoutError.isInstance(caught)) {
         error = new TimeoutError(`attempt ${n} timed out after ${options.attemptTimeoutMs} ms`);
       }
+    } finally {
+      clearTimeout(timer);
+      userSignal?.removeEventListener('abort', forward);
     }
     if (n >= maxAttempts || !shouldRetry(error)) throw error;
     let delayMs = backoffDelay(n, policy, options.random);
