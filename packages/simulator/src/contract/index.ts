@@ -326,6 +326,52 @@ export function describePaymentClientContract(
         expect(sim.requests.length).toBe(from);
       });
 
+      it('requests follow the agreed conventions (v2 sign_type always sent; v3 Wechatpay-Serial, Accept, User-Agent)', async () => {
+        const from = sim.requests.length;
+        const { outTradeNo } = await create('native', 100);
+        await client.queryOrder({ outTradeNo });
+        sim.pay(outTradeNo, { silent: true });
+        await client.refund({
+          order: { outTradeNo },
+          outRefundNo: `${outTradeNo}C`,
+          amount: { refund: 1, total: 100 },
+          notifyUrl: receiver.url,
+        });
+        const log = sim.requests;
+        // A client in certificate mode cannot name a certificate before its first download.
+        const firstDownload = log.findIndex((r) => r.path === '/v3/certificates');
+        const known = [
+          sim.merchant.wechatpayPublicKey.id,
+          ...sim.merchant.platformCertificates.map((pem) =>
+            new X509Certificate(pem).serialNumber.toUpperCase().replace(/^0+/, ''),
+          ),
+        ];
+        let checked = 0;
+        for (let i = from; i < log.length; i++) {
+          const r = log[i];
+          if (!r || r.path === '/v3/certificates') continue;
+          checked += 1;
+          // Per request, not per client: a migration client may speak both protocols.
+          if (r.protocol === 'v2') {
+            expect(r.body, `${r.path} sends sign_type`).toMatch(/<sign_type>/);
+            continue;
+          }
+          const header = (name: string) => {
+            const v = r.headers[name];
+            return Array.isArray(v) ? v[0] : v;
+          };
+          const serial = header('wechatpay-serial');
+          if (serial === undefined && firstDownload >= 0 && i < firstDownload) continue;
+          expect(
+            known,
+            `${r.path} names a key it can verify in Wechatpay-Serial (got ${serial})`,
+          ).toContain(serial?.startsWith('PUB_KEY_ID_') ? serial : serial?.toUpperCase());
+          expect(header('accept')).toMatch(/application\/json/);
+          expect(header('user-agent')?.length ?? 0).toBeGreaterThan(0);
+        }
+        expect(checked).toBeGreaterThanOrEqual(3);
+      });
+
       it('parallel calls all succeed', async () => {
         const created = await Promise.all(Array.from({ length: 8 }, () => create('native')));
         const orders = await Promise.all(
