@@ -306,6 +306,25 @@ describe('creation and refunds are never duplicated', () => {
   });
 });
 
+describe('charges are never repeated blindly', () => {
+  it('micropay after a reset: one request, a typed error, no second charge', async () => {
+    const outTradeNo = no('MPY');
+    const from = sim.requests.length;
+    sim.faults.push({ kind: 'reset', path: '/pay/micropay', times: 1 });
+    await expectTyped(
+      client.micropay({
+        outTradeNo,
+        description: 'fault test',
+        amount: { total: 250 },
+        authCode: '134567890123456789',
+        clientIp: '127.0.0.1',
+      }),
+      WxPayError,
+    );
+    expect(since(from, '/pay/micropay')).toHaveLength(1);
+  });
+});
+
 describe('AbortSignal mid-retry', () => {
   it('aborting during the backoff stops at once: AbortedError, no further request', async () => {
     const outTradeNo = no('ABT');
