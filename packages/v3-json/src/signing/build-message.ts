@@ -18,6 +18,8 @@ export function buildRequestMessage(
   return `${method.toUpperCase()}\n${urlPathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`;
 }
 
+const NEWLINE = Buffer.from('\n');
+
 /**
  * The message a response or notification signature covers: `TIMESTAMP\nNONCE\nBODY\n`, with
  * the body as the raw bytes received (an empty body gives `ts\nnonce\n\n`).
@@ -27,9 +29,8 @@ export function buildVerifyMessage(
   nonce: string,
   body: string | Uint8Array = '',
 ): Buffer {
-  const head = Buffer.from(`${timestamp}\n${nonce}\n`, 'utf8');
-  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
-  return Buffer.concat([head, raw, Buffer.from('\n')]);
+  if (typeof body === 'string') return Buffer.from(`${timestamp}\n${nonce}\n${body}\n`, 'utf8');
+  return Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`, 'utf8'), body, NEWLINE]);
 }
 
 /**

@@ -20,11 +20,17 @@ export const PROBE_SIGNATURE_PREFIX = 'WECHATPAY/SIGNTEST/';
 /** Largest accepted distance between a message's timestamp and now, both directions. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
-/** Case-insensitive single-value header lookup. */
+/**
+ * Case-insensitive single-value header lookup. node:http and undici give lower-case names, so
+ * the direct read almost always hits; the scan covers hand-built header objects.
+ */
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== lower || value === undefined) continue;
+  const direct = headers[lower];
+  if (direct !== undefined) return typeof direct === 'string' ? direct : direct[0];
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined || key.toLowerCase() !== lower) continue;
     return typeof value === 'string' ? value : value[0];
   }
   return undefined;
@@ -100,7 +106,7 @@ export async function verifyWechatpaySignature(
     );
   }
   const message = buildVerifyMessage(signed.timestamp, signed.nonce, input.body);
-  if (!(await verifySignature(key, message, signed.signature))) {
+  if (!verifySignature(key, message, signed.signature)) {
     throw new SignatureVerificationError('Wechatpay-Signature does not verify');
   }
   return signed;
