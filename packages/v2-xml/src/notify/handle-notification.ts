@@ -5,7 +5,7 @@ import { buildAcknowledgement, type NotificationAck } from './acknowledge.js';
 export interface NotificationHandlerOptions {
   /** Largest accepted body in bytes (default 64 KiB; notifications are ~1-2 KB). */
   readonly maxBodyBytes?: number;
-  /** Called with every error (verification failures, handler errors), e.g. for logging. */
+  /** Called with every error (verification failures, handler errors), e.g. for logging; if it throws, that is ignored. */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -13,6 +13,19 @@ export interface NotificationHandlerOptions {
 export type NotificationCallback = (notification: PaymentNotification) => unknown;
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Passes an error to the caller's `onError`. A hook that throws must not turn an answered
+ * notification into a rejected handler (an unhandled rejection and a hung request under
+ * node:http): its own failure is dropped, as with the logger.
+ */
+export function reportError(options: NotificationHandlerOptions, error: unknown): void {
+  try {
+    options.onError?.(error);
+  } catch {
+    // Ignored on purpose: reporting is best effort.
+  }
+}
 
 /** Verifies, dispatches and acknowledges one notification. Never throws. */
 export async function handleNotification(
@@ -25,13 +38,13 @@ export async function handleNotification(
   try {
     notification = await client.parseNotification(request);
   } catch (error) {
-    options.onError?.(error);
+    reportError(options, error);
     return buildAcknowledgement(false, 'invalid notification');
   }
   try {
     await onNotification(notification);
   } catch (error) {
-    options.onError?.(error);
+    reportError(options, error);
     // v2 acknowledgements are always HTTP 200; return_code FAIL is what asks for redelivery.
     return buildAcknowledgement(false, 'handler failed');
   }

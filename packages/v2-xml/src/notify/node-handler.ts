@@ -6,6 +6,7 @@ import {
   handleNotification,
   type NotificationCallback,
   type NotificationHandlerOptions,
+  reportError,
   tooLargeAck,
 } from './handle-notification.js';
 
@@ -47,7 +48,7 @@ export function createNodeNotificationHandler(
     try {
       body = await readBody(req, limit);
     } catch (error) {
-      options.onError?.(error);
+      reportError(options, error);
       const ack = tooLargeAck();
       // Stop reading an oversized upload; the connection is not reused.
       res.setHeader('connection', 'close');

@@ -4,6 +4,7 @@ import {
   handleNotification,
   type NotificationCallback,
   type NotificationHandlerOptions,
+  reportError,
   tooLargeAck,
 } from './handle-notification.js';
 
@@ -39,7 +40,7 @@ export function createWebNotificationHandler(
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request) => {
     const body = await readBody(request, limit).catch((error: unknown) => {
-      options.onError?.(error);
+      reportError(options, error);
       return undefined;
     });
     const headers: Record<string, string> = {};

@@ -1,4 +1,6 @@
 import { createCipheriv } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   DecryptionError,
   MalformedMessageError,
@@ -10,6 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildXml,
+  createNodeNotificationHandler,
   createWebNotificationHandler,
   encryptReqInfo,
   reqInfoKey,
@@ -361,6 +364,61 @@ describe('hostile XML', () => {
     );
     expect(await forged.text()).toContain('FAIL');
     expect(called).toBe(0);
+  });
+});
+
+describe('notification handlers under a failing onError hook', () => {
+  it('answer FAIL and never reject when onError itself throws', async () => {
+    const tally = new Tally('handlers with a throwing onError');
+    const onError = () => {
+      throw new Error('the log sink is down');
+    };
+    const web = createWebNotificationHandler(clients.MD5, () => undefined, {
+      onError,
+      maxBodyBytes: 4096,
+    });
+    const node = createNodeNotificationHandler(clients.MD5, () => undefined, {
+      onError,
+      maxBodyBytes: 4096,
+    });
+    const server = createServer((req, res) => {
+      node(req, res).catch(() => res.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+    const failing = () => {
+      throw new Error('the shop database is down');
+    };
+    const webThrowing = createWebNotificationHandler(clients.MD5, failing, { onError });
+    const bodies = [
+      buildXml(PAYMENT_NOTIFICATION),
+      'x'.repeat(5000),
+      `<!DOCTYPE x>${signedXml(PAYMENT_NOTIFICATION, API_KEY, 'MD5')}`,
+    ];
+    try {
+      for (const body of bodies) {
+        tally.tried += 2;
+        const a = await web(new Request(url, { method: 'POST', body }));
+        const b = await fetch(url, { method: 'POST', body });
+        for (const response of [a, b]) {
+          const text = await response.text();
+          if (text.includes('FAIL') && response.status !== 500) tally.rejected++;
+          else
+            tally.misses.push({ label: body.slice(0, 20), outcome: `${response.status} ${text}` });
+        }
+      }
+      tally.tried++;
+      const c = await webThrowing(
+        new Request(url, { method: 'POST', body: signedXml(PAYMENT_NOTIFICATION, API_KEY, 'MD5') }),
+      );
+      if ((await c.text()).includes('FAIL')) tally.rejected++;
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await settle();
+    expect(recorder.seen).toEqual([]);
+    finish(tally, bodies.length * 2 + 1);
   });
 });
 
