@@ -367,6 +367,46 @@ describe('hostile XML', () => {
   });
 });
 
+describe('prototype-named fields', () => {
+  it('are refused or kept as plain data, never reach the prototype', async () => {
+    const tally = new Tally('prototype-named fields');
+    for (const name of [
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+    ]) {
+      const forged = signedXml(PAID_ORDER, API_KEY, 'MD5').replace(
+        '</xml>',
+        `<${name}>x</${name}>`,
+      );
+      await tally.rejects(`forged reply with <${name}>`, () => query('MD5', `${forged}</xml>`), [
+        MalformedMessageError,
+        SignatureVerificationError,
+      ]);
+      // Even correctly signed (by the key holder), such a field is data or a typed refusal.
+      const signed = signedXml({ ...PAYMENT_NOTIFICATION, [name]: 'x' }, API_KEY, 'MD5');
+      tally.tried++;
+      try {
+        const n = await notify('MD5', signed);
+        expect(Object.getPrototypeOf(n.raw)).toBe(Object.prototype);
+        expect(Object.hasOwn(n.raw, name) ? n.raw[name] : 'x').toBe('x');
+        tally.rejected++;
+      } catch (error) {
+        // fast-xml-parser does not hand some of these names back as plain fields, so the sign
+        // then fails: a refusal, typed, of a name WeChat Pay never sends.
+        if (MalformedMessageError.isInstance(error) || SignatureVerificationError.isInstance(error))
+          tally.rejected++;
+        else tally.misses.push({ label: `signed <${name}>`, outcome: String(error) });
+      }
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    finish(tally, 12);
+  });
+});
+
 describe('notification handlers under a failing onError hook', () => {
   it('answer FAIL and never reject when onError itself throws', async () => {
     const tally = new Tally('handlers with a throwing onError');
