@@ -86,9 +86,14 @@ const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 
 /**
  * Registers the contract scenarios (vitest `describe`/`it`) for a {@link PaymentClient}.
- * The suite starts its own simulator and notification receiver; `factory` builds the client
- * from `sim.url` and `sim.merchant`. Every `createOrder` passes `notifyUrl` (the receiver)
- * and `clientIp`.
+ * The suite starts its own simulator (configured by `options.simulator`: trust mode, TLS …)
+ * and notification receiver; `factory` builds the client from `sim.url`, `sim.merchant` and,
+ * in TLS mode, `sim.tls.ca`. Every `createOrder` and `refund` passes `notifyUrl` (the
+ * receiver) and every order `clientIp`. Scenarios that only one protocol can express check
+ * that protocol's counterpart instead, so each test asserts something for either client.
+ *
+ * @example
+ * describePaymentClientContract('v3', (sim) => createV3Client({ ...from(sim.merchant), baseUrl: sim.url }));
  */
 export function describePaymentClientContract(
   name: string,
