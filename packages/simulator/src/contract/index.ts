@@ -1023,7 +1023,7 @@ export function describePaymentClientContract(
         }
       });
 
-      it('an order created through the other protocol is read, closed and reported by this client', async () => {
+      it('an order created through the other protocol is read by this client, before and after payment', async () => {
         const outTradeNo = no();
         if (client.protocol === 'v2') {
           const res = await v3Request(
