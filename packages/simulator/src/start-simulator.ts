@@ -35,7 +35,7 @@ import {
   type SimulatedRefund,
 } from './order-store.js';
 import { formatRfc3339 } from './time-format.js';
-import { handleV2, payOrder, V2_PATHS } from './v2/handlers.js';
+import { handleV2, payOrder, V2_PATHS } from './v2/handle-v2.js';
 import { signV2 } from './v2/sign.js';
 import { buildXml } from './v2/xml-codec.js';
 import {
@@ -43,7 +43,7 @@ import {
   signatureHeaders,
   signatureHeadersAsync,
 } from './v3/authorization.js';
-import { handleV3, TIMESTAMP_WINDOW_SECONDS } from './v3/handlers.js';
+import { handleV3, TIMESTAMP_WINDOW_SECONDS } from './v3/handle-v3.js';
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {

@@ -8,7 +8,7 @@ import { newCodeUrl, newPrepayId } from '../ids.js';
 import { refundJson, transactionJson } from '../map-v3.js';
 import type { SimulatedOrder, SimulatedTradeType } from '../order-store.js';
 import { formatRfc3339, parseRfc3339 } from '../time-format.js';
-import { applyRefund, orderFingerprint, RefundRefusal } from '../v2/handlers.js';
+import { applyRefund, orderFingerprint, RefundRefusal } from '../v2/handle-v2.js';
 import { parseAuthorization, requestMessage, verifyRsa } from './authorization.js';
 
 /** Replay window for v3 request timestamps, in seconds (PROTOCOL.md §2.2). */
