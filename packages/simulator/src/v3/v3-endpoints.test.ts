@@ -82,6 +82,22 @@ describe('v3 authentication', () => {
   });
 });
 
+describe('the simulator clock', () => {
+  it('checks request timestamps against the simulator clock and signs answers with it', async () => {
+    const path = `/v3/pay/transactions/out-trade-no/none000002?mchid=${sim.merchant.mchId}`;
+    sim.advanceTime(3600_000);
+    try {
+      expect((await req('GET', path)).status).toBe(401);
+      const simSeconds = Math.floor(sim.now() / 1000);
+      const res = await req('GET', path, undefined, { timestamp: simSeconds });
+      expect(res.status).toBe(404);
+      expect(Math.abs(Number(res.headers['wechatpay-timestamp']) - simSeconds)).toBeLessThan(5);
+    } finally {
+      sim.advanceTime(-3600_000);
+    }
+  });
+});
+
 describe('v3 answers are signed', () => {
   it('with the public key when the request names it, else with the platform certificate', async () => {
     const byKey = await req('POST', '/v3/pay/transactions/jsapi', jsapi(no()), {
