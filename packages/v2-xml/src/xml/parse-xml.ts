@@ -75,11 +75,8 @@ export function parseXmlStrict(text: string, rootName: 'xml' | 'root'): XmlMessa
   // Comments and processing instructions are markup a signature does not cover; WeChat Pay
   // sends neither (a leading XML declaration aside). Any other `<!` is a spoiled CDATA opener
   // that fast-xml-parser would read as CDATA anyway (it only checks for `<![`).
-  if (hasForeignMarkup(text.replace(LEADING_DECLARATION, ''))) {
-    throw new MalformedMessageError(
-      'XML comments, processing instructions and malformed CDATA are not allowed',
-    );
-  }
+  const problem = markupProblem(text.replace(LEADING_DECLARATION, ''));
+  if (problem) throw new MalformedMessageError(problem);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new MalformedMessageError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
@@ -130,17 +127,30 @@ function safeCause(error: unknown): { message: string } {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-/** True when `<?` or `<!` occurs outside well-formed CDATA sections (linear: one indexOf walk). */
-function hasForeignMarkup(text: string): boolean {
+// Names fast-xml-parser renames (`toString` → `__toString`) or refuses: the decoded message
+// would not be the one on the wire, so they are refused here, with a clear error.
+const RESERVED_TAG = new RegExp(
+  `</?(?:${[...Object.getOwnPropertyNames(Object.prototype), 'prototype'].join('|')})[\\s/>]`,
+);
+
+/**
+ * Why the markup outside well-formed CDATA sections is not acceptable (`<?`, `<!`, a reserved
+ * element name), or undefined. Linear: one indexOf walk over the CDATA sections.
+ */
+function markupProblem(text: string): string | undefined {
   let from = 0;
   for (;;) {
     const open = text.indexOf('<![CDATA[', from);
     const segment = open < 0 ? text.slice(from) : text.slice(from, open);
-    if (segment.includes('<?') || segment.includes('<!')) return true;
-    if (open < 0) return false;
+    if (segment.includes('<?') || segment.includes('<!')) {
+      return 'XML comments, processing instructions and malformed CDATA are not allowed';
+    }
+    if (RESERVED_TAG.test(segment))
+      return 'XML element names of JavaScript built-ins are not allowed';
+    if (open < 0) return undefined;
     const close = text.indexOf(']]>', open + 9);
     // An unclosed CDATA section is the validator's error to report.
-    if (close < 0) return false;
+    if (close < 0) return undefined;
     from = close + 3;
   }
 }
