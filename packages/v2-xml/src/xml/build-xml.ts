@@ -2,7 +2,21 @@
 export type XmlFields = Readonly<Record<string, string | number | null | undefined>>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PLAIN_NUMBER = /^-?\d+$/;
+// Field names come from the adapter's own code, a small set: each is checked once, not per
+// request (building a request is on every call's hot path). Bounded so hostile callers cannot
+// grow it without limit.
+const checkedNames = new Set<string>();
+const MAX_CHECKED_NAMES = 1024;
+
+function isPlainInteger(text: string): boolean {
+  let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i === text.length) return false;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /**
  * Builds a flat `<xml>` body (PROTOCOL.md §1.4): integers bare, every other value in CDATA,
@@ -14,12 +28,17 @@ export function buildXml(fields: XmlFields, root = 'xml'): string {
   for (const name of Object.keys(fields)) {
     const value = fields[name];
     if (value === undefined || value === null || value === '') continue;
-    if (!NAME.test(name)) throw new TypeError(`invalid XML field name: ${JSON.stringify(name)}`);
+    if (!checkedNames.has(name)) {
+      if (!NAME.test(name)) throw new TypeError(`invalid XML field name: ${JSON.stringify(name)}`);
+      if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.add(name);
+    }
     const text = String(value);
-    out +=
-      typeof value === 'number' || PLAIN_NUMBER.test(text)
-        ? `<${name}>${text}</${name}>`
-        : `<${name}><![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]></${name}>`;
+    if (typeof value === 'number' || isPlainInteger(text)) {
+      out += `<${name}>${text}</${name}>`;
+    } else {
+      const safe = text.includes(']]>') ? text.replaceAll(']]>', ']]]]><![CDATA[>') : text;
+      out += `<${name}><![CDATA[${safe}]]></${name}>`;
+    }
   }
   return `${out}</${root}>`;
 }
