@@ -290,6 +290,39 @@ describe('acknowledgements and handlers', () => {
     });
   });
 
+  it('both handlers still answer when the onError hook itself throws', async () => {
+    const throwing = {
+      onError: () => {
+        throw new Error('logger down');
+      },
+    };
+    const web = createWebNotificationHandler(client, () => {}, throwing);
+    const good = payment();
+    const bad = await web(
+      new Request('http://127.0.0.1/notify', {
+        method: 'POST',
+        headers: good.headers,
+        body: `${good.body} `,
+      }),
+    );
+    expect(bad.status).toBe(401);
+    const node = createNodeNotificationHandler(client, () => {}, throwing);
+    const http = createServer((req, res) => void node(req, res));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: good.headers,
+        body: `${good.body} `,
+      });
+      expect(res.status).toBe(401);
+    } finally {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+  });
+
   it('node handler: uses a raw body a parser already read; refuses a parsed one', async () => {
     const seen: string[] = [];
     const errors: unknown[] = [];

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MalformedMessageError, type PaymentClient, type PaymentNotification } from '@wxpay/core';
 import { buildAcknowledgement, failureAck, type NotificationAck } from './acknowledge.js';
 import { ackForParseError, BodyTooLargeError } from './classify-failure.js';
+import { reportError } from './report-error.js';
 
 /** Options of the notification handlers. */
 export interface NotificationHandlerOptions {
@@ -60,7 +61,7 @@ export function createNodeNotificationHandler(
       const body = await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY);
       notification = await client.parseNotification({ headers: req.headers, body });
     } catch (error) {
-      options.onError?.(error);
+      reportError(options.onError, error);
       if (error instanceof BodyTooLargeError) res.setHeader('connection', 'close');
       write(res, ackForParseError(error));
       return;
@@ -68,7 +69,7 @@ export function createNodeNotificationHandler(
     try {
       await onNotification(notification);
     } catch (error) {
-      options.onError?.(error);
+      reportError(options.onError, error);
       write(res, failureAck(500, 'notification handler failed'));
       return;
     }

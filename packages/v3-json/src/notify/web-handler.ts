@@ -2,6 +2,7 @@ import type { PaymentClient, PaymentNotification } from '@wxpay/core';
 import { buildAcknowledgement, failureAck, type NotificationAck } from './acknowledge.js';
 import { ackForParseError, BodyTooLargeError } from './classify-failure.js';
 import type { NotificationHandlerOptions } from './node-handler.js';
+import { reportError } from './report-error.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -52,13 +53,13 @@ export function createWebNotificationHandler(
       });
       notification = await client.parseNotification({ headers, body });
     } catch (error) {
-      options.onError?.(error);
+      reportError(options.onError, error);
       return toResponse(ackForParseError(error));
     }
     try {
       await onNotification(notification);
     } catch (error) {
-      options.onError?.(error);
+      reportError(options.onError, error);
       return toResponse(failureAck(500, 'notification handler failed'));
     }
     return toResponse(buildAcknowledgement(true));
