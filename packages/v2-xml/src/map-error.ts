@@ -1,50 +1,20 @@
 import {
   type ApiError,
+  type ApiErrorClass,
   AuthenticationError,
-  DuplicateOrderError,
+  errorClassForCode,
   InvalidRequestError,
-  OrderClosedError,
-  OrderNotFoundError,
-  OrderPaidError,
   RateLimitedError,
-  RefundNotFoundError,
   SystemError,
-  UserPayingError,
 } from '@wxpay/core';
 
-type ApiErrorClass = new (
-  message: string,
-  details: ConstructorParameters<typeof InvalidRequestError>[1],
-) => ApiError;
-
-// PROTOCOL.md §1.7 / §3.3; both spellings where the docs changed over time.
-const BY_CODE: Readonly<Record<string, ApiErrorClass>> = {
-  ORDERNOTEXIST: OrderNotFoundError,
-  ORDER_NOT_EXIST: OrderNotFoundError,
-  REFUNDNOTEXIST: RefundNotFoundError,
-  REFUND_NOT_EXIST: RefundNotFoundError,
-  ORDERPAID: OrderPaidError,
-  ORDER_PAID: OrderPaidError,
-  ORDERCLOSED: OrderClosedError,
-  ORDER_CLOSED: OrderClosedError,
-  OUT_TRADE_NO_USED: DuplicateOrderError,
-  SYSTEMERROR: SystemError,
-  SYSTEM_ERROR: SystemError,
-  BANKERROR: SystemError,
-  BANK_ERROR: SystemError,
-  BIZERR_NEED_RETRY: SystemError,
-  FREQUENCY_LIMITED: RateLimitedError,
-  INVALID_REQ_TOO_MUCH: RateLimitedError,
-  SIGNERROR: AuthenticationError,
-  SIGN_ERROR: AuthenticationError,
-  NOAUTH: AuthenticationError,
-  NO_AUTH: AuthenticationError,
-  USERPAYING: UserPayingError,
-};
-
-/** The error class for a v2 `err_code`. Unknown codes are an {@link InvalidRequestError}. */
+/**
+ * The error class for a v2 `err_code` (PROTOCOL.md §1.7/§3.3), from core's table shared with
+ * v3, so ORDERNOTEXIST here and ORDER_NOT_EXIST there raise the same class. Unknown codes are
+ * an `InvalidRequestError`.
+ */
 export function errorClassFor(code: string): ApiErrorClass {
-  return BY_CODE[code] ?? InvalidRequestError;
+  return errorClassForCode(code, 'order');
 }
 
 const SIGNATURE_MESSAGE = /签名|sign/i;

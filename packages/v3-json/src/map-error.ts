@@ -2,13 +2,9 @@ import {
   type ApiError,
   type ApiErrorDetails,
   AuthenticationError,
-  DuplicateOrderError,
+  errorClassForCode,
   InvalidRequestError,
-  OrderClosedError,
-  OrderNotFoundError,
-  OrderPaidError,
   RateLimitedError,
-  RefundNotFoundError,
   SystemError,
   UserPayingError,
 } from '@wxpay/core';
@@ -16,24 +12,6 @@ import { errorBodySchema } from './schemas/misc.js';
 
 /** What the failed call was about, to place RESOURCE_NOT_EXISTS. */
 export type ErrorContext = 'order' | 'refund' | 'other';
-
-/** Normalizes both doc generations' spellings: `ORDER_NOT_EXIST` ≡ `ORDERNOTEXIST`. */
-function squash(code: string): string {
-  return code.toUpperCase().replace(/_/g, '');
-}
-
-const NOT_FOUND = new Set(['ORDERNOTEXIST']);
-const CLOSED = new Set(['ORDERCLOSED']);
-const PAID = new Set(['ORDERPAID']);
-const DUPLICATE = new Set(['OUTTRADENOUSED']);
-const RATE_LIMITED = new Set([
-  'FREQUENCYLIMITED',
-  'RATELIMITEXCEEDED',
-  'RATELIMITED',
-  'INVALIDREQTOOMUCH',
-]);
-const SYSTEM = new Set(['SYSTEMERROR', 'BANKERROR', 'SERVICEUNAVAILABLE', 'BIZERRNEEDRETRY']);
-const AUTH = new Set(['SIGNERROR', 'NOAUTH']);
 
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
@@ -85,23 +63,15 @@ export function toApiError(
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
   const text = `WeChat Pay ${status} ${finalCode}${message ? `: ${message}` : ''}${requestId ? ` (Request-ID ${requestId})` : ''}`;
-  const key = squash(finalCode);
-
-  if (status === 202 || key === 'USERPAYING') return new UserPayingError(text, details);
-  if (NOT_FOUND.has(key)) return new OrderNotFoundError(text, details);
-  if (key === 'REFUNDNOTEXIST') return new RefundNotFoundError(text, details);
-  if (key === 'RESOURCENOTEXISTS') {
-    return context === 'refund'
-      ? new RefundNotFoundError(text, details)
-      : new OrderNotFoundError(text, details);
-  }
-  if (CLOSED.has(key)) return new OrderClosedError(text, details);
-  if (PAID.has(key)) return new OrderPaidError(text, details);
-  if (DUPLICATE.has(key)) return new DuplicateOrderError(text, details);
-  if (RATE_LIMITED.has(key) || status === 429) return new RateLimitedError(text, details);
-  // A 500 that names a caller mistake is not worth retrying (PROTOCOL.md §2.6).
-  if (key === 'OPENIDMISMATCH') return new InvalidRequestError(text, details);
-  if (SYSTEM.has(key) || status >= 500) return new SystemError(text, details);
-  if (AUTH.has(key) || status === 401) return new AuthenticationError(text, details);
+  if (status === 202) return new UserPayingError(text, details);
+  const Known = errorClassForCode(finalCode, context === 'refund' ? 'refund' : 'order');
+  if (Known !== InvalidRequestError) return new Known(text, details);
+  // Codes outside the table: classify by status. A 500 that names a caller mistake is not
+  // worth retrying (PROTOCOL.md §2.6).
+  if (status === 429) return new RateLimitedError(text, details);
+  if (finalCode.toUpperCase().replace(/_/g, '') === 'OPENIDMISMATCH')
+    return new InvalidRequestError(text, details);
+  if (status >= 500) return new SystemError(text, details);
+  if (status === 401) return new AuthenticationError(text, details);
   return new InvalidRequestError(text, details);
 }
