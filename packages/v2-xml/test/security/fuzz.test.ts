@@ -1,6 +1,8 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WxPayError } from '@wxpay/core';
 import fc from 'fast-check';
-import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildXml, parseXml, type SignType, type V2Client } from '../../src/index.js';
 import {
@@ -14,36 +16,39 @@ import {
 import { RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const API_KEY = randomApiKey();
-const ORIGIN = 'http://wxpay.fuzz.invalid';
 const RUNS = 10_000;
 const OUT_TRADE_NO = PAID_ORDER.out_trade_no as string;
 const recorder = new RejectionRecorder();
-// The reply path runs in-process through undici's MockAgent: the adapter's transport, parser,
-// verification and mapping all run for real, only the socket is replaced (10,000 round trips
-// over TCP would dominate the suite's time budget).
-const agent = new MockAgent({ enableCallHistory: false });
-agent.disableNetConnect();
+// The reply path runs over real HTTP on 127.0.0.1: a server that answers every request with
+// the current fuzz input, so the adapter's transport, parser, verification and mapping all run
+// exactly as in production.
 let current: Buffer = Buffer.alloc(0);
-agent
-  .get(ORIGIN)
-  .intercept({ path: /.*/, method: 'POST' })
-  .reply(200, () => current, { headers: { 'content-type': 'text/xml' } })
-  .persist();
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'text/xml' });
+    res.end(current);
+  });
+});
 const clients = {} as Record<SignType, V2Client>;
 
-beforeAll(() => {
+beforeAll(async () => {
   recorder.install();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const type of ['MD5', 'HMAC-SHA256'] as const) {
-    clients[type] = testClient(API_KEY, ORIGIN, {
+    clients[type] = testClient(API_KEY, origin, {
       signType: type,
-      transport: { dispatcher: agent, maxResponseBytes: 256 * 1024 },
+      transport: { maxResponseBytes: 256 * 1024 },
     });
   }
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(clients).map((c) => c.close()));
-  await agent.close();
+  server.closeAllConnections();
+  server.close();
   recorder.uninstall();
 });
 
