@@ -235,7 +235,7 @@ async function main(): Promise<void> {
             { name: 'wxpay' },
             {
               name: 'wxpay-tuned',
-              mark: 'proposed fix: queryOrder with tuned withRetry/verify/nonce copies (bench/src/tuned)',
+              mark: 'reference copy: queryOrder rebuilt from the tuned pieces (now applied in the adapters)',
             },
             {
               name: 'wechatpay-node-v3',
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
             { name: 'wxpay' },
             {
               name: 'wxpay-tuned',
-              mark: 'proposed fix: queryOrder with the tuned v2 copies (bench/src/tuned)',
+              mark: 'reference copy: queryOrder rebuilt from the tuned v2 pieces',
             },
             { name: 'tenpay' },
             { name: 'axios-plugin' },

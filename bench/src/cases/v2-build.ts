@@ -100,7 +100,7 @@ export function v2BuildContestants(type: V2SignType, v2Post: V2PostModule): Cont
     c('raw', raw, { baseline: true, note: 'template string + node:crypto' }),
     c('wxpay', wxpay, { note: 'postV2 signedBody (internal)' }),
     c('wxpay-tuned', wxpayTuned, {
-      note: 'proposed fix: tuned copy (pooled nonce, default sort, cached name check)',
+      note: 'reference copy (tuned/v2-xml), now in v2-xml + core',
       check: () => checkTunedEquivalence(1500) ?? checkBody(wxpayTuned(), type),
     }),
     c('tenpay', tenpay, { note: '_getSign + util.buildXML (no public build fn)' }),

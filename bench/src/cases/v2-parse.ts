@@ -88,7 +88,7 @@ export function v2ParseContestants(type: V2SignType, v2Response: V2ResponseModul
     c('raw', raw, { baseline: true, note: 'fast-xml-parser + sign check' }),
     c('wxpay', wxpay, { note: 'parseXml + checkResponse (strict)' }),
     c('wxpay-tuned', wxpayTuned, {
-      note: 'proposed fix: flat fast path + strict fallback (tuned copy)',
+      note: 'tuned copy: adds a fast accept path to checkResponse (not applied)',
       check: async () =>
         checkTunedEquivalence(1500) ??
         sameFields((await wxpayTuned(xml)) as Record<string, unknown>, sign),

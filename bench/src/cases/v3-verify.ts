@@ -121,9 +121,9 @@ export function v3VerifyContestants(keys: Keys): Contestant[] {
   });
   return [
     c('raw', raw, { baseline: true, note: 'crypto.verify sync' }),
-    c('wxpay', wxpay, { note: 'verifyWechatpaySignature (async verify)' }),
+    c('wxpay', wxpay, { note: 'verifyWechatpaySignature (sync verify)' }),
     c('wxpay-tuned', wxpayTuned, {
-      note: 'proposed fix: tuned copy (direct header lookup, sync verify)',
+      note: 'reference copy (tuned/v3-verify), now in v3-json',
     }),
     c('wechatpay-node-v3', nodeV3, { note: 'verifySign (PEM per call)' }),
     c('axios-plugin', axios, { note: 'Decorator.responseVerifier' }),
