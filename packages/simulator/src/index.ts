@@ -2,7 +2,11 @@ export type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 export { CONTROL_PREFIX } from './control-surface.js';
 export type { SimulatorMerchant } from './credentials.js';
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
-export type { NotificationAttempt, NotificationLog } from './notification-log.js';
+export type {
+  NotificationAttempt,
+  NotificationLog,
+  OutgoingNotification,
+} from './notification-log.js';
 export type {
   SimulatedCoupon,
   SimulatedOrder,
@@ -16,6 +20,7 @@ export {
   type SimulatorOptions,
   startSimulator,
 } from './start-simulator.js';
+export type { V2SignType } from './v2/sign.js';
 export {
   type CreateCertificateOptions,
   createCertificate,

@@ -24,7 +24,8 @@ const HEX = /^[0-9A-Fa-f]+$/;
 /**
  * True when `signature` is the v2 sign of `fields` under `signType`. The comparison is constant
  * time; a lower-case signature is accepted (hex is case-insensitive), any other shape is not.
- * Messages go through {@link isCanonicalSign} first, which accepts only what WeChat sends.
+ * Replies and notifications go through `isCanonicalSign` first, which accepts only what WeChat
+ * sends (upper-case hex of 32 or 64 characters).
  */
 export function verifyFields(
   fields: V2Fields,
