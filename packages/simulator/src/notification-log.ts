@@ -53,6 +53,7 @@ export class NotificationLog {
   constructor(
     private readonly delaysMs: readonly number[],
     private readonly now: () => number,
+    private readonly allowRemote = false,
   ) {}
 
   /** Every attempt so far, oldest first. */
@@ -118,7 +119,7 @@ export class NotificationLog {
     const at = this.now();
     let record: NotificationAttempt;
     try {
-      const res = await post(n.url, headers, body);
+      const res = await post(n.url, headers, body, this.allowRemote);
       record = {
         id: n.id,
         protocol: n.protocol,
@@ -175,13 +176,30 @@ function acknowledged(protocol: 'v2' | 'v3', status: number, body: string): bool
   }
 }
 
+/** True for names and addresses that stay on this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 function post(
   url: string,
   headers: Record<string, string>,
   body: string,
+  allowRemote: boolean,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
+    // A test simulator must not send anything off the machine by accident (a notify_url left at
+    // a production host in a test): such deliveries are recorded as failed, never attempted.
+    if (!allowRemote && !isLoopbackHost(target.hostname)) {
+      reject(
+        new Error(
+          `not delivered: ${target.hostname} is not a loopback host (allowRemoteNotify is off)`,
+        ),
+      );
+      return;
+    }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
       target,

@@ -102,6 +102,16 @@ describe('one order book for both protocols', () => {
 });
 
 describe('notifications', () => {
+  it('never sends a notification off the machine unless allowRemoteNotify is set', async () => {
+    const id = no();
+    await v2Order(id, 'https://merchant.example.com/wxpay/notify');
+    sim.pay(id);
+    const attempt = await sim.notifications.waitFor((n) => n.outTradeNo === id);
+    expect(attempt.acknowledged).toBe(false);
+    expect(attempt.status).toBeUndefined();
+    expect(attempt.error).toMatch(/not a loopback host/);
+  });
+
   it('v2 payment: signed XML with the order sign type, acknowledged', async () => {
     receiver.respond = () => ({ status: 200, body: V2_ACK });
     const id = no();

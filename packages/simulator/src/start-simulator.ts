@@ -66,6 +66,11 @@ export interface SimulatorOptions {
    * merchant certificate over mutual TLS, as at WeChat Pay. Default false (plain HTTP).
    */
   readonly tls?: boolean;
+  /**
+   * Deliver notifications to hosts other than loopback (default false: a `notify_url` on
+   * another host is recorded as a failed attempt and nothing leaves the machine).
+   */
+  readonly allowRemoteNotify?: boolean;
 }
 
 /** Options of {@link Simulator.pay}. */
@@ -190,6 +195,7 @@ class SimulatorServer implements Simulator, HandlerContext {
     this.notifications = new NotificationLog(
       options.notificationRetryDelaysMs ?? [50, 100, 200, 400, 800],
       () => this.now(),
+      options.allowRemoteNotify ?? false,
     );
     this.#platform = [creds.platform];
     const platform = this.#platform;
