@@ -328,7 +328,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
           apiV3Key: resolved.apiV3Key,
           mchId,
           clock,
-          resolveKey: (serial) => trust.resolveKey(serial),
+          resolveKey: (serial) => trust.resolveKey(serial, 'notification'),
         },
         request,
       );

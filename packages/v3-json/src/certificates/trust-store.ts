@@ -1,6 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { type Clock, type Logger, WxPayError } from '@wxpay/core';
 
+/** Where a serial to resolve came from: an API answer, or a notification anyone could send. */
+export type KeySource = 'response' | 'notification';
+
 /** Normalizes a certificate serial: uppercase hex without leading zeros. */
 export function normalizeSerial(serial: string): string {
   return serial.toUpperCase().replace(/^0+(?=.)/, '');
@@ -54,7 +57,13 @@ export class TrustStore {
   #inflight: Promise<void> | undefined;
   #lastAttemptMs = Number.NEGATIVE_INFINITY;
   #lastSuccessMs = Number.NEGATIVE_INFINITY;
-  #lastUnknownRefreshMs = Number.NEGATIVE_INFINITY;
+  // One budget per source: anyone can POST a notification with a made-up serial, so forged
+  // notifications must not spend the refresh that an answer from WeChat Pay (over our own
+  // connection) needs to pick up a rotated certificate.
+  readonly #lastUnknownRefreshMs: Record<KeySource, number> = {
+    response: Number.NEGATIVE_INFINITY,
+    notification: Number.NEGATIVE_INFINITY,
+  };
   #lastError: unknown;
 
   constructor(options: TrustStoreOptions) {
@@ -93,9 +102,10 @@ export class TrustStore {
 
   /**
    * The verification key for `Wechatpay-Serial`. An unknown certificate serial triggers one
-   * refresh (at most one per `minRefreshIntervalMs`); the first download's failure is thrown.
+   * refresh (at most one per `minRefreshIntervalMs` for each `source`); the first download's
+   * failure is thrown.
    */
-  async resolveKey(serial: string): Promise<KeyObject | undefined> {
+  async resolveKey(serial: string, source: KeySource = 'response'): Promise<KeyObject | undefined> {
     const known = this.lookup(serial);
     if (known) {
       this.#maybeRefreshInBackground();
@@ -121,8 +131,8 @@ export class TrustStore {
     // Rate-limited separately from scheduled refreshes, so a rotation right after start-up is
     // picked up at once while random serials (e.g. forged notifications) cannot flood WeChat Pay.
     const now = this.#options.clock.now();
-    if (this.#inflight || now - this.#lastUnknownRefreshMs >= interval) {
-      if (!this.#inflight) this.#lastUnknownRefreshMs = now;
+    if (this.#inflight || now - this.#lastUnknownRefreshMs[source] >= interval) {
+      if (!this.#inflight) this.#lastUnknownRefreshMs[source] = now;
       try {
         await this.refresh();
       } catch {
