@@ -25,7 +25,7 @@ beforeAll(async () => {
     certificateSerial: sim.merchant.certificateSerial,
     apiV3Key: sim.merchant.apiV3Key,
     baseUrl: sim.url,
-    notifyUrl: 'https://merchant.example.com/notify',
+    notifyUrl: 'http://127.0.0.1:9/notify', // nothing listens: deliveries fail on this machine
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
   });
 });
