@@ -56,6 +56,14 @@ export {
   v2Sign,
   v3Request,
 } from './raw-client.js';
+export {
+  type ExpectedErrorClass,
+  flipBit,
+  type Miss,
+  RejectionRecorder,
+  settle,
+  Tally,
+} from './tally.js';
 
 /** Options of {@link describePaymentClientContract}. */
 export interface PaymentClientContractOptions {
