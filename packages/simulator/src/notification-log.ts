@@ -117,36 +117,30 @@ export class NotificationLog {
     this.#inFlight += 1;
     const { headers, body } = n.build();
     const at = this.now();
+    const sent = {
+      id: n.id,
+      protocol: n.protocol,
+      type: n.type,
+      outTradeNo: n.outTradeNo,
+      ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
+      url: n.url,
+      attempt,
+      at,
+      headers,
+      body,
+    };
     let record: NotificationAttempt;
     try {
       const res = await post(n.url, headers, body, this.allowRemote);
       record = {
-        id: n.id,
-        protocol: n.protocol,
-        type: n.type,
-        outTradeNo: n.outTradeNo,
-        ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
-        url: n.url,
-        attempt,
-        at,
-        headers,
-        body,
+        ...sent,
         status: res.status,
         responseBody: res.body,
         acknowledged: acknowledged(n.protocol, res.status, res.body),
       };
     } catch (error) {
       record = {
-        id: n.id,
-        protocol: n.protocol,
-        type: n.type,
-        outTradeNo: n.outTradeNo,
-        ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
-        url: n.url,
-        attempt,
-        at,
-        headers,
-        body,
+        ...sent,
         error: error instanceof Error ? error.message : String(error),
         acknowledged: false,
       };
