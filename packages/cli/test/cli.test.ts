@@ -306,7 +306,7 @@ describe('wxpay CLI', () => {
     }
   });
 
-  it('reads settings from WXPAY_* variables and a config file, and refuses inline secrets', async () => {
+  it('reads settings from WXPAY_* variables and a config file, and refuses inline secrets others can read', async () => {
     const m = sim.merchant;
     const no = `CLIENV${Date.now()}`;
     await paidOrder(v2, no);
@@ -360,7 +360,9 @@ describe('wxpay CLI', () => {
     expect(refused.stderr).not.toContain(m.apiKey);
     const missing = await runCli(['order', 'query', '--protocol', 'v2', '--out-trade-no', no]);
     expect(missing.code).toBe(EXIT.config);
-    expect(missing.stderr).toMatch(/missing --(mch-id|app-id) \(or WXPAY_(MCH|APP)_ID\)/);
+    expect(missing.stderr).toMatch(
+      /missing --(mch-id|app-id) \(or WXPAY_(MCH|APP)_ID, or "(mchId|appId)" in the --config file\)/,
+    );
   });
 
   it('notify verify accepts a real simulator notification and rejects a one-byte change (both protocols)', async () => {
@@ -419,7 +421,7 @@ describe('wxpay CLI', () => {
       expect(readFileSync(c.file, 'utf8')).toContain('BEGIN CERTIFICATE');
       expect(
         sim.merchant.platformCertificates.some(
-          (pem) => pem.trim() === readFileSync(c.file, 'utf8').trim(),
+          (p) => p.serial === c.serial && p.pem.trim() === readFileSync(c.file, 'utf8').trim(),
         ),
       ).toBe(true);
     }
@@ -431,7 +433,7 @@ describe('wxpay CLI', () => {
       stop = r;
     });
     const credentials = join(dir, 'sim-credentials.json');
-    const running = runCli(['simulator', '--credentials-out', credentials, '--json'], {
+    const running = runCli(['simulator', '--credentials-file', credentials, '--json'], {
       interrupted,
     });
     for (let i = 0; i < 200 && !readable(credentials); i++)

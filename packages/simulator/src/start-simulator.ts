@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { randomNonce, sleep } from '@wxpay/core';
 import { encryptAeadAes256Gcm, encryptReqInfo } from './ciphers.js';
+import { clientConfig, type SimulatorClientConfigs, type WithOverrides } from './client-config.js';
 import type {
   HandlerContext,
   IncomingCall,
@@ -148,6 +149,14 @@ export interface Simulator {
   getRefund(outRefundNo: string): SimulatedRefund | undefined;
   /** Stops the server and pending redeliveries. */
   stop(): Promise<void>;
+  /**
+   * A config ready for the adapter's factory, from this simulator's credentials and URL:
+   * `createV3Client(sim.clientConfig('v3', { notifyUrl }))`. See {@link clientConfig}.
+   */
+  clientConfig<P extends 'v2' | 'v3', O extends object = Record<never, never>>(
+    protocol: P,
+    overrides?: O,
+  ): WithOverrides<SimulatorClientConfigs[P], O>;
 }
 
 /** Starts a simulated WeChat Pay on 127.0.0.1 (port 0 by default). */
@@ -212,7 +221,7 @@ class SimulatorServer implements Simulator, HandlerContext {
         key: creds.publicKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       },
       get platformCertificates() {
-        return platform.map((k) => k.certificatePem ?? '');
+        return platform.map((k) => ({ serial: k.serial, pem: k.certificatePem ?? '' }));
       },
     };
     this.tls = creds.tls ? { ca: creds.tls.caCertificate } : undefined;
@@ -249,6 +258,13 @@ class SimulatorServer implements Simulator, HandlerContext {
     const addr = this.#server.address() as AddressInfo;
     const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     this.url = `${this.tls ? 'https' : 'http'}://${h}:${addr.port}`;
+  }
+
+  clientConfig<P extends 'v2' | 'v3', O extends object = Record<never, never>>(
+    protocol: P,
+    overrides?: O,
+  ): WithOverrides<SimulatorClientConfigs[P], O> {
+    return clientConfig(this, protocol, overrides);
   }
 
   // ---- HandlerContext ----

@@ -13,6 +13,7 @@ import { httpStatusError } from './map-error.js';
 import { signedBody } from './map-request.js';
 import { checkResponse } from './map-response.js';
 import type { SignType } from './signing/sign-type.js';
+import { VERSION } from './version.js';
 import { parseXml, type XmlMessage } from './xml/parse-xml.js';
 
 // Kept importable from here: the benchmark package loads it from this module of the build.
@@ -44,7 +45,7 @@ export interface PostOptions extends CallOptions {
 const HEADERS = Object.freeze({
   'content-type': 'text/xml; charset=utf-8',
   accept: 'text/xml, application/xml',
-  'user-agent': 'wxpay-v2-xml/0.1 (+node)',
+  'user-agent': `wxpay-v2-xml/${VERSION} node/${process.versions.node}`,
 });
 
 /** Calls the user's logger; a logger that throws must not change a call's outcome. */

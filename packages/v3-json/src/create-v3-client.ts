@@ -43,6 +43,7 @@ import {
 } from './schemas/misc.js';
 import { buildPaySignMessage } from './signing/build-message.js';
 import { signMessage } from './signing/sign.js';
+import { VERSION } from './version.js';
 
 /** Parameters of {@link V3Client.downloadTradeBill}. */
 export interface TradeBillParams {
@@ -117,7 +118,7 @@ export interface V3Client extends PaymentClient {
   close(): Promise<void>;
 }
 
-const USER_AGENT = `wxpay-v3-json/0.1.0 node/${process.versions.node}`;
+const USER_AGENT = `wxpay-v3-json/${VERSION} node/${process.versions.node}`;
 const billDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 const tradeBillSchema = z
   .object({

@@ -355,9 +355,7 @@ export function describePaymentClientContract(
         const firstDownload = log.findIndex((r) => r.path === '/v3/certificates');
         const known = [
           sim.merchant.wechatpayPublicKey.id,
-          ...sim.merchant.platformCertificates.map((pem) =>
-            new X509Certificate(pem).serialNumber.toUpperCase().replace(/^0+/, ''),
-          ),
+          ...sim.merchant.platformCertificates.map((c) => c.serial),
         ];
         let checked = 0;
         for (let i = from; i < log.length; i++) {
