@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createV2Client, type SignType, type V2Client } from '@wxpay/v2-xml';
-import { createV3Client, type V3Client } from '@wxpay/v3-json';
+import { createV3Client, type V3Client, type V3ClientConfig } from '@wxpay/v3-json';
 import { CliError } from './cli-error.js';
 import { type CliSettings, envName, flagName, type PlainSettings, required } from './config.js';
 import { EXIT } from './io.js';
@@ -75,7 +75,10 @@ export function v2ClientFrom(settings: CliSettings): V2Client {
 }
 
 /** Builds a v3 client from CLI settings. */
-export function v3ClientFrom(settings: CliSettings): V3Client {
+export function v3ClientFrom(
+  settings: CliSettings,
+  extra: Pick<V3ClientConfig, 'platformCertificates'> = {},
+): V3Client {
   const publicKey =
     settings.publicKeyFile || settings.publicKey || settings.publicKeyId
       ? {
@@ -95,6 +98,7 @@ export function v3ClientFrom(settings: CliSettings): V3Client {
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
     ...timeout(settings),
     ...tls(settings),
+    ...extra,
   });
 }
 
