@@ -116,7 +116,7 @@ describe('load', () => {
     await run(QUERIES, tally);
     const after = heapMiB();
     tally.print();
-    console.log(
+    Tally.report(
       `[security] load heap: ${before.toFixed(1)} MiB → ${after.toFixed(1)} MiB (gc ${gc ? 'forced' : 'not exposed'})`,
     );
     expect(tally.misses.slice(0, 5)).toEqual([]);

@@ -108,7 +108,7 @@ describe('load', () => {
     );
     const after = heapMb();
     tally.print();
-    console.log(
+    Tally.report(
       `[security] load heap: ${before.toFixed(1)} MB → ${after.toFixed(1)} MB (gc ${gc ? 'forced' : 'not available'})`,
     );
 
