@@ -17,6 +17,14 @@ export {
   errorClassForCode,
 } from './error-class-for-code.js';
 export {
+  type ApiErrorFacts,
+  type ErrorHint,
+  errorHint,
+  formatApiErrorMessage,
+  looksLikePath,
+  pathInsteadOfKeyHint,
+} from './error-hints.js';
+export {
   AbortedError,
   ApiError,
   type ApiErrorDetails,
