@@ -73,22 +73,8 @@ beforeAll(async () => {
   receiver.listen(0, '127.0.0.1');
   await once(receiver, 'listening');
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  v2 = createV2Client({
-    appId: m.appId,
-    mchId: m.mchId,
-    apiKey: m.apiKey,
-    baseUrl: sim.url,
-    notifyUrl: `${receiverUrl}/v2`,
-  });
-  v3 = createV3Client({
-    mchId: m.mchId,
-    appId: m.appId,
-    privateKey: m.privateKey,
-    certificateSerial: m.certificateSerial,
-    apiV3Key: m.apiV3Key,
-    baseUrl: sim.url,
-    notifyUrl: `${receiverUrl}/v3`,
-  });
+  v2 = createV2Client(sim.clientConfig('v2', { notifyUrl: `${receiverUrl}/v2` }));
+  v3 = createV3Client(sim.clientConfig('v3', { notifyUrl: `${receiverUrl}/v3` }));
 });
 
 afterAll(async () => {

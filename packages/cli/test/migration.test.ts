@@ -22,27 +22,16 @@ const notifyUrl = 'http://127.0.0.1:9/notify';
 // on each order, and refund notifications follow the order's URL unless the client sets one.
 function clients(sim: Simulator, withNotifyUrl = false) {
   const notify = withNotifyUrl ? { notifyUrl } : {};
-  const m = sim.merchant;
-  const v2 = createV2Client({
-    appId: m.appId,
-    mchId: m.mchId,
-    apiKey: m.apiKey,
-    signType: 'HMAC-SHA256',
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...notify,
-  });
-  const v3 = createV3Client({
-    mchId: m.mchId,
-    appId: m.appId,
-    privateKey: m.privateKey,
-    certificateSerial: m.certificateSerial,
-    apiV3Key: m.apiV3Key,
-    wechatpayPublicKey: m.wechatpayPublicKey,
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...notify,
-  });
+  const v2 = createV2Client(
+    sim.clientConfig('v2', { signType: 'HMAC-SHA256', retry: fastRetry, ...notify }),
+  );
+  const v3 = createV3Client(
+    sim.clientConfig('v3', {
+      wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+      retry: fastRetry,
+      ...notify,
+    }),
+  );
   return { v2, v3 };
 }
 
