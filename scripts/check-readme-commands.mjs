@@ -76,15 +76,20 @@ function tail(text, lines = 40) {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+/** Starts `command` with sh in its own process group (so it can be stopped with its children). */
+function spawnSh(command, cwd) {
+  return spawn('sh', ['-c', command], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    detached: true,
+  });
+}
+
 /** Runs one command with sh; resolves with its exit code and output. */
 function run(command, cwd) {
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-      detached: true,
-    });
+    const child = spawnSh(command, cwd);
     let output = '';
     const collect = (chunk) => {
       output += chunk;
@@ -106,12 +111,7 @@ function run(command, cwd) {
 /** Starts a background command; resolves once it has printed a line (or failed to start). */
 function start(command, cwd) {
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-      detached: true,
-    });
+    const child = spawnSh(command, cwd);
     let output = '';
     let settled = false;
     const settle = (ok) => {
@@ -163,7 +163,9 @@ async function main() {
   let failed = 0;
   try {
     execFileSync('git', ['clone', '--quiet', root, clone]);
-    console.log(`fresh clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim()}`);
+    console.log(
+      `fresh clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim()}`,
+    );
     const setup = await run(`${SETUP} --frozen-lockfile`, clone);
     if (setup.code !== 0) {
       console.log(`FAIL  ${SETUP} --frozen-lockfile\n${tail(setup.output)}`);
@@ -184,7 +186,9 @@ async function main() {
         const b = await start(text, clone);
         background.push(b.child);
         if (!b.ok) failed++;
-        console.log(`${b.ok ? 'ok  ' : 'FAIL'}  ${text} &  (started)${b.ok ? '' : `\n${tail(b.output)}`}`);
+        console.log(
+          `${b.ok ? 'ok  ' : 'FAIL'}  ${text} &  (started)${b.ok ? '' : `\n${tail(b.output)}`}`,
+        );
         continue;
       }
       const result = await run(text, clone);

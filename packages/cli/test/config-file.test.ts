@@ -84,6 +84,21 @@ async function payOnCommandSimulator(protocol: 'v2' | 'v3', outTradeNo: string):
   expect(paid.status).toBe(200);
 }
 
+/** `wxpay order query` with a config file and nothing else. */
+function queryWith(protocol: 'v2' | 'v3', config: string, outTradeNo: string, ...extra: string[]) {
+  return runCli([
+    'order',
+    'query',
+    '--protocol',
+    protocol,
+    '--config',
+    config,
+    '--out-trade-no',
+    outTradeNo,
+    ...extra,
+  ]);
+}
+
 describe('wxpay simulator credentials file', () => {
   it('is written owner-only, lists platform certificates with their serials and is printed', () => {
     expect(statSync(credentials).mode & 0o777).toBe(0o600);
@@ -99,17 +114,7 @@ describe('wxpay simulator credentials file', () => {
     for (const protocol of ['v3', 'v2'] as const) {
       const no = `CFG1${protocol}${Date.now()}`;
       await payOnCommandSimulator(protocol, no);
-      const run = await runCli([
-        'order',
-        'query',
-        '--protocol',
-        protocol,
-        '--config',
-        credentials,
-        '--out-trade-no',
-        no,
-        '--json',
-      ]);
+      const run = await queryWith(protocol, credentials, no, '--json');
       expect(run.stderr).toBe('');
       expect(run.code).toBe(EXIT.ok);
       expect(JSON.parse(run.stdout)).toMatchObject({ outTradeNo: no, state: 'SUCCESS' });
@@ -120,16 +125,7 @@ describe('wxpay simulator credentials file', () => {
     const copy = join(dir, 'shared.json');
     writeFileSync(copy, readFileSync(credentials));
     chmodSync(copy, 0o644);
-    const run = await runCli([
-      'order',
-      'query',
-      '--protocol',
-      'v2',
-      '--config',
-      copy,
-      '--out-trade-no',
-      'X1',
-    ]);
+    const run = await queryWith('v2', copy, 'X1');
     expect(run.code).toBe(EXIT.config);
     expect(run.stderr).toContain('chmod 600');
     const saved = JSON.parse(readFileSync(credentials, 'utf8'));
@@ -163,16 +159,7 @@ describe('--config paths', () => {
     });
     // The working directory is the repository, where keys/api-key.txt does not exist.
     expect(relative(process.cwd(), config).startsWith('..')).toBe(true);
-    const run = await runCli([
-      'order',
-      'query',
-      '--protocol',
-      'v2',
-      '--config',
-      config,
-      '--out-trade-no',
-      no,
-    ]);
+    const run = await queryWith('v2', config, no);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(EXIT.ok);
   });
@@ -189,16 +176,7 @@ describe('--config paths', () => {
         apiV3KeyFile: 'v3.txt',
       }),
     );
-    const run = await runCli([
-      'order',
-      'query',
-      '--protocol',
-      'v3',
-      '--config',
-      config,
-      '--out-trade-no',
-      'X',
-    ]);
+    const run = await queryWith('v3', config, 'X');
     expect(run.code).toBe(EXIT.config);
     expect(run.stderr).toContain(`privateKeyFile (from privateKeyFile in ${config})`);
     expect(run.stderr).toContain(join(dir, 'nope', 'key.pem'));
@@ -208,16 +186,7 @@ describe('--config paths', () => {
   it('an unknown key is named instead of silently ignored', async () => {
     const config = join(dir, 'typo.json');
     writeFileSync(config, JSON.stringify({ mchid: '1900000109' }));
-    const run = await runCli([
-      'order',
-      'query',
-      '--protocol',
-      'v2',
-      '--config',
-      config,
-      '--out-trade-no',
-      'X',
-    ]);
+    const run = await queryWith('v2', config, 'X');
     expect(run.code).toBe(EXIT.config);
     expect(run.stderr).toContain('unknown key mchid');
   });
@@ -234,30 +203,11 @@ describe('output', () => {
       clientIp: '127.0.0.1',
     });
     sim.pay(no, { silent: true, coupons: [{ id: 'C1', type: 'CASH', amount: 100, name: 'ten' }] });
-    const run = await runCli([
-      'order',
-      'query',
-      '--protocol',
-      'v3',
-      '--config',
-      credentialsOf(sim),
-      '--out-trade-no',
-      no,
-      '--json',
-    ]);
+    const run = await queryWith('v3', credentialsOf(sim), no, '--json');
     expect(run.code).toBe(EXIT.ok);
     const order = JSON.parse(run.stdout);
     expect(order.promotions).toEqual([expect.objectContaining({ couponId: 'C1', amount: 100 })]);
-    const human = await runCli([
-      'order',
-      'query',
-      '--protocol',
-      'v3',
-      '--config',
-      credentialsOf(sim),
-      '--out-trade-no',
-      no,
-    ]);
+    const human = await queryWith('v3', credentialsOf(sim), no);
     expect(human.stdout).toMatch(/promotions\s+1: \[/);
   });
 

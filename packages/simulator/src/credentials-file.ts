@@ -1,6 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SimulatorEndpoint } from './client-config.js';
+import type { SimulatorMerchant } from './credentials.js';
 
 /**
  * Where both `wxpay-simulator` and `wxpay simulator` write the test credentials unless
@@ -19,37 +20,16 @@ export const CREDENTIALS_FILE_FLAG = 'credentials-file';
  * The credentials file: the simulator's merchant, plus its base URL. Its keys are the `wxpay`
  * command's config keys, so the file works as `--config` as it is.
  */
-export interface SimulatorCredentialsFile {
+export interface SimulatorCredentialsFile extends SimulatorMerchant {
   readonly baseUrl: string;
-  readonly mchId: string;
-  readonly appId: string;
-  readonly apiKey: string;
-  readonly apiV3Key: string;
-  readonly privateKey: string;
-  readonly certificate: string;
-  readonly certificateSerial: string;
-  readonly wechatpayPublicKey: { readonly id: string; readonly key: string };
-  readonly platformCertificates: readonly { readonly serial: string; readonly pem: string }[];
   /** In TLS mode: the CA to trust. */
   readonly tlsCa?: string;
 }
 
 /** The content of the credentials file (pure). */
 export function credentialsFileContent(sim: CredentialsSource): SimulatorCredentialsFile {
-  const m = sim.merchant;
-  return {
-    baseUrl: sim.url,
-    mchId: m.mchId,
-    appId: m.appId,
-    apiKey: m.apiKey,
-    apiV3Key: m.apiV3Key,
-    privateKey: m.privateKey,
-    certificate: m.certificate,
-    certificateSerial: m.certificateSerial,
-    wechatpayPublicKey: m.wechatpayPublicKey,
-    platformCertificates: m.platformCertificates,
-    ...(sim.tls ? { tlsCa: sim.tls.ca } : {}),
-  };
+  // Spreading reads the merchant's getters (the current platform certificates).
+  return { baseUrl: sim.url, ...sim.merchant, ...(sim.tls ? { tlsCa: sim.tls.ca } : {}) };
 }
 
 /**
