@@ -7,7 +7,7 @@ import {
 } from '../src/contract/notification-receiver.js';
 import { parseV2, v2Request, v2Sign, v3Request } from '../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../src/start-simulator.js';
-import { decryptReqInfo, decryptResource, verifyV3Answer } from '../src/test-support/verify.js';
+import { decryptReqInfo, decryptResource, verifyV3Answer } from '../src/testing/index.js';
 
 let sim: Simulator;
 let receiver: NotificationReceiver;

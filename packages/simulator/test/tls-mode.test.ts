@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v2Request, v3Request } from '../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../src/start-simulator.js';
-import { verifyV3Answer } from '../src/test-support/verify.js';
+import { verifyV3Answer } from '../src/testing/index.js';
 import { createCertificate } from '../src/x509/index.js';
 
 let sim: Simulator;

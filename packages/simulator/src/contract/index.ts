@@ -20,8 +20,15 @@ import { describeSharedOrderBook } from './scenarios/order-book.js';
 import { describeOrderCreation } from './scenarios/orders.js';
 import { describeTransport } from './scenarios/transport.js';
 
+export {
+  type ExpectedErrorClass,
+  flipBit,
+  type Miss,
+  RejectionRecorder,
+  settle,
+  Tally,
+} from '../testing/tally.js';
 export type { PaymentClientContractOptions } from './context.js';
-
 export {
   type NotificationReceiver,
   type ReceivedNotification,
@@ -38,14 +45,6 @@ export {
   v2Sign,
   v3Request,
 } from './raw-client.js';
-export {
-  type ExpectedErrorClass,
-  flipBit,
-  type Miss,
-  RejectionRecorder,
-  settle,
-  Tally,
-} from './tally.js';
 
 // The scenario groups in the order they run. A new group is one file in scenarios/ and one line here.
 const scenarioGroups: readonly ScenarioGroup[] = [

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RawAnswer, v3Request } from '../../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
-import { decryptResource, verifyV3Answer } from '../../src/test-support/verify.js';
+import { decryptResource, verifyV3Answer } from '../../src/testing/index.js';
 import { billDate } from '../../src/time-format.js';
 
 let sim: Simulator;
