@@ -54,8 +54,16 @@ export interface SimulatorClientConfigs {
   readonly v3: SimulatorV3ClientConfig;
 }
 
-/** `base` with the keys of `overrides` replaced by theirs (a shallow merge). */
-export type WithOverrides<Base, Overrides> = Omit<Base, keyof Overrides> & Overrides;
+/** The keys an object type requires. */
+type RequiredKeys<T> = {
+  [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K;
+}[keyof T];
+
+/**
+ * `Base` with `Overrides` merged over it shallowly: a key the overrides require takes their
+ * type; a key they may leave out keeps what `Base` guarantees.
+ */
+export type WithOverrides<Base, Overrides> = Omit<Base, RequiredKeys<Overrides>> & Overrides;
 
 /**
  * A config ready for `createV2Client` / `createV3Client`, built from the simulator's generated
