@@ -45,8 +45,8 @@ export function describeError(error: unknown): { code: number; message: string }
         : /Connection|Timeout|Aborted/.test(kinds)
           ? EXIT.network
           : EXIT.api;
-    const api = error as WxPayError & { code?: string };
-    return { code, message: `${error.name}${api.code ? ` [${api.code}]` : ''}: ${error.message}` };
+    // API errors state WeChat Pay's code, the Request-ID and what to check in their message.
+    return { code, message: `${error.name}: ${error.message}` };
   }
   return { code: EXIT.failure, message: error instanceof Error ? error.message : String(error) };
 }

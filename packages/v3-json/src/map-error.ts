@@ -3,6 +3,7 @@ import {
   type ApiErrorDetails,
   AuthenticationError,
   errorClassForCode,
+  formatApiErrorMessage,
   InvalidRequestError,
   RateLimitedError,
   SystemError,
@@ -62,7 +63,14 @@ export function toApiError(
     ...(requestId ? { requestId } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
-  const text = `WeChat Pay ${status} ${finalCode}${message ? `: ${message}` : ''}${requestId ? ` (Request-ID ${requestId})` : ''}`;
+  // One format for both adapters: what happened, code and message, Request-ID, what to check.
+  const text = formatApiErrorMessage({
+    protocol: 'v3',
+    code: finalCode,
+    message,
+    status,
+    requestId,
+  });
   if (status === 202) return new UserPayingError(text, details);
   const Known = errorClassForCode(finalCode, context === 'refund' ? 'refund' : 'order');
   if (Known !== InvalidRequestError) return new Known(text, details);
