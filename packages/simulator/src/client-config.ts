@@ -55,7 +55,7 @@ export interface SimulatorClientConfigs {
 }
 
 /** The keys an object type requires. */
-type RequiredKeys<T> = {
+export type RequiredKeys<T> = {
   [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K;
 }[keyof T];
 

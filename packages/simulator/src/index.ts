@@ -1,5 +1,6 @@
 export {
   clientConfig,
+  type RequiredKeys,
   type SimulatorClientConfigs,
   type SimulatorEndpoint,
   type SimulatorTransport,
