@@ -5,13 +5,13 @@ import {
   ResponseValidationError,
 } from '@wxpay/core';
 import { beijingTime, fen } from './map-order.js';
-import { decodeWire } from './schemas/decode.js';
+import { decodeWire } from './schemas/decode-wire.js';
 import {
   refundNotificationInfoSchema,
   refundQueryResponseSchema,
   refundResponseSchema,
-} from './schemas/wire.js';
-import type { RefundQueryRef, RefundQueryResult } from './v2-types.js';
+} from './schemas/transaction.js';
+import type { RefundQueryRef, RefundQueryResult } from './types.js';
 
 type Raw = Readonly<Record<string, string>>;
 

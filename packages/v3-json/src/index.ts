@@ -10,7 +10,7 @@ export {
   type V3Client,
   type V3RawRequest,
   type V3RawResponse,
-} from './create-v3-client.js';
+} from './create-client.js';
 export { decryptAesGcm, encryptAesGcm, type GcmResource } from './crypto/aes-gcm.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
 export {

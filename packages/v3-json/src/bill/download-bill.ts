@@ -11,7 +11,7 @@ import {
   withRetry,
 } from '@wxpay/core';
 import { toApiError } from '../map-error.js';
-import type { V3Requester } from '../request-v3.js';
+import type { V3Requester } from '../request.js';
 import { decodeWire, parseJson } from '../schemas/decode-wire.js';
 import { billResponseSchema } from '../schemas/misc.js';
 import { BillIntegrityError } from './bill-integrity-error.js';

@@ -29,10 +29,10 @@ import {
   withRetry,
 } from '@wxpay/core';
 import { z } from 'zod';
-import { billLines, parseBill, toDownloadBillFields } from './map-bill.js';
+import { billLines, parseBill, toDownloadBillFields } from './bill/map-bill.js';
+import { validateConfig } from './config.js';
 import { toPrepay, toUnifiedOrderFields } from './map-create-order.js';
 import { httpStatusError, returnFailError } from './map-error.js';
-import { orderRefFields, toMicropayFields, wantsRecall } from './map-micropay.js';
 import { toOrder, tradeStateOf } from './map-order.js';
 import {
   toRefundFields,
@@ -41,11 +41,12 @@ import {
   toRefundQueryResult,
 } from './map-refund.js';
 import { signedBody } from './map-request.js';
+import { orderRefFields, toMicropayFields, wantsRecall } from './micropay/map-micropay.js';
 import { reqInfoKey } from './notify/decrypt-req-info.js';
 import { parseV2Notification } from './notify/parse-notification.js';
-import { type PostContext, postV2 } from './post-v2.js';
-import { decodeWire } from './schemas/decode.js';
-import { micropayResponseSchema, orderQueryResponseSchema } from './schemas/wire.js';
+import { type PostContext, postV2 } from './request.js';
+import { decodeWire } from './schemas/decode-wire.js';
+import { micropayResponseSchema, orderQueryResponseSchema } from './schemas/transaction.js';
 import type {
   Bill,
   DownloadBillParams,
@@ -56,8 +57,7 @@ import type {
   V2Client,
   V2ClientConfig,
   V2Order,
-} from './v2-types.js';
-import { validateConfig } from './validate-config.js';
+} from './types.js';
 import { parseXml } from './xml/parse-xml.js';
 
 /** The production API origin. */

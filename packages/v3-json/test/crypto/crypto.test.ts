@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { DecryptionError, ValidationError } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
-import { decryptAesGcm, encryptAesGcm } from './aes-gcm.js';
-import { decryptOaep, encryptOaep } from './rsa-oaep.js';
+import { decryptAesGcm, encryptAesGcm } from '../../src/crypto/aes-gcm.js';
+import { decryptOaep, encryptOaep } from '../../src/crypto/rsa-oaep.js';
 
 const KEY = '0123456789abcdefghijklmnopqrstuv';
 const PLAINTEXT =

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidStateTransitionError } from './errors.js';
+import { InvalidStateTransitionError } from '../src/errors.js';
 import {
   canTransition,
   isTerminal,
@@ -9,7 +9,7 @@ import {
   TRADE_STATES,
   type TradeState,
   transition,
-} from './trade-state.js';
+} from '../src/trade-state.js';
 
 // The table of PROTOCOL.md §3.1, written out independently of the implementation's data.
 const LEGAL = new Set([

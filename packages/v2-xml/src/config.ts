@@ -1,6 +1,6 @@
 import { ConfigError, toValidationIssues } from '@wxpay/core';
 import { z } from 'zod';
-import type { V2ClientConfig } from './v2-types.js';
+import type { V2ClientConfig } from './types.js';
 
 const signType = z.enum(['MD5', 'HMAC-SHA256'], { error: 'must be MD5 or HMAC-SHA256' });
 const httpUrl = z

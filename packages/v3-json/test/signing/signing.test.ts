@@ -2,10 +2,14 @@ import { createHash, generateKeyPairSync, sign as rsaSign, verify as rsaVerify }
 import { SignatureProbeError, SignatureVerificationError, WxPayError } from '@wxpay/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAuthorization, parseAuthorization } from './authorization.js';
-import { buildPaySignMessage, buildRequestMessage, buildVerifyMessage } from './build-message.js';
-import { signMessage, verifySignature } from './sign.js';
-import { verifyWechatpaySignature } from './verify.js';
+import { buildAuthorization, parseAuthorization } from '../../src/signing/authorization.js';
+import {
+  buildPaySignMessage,
+  buildRequestMessage,
+  buildVerifyMessage,
+} from '../../src/signing/build-message.js';
+import { signMessage, verifySignature } from '../../src/signing/sign.js';
+import { verifyWechatpaySignature } from '../../src/signing/verify.js';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -1,6 +1,6 @@
 import { MalformedMessageError } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
-import { buildXml, parseXml } from '../src/index.js';
+import { buildXml, parseXml } from '../../src/index.js';
 
 function malformed(
   input: string | Uint8Array,

@@ -7,8 +7,8 @@ import {
   SignatureVerificationError,
   SystemError,
   TimeoutError,
-} from './errors.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry.js';
+} from '../src/errors.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../src/retry.js';
 
 const noWait = async () => {};
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomNonce, unixSeconds } from './clock.js';
+import { randomNonce, unixSeconds } from '../src/clock.js';
 
 describe('randomNonce', () => {
   it('returns alphanumeric strings of the requested length', () => {

@@ -1,8 +1,8 @@
 import { MalformedMessageError } from '@wxpay/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFlatFast } from '../src/xml/parse-flat-fast.js';
-import { parseXml, parseXmlStrict } from '../src/xml/parse-xml.js';
+import { parseFlatFast } from '../../src/xml/parse-flat-fast.js';
+import { parseXml, parseXmlStrict } from '../../src/xml/parse-xml.js';
 
 const NAMES = fc.constantFrom(
   'a',

@@ -1,7 +1,7 @@
 import { type OrderRef, parseInput } from '@wxpay/core';
 import { z } from 'zod';
-import { formatBeijingTime } from './beijing-time.js';
-import type { MicropayParams } from './v2-types.js';
+import { formatBeijingTime } from '../map-time.js';
+import type { MicropayParams } from '../types.js';
 
 const micropaySchema: z.ZodType<MicropayParams> = z
   .object({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, readStrictJson, scanJson } from './strict-json.js';
+import { MAX_JSON_DEPTH, readStrictJson, scanJson } from '../../src/schemas/strict-json.js';
 
 describe('readStrictJson', () => {
   it('accepts what JSON.stringify writes, with the same value', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorClassForCode } from './error-class-for-code.js';
+import { errorClassForCode } from '../src/error-class-for-code.js';
 import {
   AuthenticationError,
   DuplicateOrderError,
@@ -11,7 +11,7 @@ import {
   RefundNotFoundError,
   SystemError,
   UserPayingError,
-} from './errors.js';
+} from '../src/errors.js';
 
 describe('errorClassForCode', () => {
   it('maps both spellings of each code to the same class (PROTOCOL.md §3.3)', () => {

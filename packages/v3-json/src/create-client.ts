@@ -34,7 +34,7 @@ import { toWireOrderRequest } from './map-create-order.js';
 import { toOrder } from './map-order.js';
 import { toRefund, toWireRefundRequest } from './map-refund.js';
 import { parseV3Notification } from './notify/parse-notification.js';
-import { createV3Requester } from './request-v3.js';
+import { createV3Requester } from './request.js';
 import { decodeWire, parseJson } from './schemas/decode-wire.js';
 import {
   codeUrlResponseSchema,

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { Bill, BillLine, DownloadBillParams } from './v2-types.js';
+import type { Bill, BillLine, DownloadBillParams } from '../types.js';
 
 /** The business fields of `/pay/downloadbill`. */
 export function toDownloadBillFields(

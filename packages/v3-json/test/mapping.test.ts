@@ -1,7 +1,7 @@
 import { ResponseValidationError } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, toApiError } from './map-error.js';
-import { formatRfc3339Beijing, parseRfc3339 } from './map-time.js';
+import { parseRetryAfter, toApiError } from '../src/map-error.js';
+import { formatRfc3339Beijing, parseRfc3339 } from '../src/map-time.js';
 
 describe('time mapping', () => {
   it('formats time_expire in Beijing time regardless of the host zone', () => {

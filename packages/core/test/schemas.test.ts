@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../src/errors.js';
 import {
   createOrderParamsSchema,
   orderRefSchema,
   parseInput,
   refundParamsSchema,
-} from './schemas.js';
+} from '../src/schemas.js';
 
 const order = {
   kind: 'jsapi',

@@ -11,7 +11,7 @@ import {
   SystemError,
   TimeoutError,
   WxPayError,
-} from './errors.js';
+} from '../src/errors.js';
 
 describe('error hierarchy', () => {
   it('sets name, inheritance and retryability', () => {
@@ -47,7 +47,9 @@ describe('error hierarchy', () => {
   it('isInstance recognises errors from a second copy of the module (duplicate installs)', async () => {
     // A query string makes Vite load a separate instance of the module, as a second install would.
     // @ts-expect-error TypeScript cannot resolve a specifier with a query; Vite can.
-    const copy = (await import('./errors.js?duplicate-install')) as typeof import('./errors.js');
+    const copy = (await import(
+      '../src/errors.js?duplicate-install'
+    )) as typeof import('../src/errors.js');
     expect(copy.OrderNotFoundError).not.toBe(OrderNotFoundError);
     const foreign = new copy.OrderNotFoundError('x', { code: 'ORDER_NOT_EXIST' });
     expect(foreign instanceof OrderNotFoundError).toBe(false);

@@ -2,8 +2,13 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortedError, ConnectionError, ResponseTooLargeError, TimeoutError } from './errors.js';
-import { createTransport } from './transport.js';
+import {
+  AbortedError,
+  ConnectionError,
+  ResponseTooLargeError,
+  TimeoutError,
+} from '../src/errors.js';
+import { createTransport } from '../src/transport.js';
 
 let server: Server;
 let base: string;

@@ -5,8 +5,8 @@ import {
   buildSignString,
   signFields,
   verifyFields,
-} from '../src/index.js';
-import { TEST_API_KEY as KEY } from './support/keys.js';
+} from '../../src/index.js';
+import { TEST_API_KEY as KEY } from '../support/keys.js';
 
 const TV1 = {
   appid: 'wxd930ea5d5a258f4f',

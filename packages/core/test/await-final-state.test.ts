@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { awaitFinalState } from './await-final-state.js';
-import { AbortedError, OrderNotFoundError, SystemError, TimeoutError } from './errors.js';
-import type { TradeState } from './trade-state.js';
-import type { Order, OrderRef } from './types.js';
+import { awaitFinalState } from '../src/await-final-state.js';
+import { AbortedError, OrderNotFoundError, SystemError, TimeoutError } from '../src/errors.js';
+import type { TradeState } from '../src/trade-state.js';
+import type { Order, OrderRef } from '../src/types.js';
 
 const order = (state: TradeState): Order => ({
   outTradeNo: 'ORDER_0001',
