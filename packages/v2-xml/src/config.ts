@@ -1,6 +1,53 @@
-import { ConfigError, toValidationIssues } from '@wxpay/core';
+import {
+  type ClientCertificate,
+  type Clock,
+  ConfigError,
+  type Logger,
+  type NonceSource,
+  type RetryPolicy,
+  type TransportOptions,
+  toValidationIssues,
+} from '@wxpay/core';
 import { z } from 'zod';
-import type { V2ClientConfig } from './types.js';
+import type { SignType } from './signing/sign-type.js';
+
+/** Configuration of {@link createV2Client}. Validated on creation; mistakes raise `ConfigError`. */
+export interface V2ClientConfig {
+  /** The appid (公众账号ID / 小程序ID / App ID) orders are made for. */
+  readonly appId: string;
+  /** The merchant id (`mch_id`). */
+  readonly mchId: string;
+  /** The 32-character APIv2 key set in the merchant console. Never logged or echoed. */
+  readonly apiKey: string;
+  /** Request and reply signature algorithm (default `MD5`, the protocol default). */
+  readonly signType?: SignType;
+  /** Default `notify_url` for orders and refunds (https, no query string). */
+  readonly notifyUrl?: string;
+  /** API origin (default `https://api.mch.weixin.qq.com`); tests point it at a simulator. */
+  readonly baseUrl?: string;
+  /**
+   * The merchant API certificate for `/secapi/*` calls (refund, reverse), sent over mutual TLS.
+   * Required for those calls unless `baseUrl` is plain `http://` (a local simulator).
+   */
+  readonly clientCertificate?: ClientCertificate;
+  /**
+   * Sign types accepted on payment notifications (default: only `signType`). The algorithm is
+   * chosen by signature length within this list; the message's own `sign_type` is never trusted.
+   */
+  readonly acceptedNotifySignTypes?: readonly SignType[];
+  /** Per-attempt timeout in milliseconds (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Retry policy overrides (retried: system errors, rate limits, 5xx, network failures). */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Receives redacted, structured request events. */
+  readonly logger?: Logger;
+  /** Connection pool options (keep-alive, body cap, a custom undici dispatcher). */
+  readonly transport?: TransportOptions;
+  /** Time source (bridge/App timestamps). */
+  readonly clock?: Clock;
+  /** `nonce_str` source (default 32 random `[0-9A-Za-z]`). */
+  readonly nonce?: NonceSource;
+}
 
 const signType = z.enum(['MD5', 'HMAC-SHA256'], { error: 'must be MD5 or HMAC-SHA256' });
 const httpUrl = z

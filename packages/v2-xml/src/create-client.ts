@@ -1,13 +1,8 @@
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import {
-  ApiError,
-  awaitFinalState,
   type CallOptions,
   ConfigError,
   createOrderParamsSchema,
   createTransport,
-  MalformedMessageError,
   type NotificationRequest,
   type OrderRef,
   orderRefSchema,
@@ -15,71 +10,46 @@ import {
   outTradeNoSchema,
   parseInput,
   RefundNotFoundError,
-  ResponseTooLargeError,
   randomNonce,
   refundParamsSchema,
-  sleep,
   systemClock,
   type Transport,
-  toTransportError,
-  transactionIdSchema,
-  UserPayingError,
   unixSeconds,
-  WxPayError,
-  withRetry,
 } from '@wxpay/core';
 import { z } from 'zod';
-import { billLines, parseBill, toDownloadBillFields } from './bill/map-bill.js';
-import { validateConfig } from './config.js';
+import { openBillStream } from './bill/download-bill.js';
+import { billLines, parseBill } from './bill/map-bill.js';
+import { type V2ClientConfig, validateConfig } from './config.js';
 import { toPrepay, toUnifiedOrderFields } from './map-create-order.js';
-import { httpStatusError, returnFailError } from './map-error.js';
 import { toOrder, tradeStateOf } from './map-order.js';
 import {
+  refundQueryRefSchema,
   toRefundFields,
   toRefundFromReply,
   toRefundQueryFields,
   toRefundQueryResult,
 } from './map-refund.js';
-import { signedBody } from './map-request.js';
-import { orderRefFields, toMicropayFields, wantsRecall } from './micropay/map-micropay.js';
+import { orderRefFields } from './micropay/map-micropay.js';
+import { micropay } from './micropay/micropay.js';
+import { reverseOrder } from './micropay/reverse-order.js';
 import { reqInfoKey } from './notify/decrypt-req-info.js';
 import { parseV2Notification } from './notify/parse-notification.js';
-import { type PostContext, postV2 } from './request.js';
+import { callOptions, type PostContext, postV2 } from './request.js';
 import { decodeWire } from './schemas/decode-wire.js';
-import { micropayResponseSchema, orderQueryResponseSchema } from './schemas/transaction.js';
+import { orderQueryResponseSchema } from './schemas/transaction.js';
 import type {
   Bill,
   DownloadBillParams,
   MicropayOptions,
   MicropayParams,
-  RefundQueryRef,
   ReverseOptions,
   V2Client,
-  V2ClientConfig,
-  V2Order,
 } from './types.js';
-import { parseXml } from './xml/parse-xml.js';
 
 /** The production API origin. */
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 
-const refundQueryRefSchema: z.ZodType<RefundQueryRef> = z.union([
-  z.object({ refundId: z.string().min(1).max(32) }).strict(),
-  z.object({ outRefundNo: outRefundNoSchema }).strict(),
-  z.object({ transactionId: transactionIdSchema }).strict(),
-  z.object({ outTradeNo: outTradeNoSchema }).strict(),
-]);
 const offsetSchema = z.number().int().min(0).optional();
-const billSchema = z
-  .object({
-    billDate: z.string().regex(/^\d{8}$/, 'must be yyyyMMdd'),
-    billType: z.enum(['ALL', 'SUCCESS', 'REFUND', 'RECHARGE_REFUND']).optional(),
-    gzip: z.boolean().optional(),
-    maxBytes: z.number().int().positive().optional(),
-  })
-  .strict();
-const BILL_ERROR_CAP = 64 * 1024;
-const DEFAULT_BILL_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Creates a WeChat Pay v2 (XML) client. The configuration is validated at once
@@ -130,41 +100,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     return secureTransport;
   }
 
-  async function openBillStream(
-    params: DownloadBillParams,
-    options?: CallOptions,
-  ): Promise<AsyncIterable<Buffer>> {
-    const p = parseInput(billSchema, params, 'downloadBill params');
-    const fields = toDownloadBillFields(p as DownloadBillParams);
-    return withRetry(
-      async ({ signal }) => {
-        const response = await transport.stream({
-          url: `${baseUrl}/pay/downloadbill`,
-          method: 'POST',
-          headers: { 'content-type': 'text/xml; charset=utf-8' },
-          body: signedBody(ctx, fields),
-          signal,
-        });
-        if (response.status !== 200) {
-          discard(response.body);
-          throw httpStatusError(response.status);
-        }
-        return openBill(response.body, p.maxBytes ?? DEFAULT_BILL_MAX_BYTES);
-      },
-      {
-        policy: config.retry ?? {},
-        signal: options?.signal,
-        // The attempt's signal also governs the body stream, so the client-wide timeout
-        // (sized for small replies) does not apply to a bill; undici's idle timeouts do.
-        attemptTimeoutMs: options?.timeoutMs,
-      },
-    );
-  }
-
-  const callOpts = (options: CallOptions | undefined) => ({
-    ...(options?.signal ? { signal: options.signal } : {}),
-    ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-  });
+  const billContext = { post: ctx, transport, retry: config.retry };
 
   const client: V2Client = {
     protocol: 'v2',
@@ -174,7 +110,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       const fields = toUnifiedOrderFields(p, { notifyUrl: config.notifyUrl });
       const raw = await postV2(ctx, '/pay/unifiedorder', fields, {
         transport,
-        ...callOpts(options),
+        ...callOptions(options),
       });
       return toPrepay(p.kind, raw, {
         appId: config.appId,
@@ -190,7 +126,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       const r = parseInput(orderRefSchema, ref, 'order reference');
       const raw = await postV2(ctx, '/pay/orderquery', orderRefFields(r), {
         transport,
-        ...callOpts(options),
+        ...callOptions(options),
       });
       decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
       return toOrder(raw, tradeStateOf(raw));
@@ -202,7 +138,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
         transport,
         acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
-        ...callOpts(options),
+        ...callOptions(options),
       });
     },
 
@@ -214,7 +150,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         toRefundFields(p, { notifyUrl: config.notifyUrl }),
         {
           transport: secapi(),
-          ...callOpts(options),
+          ...callOptions(options),
         },
       );
       return toRefundFromReply(raw);
@@ -238,75 +174,25 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       const offset = parseInput(offsetSchema, options?.offset, 'offset');
       const raw = await postV2(ctx, '/pay/refundquery', toRefundQueryFields(r, offset), {
         transport,
-        ...callOpts(options),
+        ...callOptions(options),
       });
       return toRefundQueryResult(raw);
     },
 
-    async micropay(params: MicropayParams, options?: MicropayOptions) {
-      const fields = toMicropayFields(params);
-      try {
-        // Not retried blindly: a repeated charge must go through query/reverse instead.
-        const raw = await postV2(ctx, '/pay/micropay', fields, {
-          transport,
-          idempotent: false,
-          ...callOpts(options),
-        });
-        decodeWire(micropayResponseSchema, raw, 'micropay reply');
-        return toOrder(raw, 'SUCCESS');
-      } catch (error) {
-        const wait = options?.awaitUserPaying;
-        const pending =
-          UserPayingError.isInstance(error) || (WxPayError.isInstance(error) && error.retryable);
-        if (!wait || !pending) throw error;
-        const waitOptions = wait === true ? {} : wait;
-        // awaitFinalState polls client.queryOrder, so what it returns is a V2Order.
-        const order = await awaitFinalState(
-          client,
-          { outTradeNo: params.outTradeNo },
-          {
-            ...waitOptions,
-            ...(options?.signal && !waitOptions.signal ? { signal: options.signal } : {}),
-          },
-        );
-        return order as V2Order;
-      }
+    micropay(params: MicropayParams, options?: MicropayOptions) {
+      return micropay(ctx, transport, client, params, options);
     },
 
     async reverseOrder(ref: OrderRef, options?: ReverseOptions) {
-      const r = parseInput(orderRefSchema, ref, 'order reference');
-      const maxRecalls = Math.max(0, Math.min(options?.maxRecalls ?? 5, 20));
-      const delayMs = options?.recallDelayMs ?? 1_000;
-      const secure = secapi();
-      for (let calls = 1; ; calls++) {
-        let raw: Readonly<Record<string, unknown>>;
-        let failure: unknown;
-        try {
-          raw = await postV2(ctx, '/secapi/pay/reverse', orderRefFields(r), {
-            transport: secure,
-            ...callOpts(options),
-          });
-        } catch (error) {
-          if (!(ApiError.isInstance(error) && wantsRecall(error.raw))) throw error;
-          raw = error.raw as Readonly<Record<string, unknown>>;
-          failure = error;
-        }
-        const recall = wantsRecall(raw);
-        if (!recall) {
-          if (failure) throw failure;
-          return { recall: false, calls, raw };
-        }
-        if (calls > maxRecalls) return { recall: true, calls, raw };
-        await sleep(delayMs, options?.signal);
-      }
+      return reverseOrder(ctx, secapi(), ref, options);
     },
 
     async downloadBill(params: DownloadBillParams, options?: CallOptions): Promise<Bill> {
-      return parseBill(await openBillStream(params, options));
+      return parseBill(await openBillStream(billContext, params, options));
     },
 
     async streamBill(params: DownloadBillParams, options?: CallOptions) {
-      return billLines(await openBillStream(params, options));
+      return billLines(await openBillStream(billContext, params, options));
     },
 
     async parseNotification(request: NotificationRequest) {
@@ -320,78 +206,4 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     },
   };
   return client;
-}
-
-/** Drops a response body we will not read; undici reports that as an error, which we expect. */
-function discard(body: Readable): void {
-  body.on('error', () => {});
-  body.destroy();
-}
-
-/**
- * Passes chunks through, failing once more than `limit` bytes went by (gzip bombs). Failures of
- * the source become wxpay errors: corrupt gzip a MalformedMessageError, the rest (a dropped
- * connection) a ConnectionError.
- */
-async function* capped(source: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
-  let size = 0;
-  try {
-    for await (const chunk of source) {
-      size += chunk.length;
-      if (size > limit) throw new ResponseTooLargeError(limit);
-      yield chunk;
-    }
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) {
-      throw new MalformedMessageError(`bill is not valid gzip (${code})`);
-    }
-    throw toTransportError(error);
-  }
-}
-
-/**
- * Looks at the first bytes of a bill download: an XML body (leading `<`) is a failure reply
- * (unsigned, `return_code=FAIL`); gzip magic is decompressed; anything else is the CSV itself.
- * The returned stream is capped at `maxBytes` (after decompression).
- */
-async function openBill(body: Readable, maxBytes: number): Promise<AsyncIterable<Buffer>> {
-  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await iterator.next();
-  if (first.done) return Readable.from([]);
-  const head: Buffer = first.value;
-  const rest = async function* () {
-    try {
-      yield head;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    } finally {
-      // A consumer that stops early releases the connection.
-      await iterator.return?.();
-    }
-  };
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
-    // pipeline, not pipe: a network failure must reach the reader as an error, not a hang.
-    pipeline(Readable.from(rest()), gunzip, () => {});
-    return capped(gunzip, maxBytes);
-  }
-  const start = head.toString('utf8', 0, Math.min(head.length, 16)).replace(/^\uFEFF?\s*/, '');
-  if (start.startsWith('<')) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of rest()) {
-      size += chunk.length;
-      if (size > BILL_ERROR_CAP) {
-        throw new MalformedMessageError('bill download failed with an oversized XML reply');
-      }
-      chunks.push(chunk);
-    }
-    const raw = parseXml(Buffer.concat(chunks), { maxBytes: BILL_ERROR_CAP });
-    throw returnFailError(raw, 200);
-  }
-  return capped(rest(), maxBytes);
 }

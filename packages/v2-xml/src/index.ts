@@ -2,7 +2,7 @@
  * `@wxpay/v2-xml`: the WeChat Pay legacy v2 (XML, MD5 / HMAC-SHA256) client.
  * @packageDocumentation
  */
-
+export type { V2ClientConfig } from './config.js';
 export { createV2Client, DEFAULT_BASE_URL } from './create-client.js';
 export { errorClassFor } from './map-error.js';
 export { formatBeijingTime, parseBeijingTime } from './map-time.js';
@@ -39,7 +39,6 @@ export type {
   ReverseOptions,
   ReverseResult,
   V2Client,
-  V2ClientConfig,
   V2Order,
 } from './types.js';
 export {

@@ -7,7 +7,7 @@ import {
 } from '@wxpay/core';
 import { formatBeijingTime } from './map-time.js';
 import { decodeWire } from './schemas/decode-wire.js';
-import { unifiedOrderResponseSchema } from './schemas/transaction.js';
+import { unifiedOrderResponseSchema } from './schemas/misc.js';
 import { buildAppConfig, buildBridgeConfig } from './signing/client-params.js';
 import type { SignType } from './signing/sign-type.js';
 

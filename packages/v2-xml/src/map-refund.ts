@@ -1,19 +1,31 @@
 import {
+  outRefundNoSchema,
+  outTradeNoSchema,
   type Refund,
   type RefundParams,
   type RefundState,
   ResponseValidationError,
+  transactionIdSchema,
 } from '@wxpay/core';
+import { z } from 'zod';
 import { beijingTime, fen } from './map-order.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import {
   refundNotificationInfoSchema,
   refundQueryResponseSchema,
   refundResponseSchema,
-} from './schemas/transaction.js';
+} from './schemas/refund.js';
 import type { RefundQueryRef, RefundQueryResult } from './types.js';
 
 type Raw = Readonly<Record<string, string>>;
+
+/** A `/pay/refundquery` reference: exactly one of the four ids. */
+export const refundQueryRefSchema: z.ZodType<RefundQueryRef> = z.union([
+  z.object({ refundId: z.string().min(1).max(32) }).strict(),
+  z.object({ outRefundNo: outRefundNoSchema }).strict(),
+  z.object({ transactionId: transactionIdSchema }).strict(),
+  z.object({ outTradeNo: outTradeNoSchema }).strict(),
+]);
 
 const REFUND_STATUS: Readonly<Record<string, RefundState>> = {
   PROCESSING: 'PROCESSING',

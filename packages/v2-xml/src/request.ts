@@ -122,3 +122,11 @@ export async function postV2(
     },
   );
 }
+
+/** The per-call options {@link postV2} takes from a public method's options (nothing else). */
+export function callOptions(options: CallOptions | undefined): CallOptions {
+  return {
+    ...(options?.signal ? { signal: options.signal } : {}),
+    ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
+}

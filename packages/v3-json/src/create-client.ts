@@ -1,6 +1,4 @@
 import {
-  type AppConfig,
-  type BridgeConfig,
   type CallOptions,
   createOrderParamsSchema,
   createTransport,
@@ -12,7 +10,6 @@ import {
   orderRefSchema,
   outRefundNoSchema,
   outTradeNoSchema,
-  type PaymentClient,
   type PaymentNotification,
   type Prepay,
   parseInput,
@@ -24,115 +21,22 @@ import {
   unixSeconds,
   ValidationError,
 } from '@wxpay/core';
-import { z } from 'zod';
-import { type BillDownload, downloadBill } from './bill/download-bill.js';
+import { downloadBill } from './bill/download-bill.js';
+import { toFundFlowBillApplication, toTradeBillApplication } from './bill/map-bill.js';
 import { downloadCertificates } from './certificates/download-certificates.js';
 import { TrustStore } from './certificates/trust-store.js';
 import { resolveV3Config, type V3ClientConfig } from './config.js';
 import { decryptOaep, encryptOaep } from './crypto/rsa-oaep.js';
-import { toWireOrderRequest } from './map-create-order.js';
+import { toPrepay, toWireOrderRequest } from './map-create-order.js';
 import { toOrder } from './map-order.js';
 import { toRefund, toWireRefundRequest } from './map-refund.js';
 import { parseV3Notification } from './notify/parse-notification.js';
 import { createV3Requester } from './request.js';
-import { decodeWire, parseJson } from './schemas/decode-wire.js';
-import {
-  codeUrlResponseSchema,
-  h5UrlResponseSchema,
-  prepayIdResponseSchema,
-} from './schemas/misc.js';
-import { buildPaySignMessage } from './signing/build-message.js';
-import { signMessage } from './signing/sign.js';
-
-/** Parameters of {@link V3Client.downloadTradeBill}. */
-export interface TradeBillParams {
-  /** `YYYY-MM-DD` (Beijing date). */
-  readonly billDate: string;
-  /** Default `ALL`. */
-  readonly billType?: 'ALL' | 'SUCCESS' | 'REFUND';
-  /** Ask WeChat Pay for a gzip file (smaller transfer); the stream is decompressed for you. */
-  readonly gzip?: boolean;
-}
-
-/** Parameters of {@link V3Client.downloadFundFlowBill}. */
-export interface FundFlowBillParams {
-  /** `YYYY-MM-DD` (Beijing date). */
-  readonly billDate: string;
-  /** Default `BASIC`. */
-  readonly accountType?: 'BASIC' | 'OPERATION' | 'FEES';
-  readonly gzip?: boolean;
-}
-
-/** A sensitive field encrypted for WeChat Pay. */
-export interface SensitiveCiphertext {
-  /** Base64 RSA-OAEP ciphertext, the field's value. */
-  readonly ciphertext: string;
-  /** Send as the `Wechatpay-Serial` header of the request carrying the field. */
-  readonly serial: string;
-}
-
-/** A platform certificate the client currently trusts. */
-export interface PlatformCertificateInfo {
-  readonly serial: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly pem: string;
-}
-
-/** A raw signed call for v3 endpoints this client has no method for. */
-export interface V3RawRequest {
-  readonly method: 'GET' | 'POST';
-  /** Path and query, e.g. `/v3/pay/transactions/id/42…?mchid=…`. */
-  readonly path: string;
-  /** Serialized as JSON. */
-  readonly body?: unknown;
-  /** Extra headers, e.g. `Wechatpay-Serial` from {@link V3Client.encryptSensitive}. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** The verified answer of {@link V3Client.request}. */
-export interface V3RawResponse<T> {
-  readonly status: number;
-  /** Parsed JSON, or `undefined` for an empty body (204). */
-  readonly data: T | undefined;
-  readonly requestId?: string;
-}
-
-/** The v3 client: the neutral {@link PaymentClient} plus v3-only calls. */
-export interface V3Client extends PaymentClient {
-  readonly protocol: 'v3';
-  /** Applies for and streams a trade bill; the SHA-1 is checked at the end of the stream. */
-  downloadTradeBill(params: TradeBillParams, options?: CallOptions): Promise<BillDownload>;
-  /** Applies for and streams a fund-flow bill; the SHA-1 is checked at the end of the stream. */
-  downloadFundFlowBill(params: FundFlowBillParams, options?: CallOptions): Promise<BillDownload>;
-  /** RSA-OAEP encrypts a sensitive request field with the WeChat Pay key to send with it. */
-  encryptSensitive(plaintext: string): Promise<SensitiveCiphertext>;
-  /** Decrypts a sensitive response field with the merchant private key. */
-  decryptSensitive(ciphertext: string): string;
-  /** Downloads the platform certificates now (certificate mode) and returns those held. */
-  refreshCertificates(options?: CallOptions): Promise<readonly PlatformCertificateInfo[]>;
-  /** Sends any signed v3 request; a 2xx answer is verified like every other call. */
-  request<T = unknown>(request: V3RawRequest, options?: CallOptions): Promise<V3RawResponse<T>>;
-  /** Closes the keep-alive connections. The client must not be used afterwards. */
-  close(): Promise<void>;
-}
+import { parseJson } from './schemas/decode-wire.js';
+import { buildAppConfig, buildBridgeConfig } from './signing/client-params.js';
+import type { V3Client, V3RawRequest, V3RawResponse } from './types.js';
 
 const USER_AGENT = `wxpay-v3-json/0.1.0 node/${process.versions.node}`;
-const billDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
-const tradeBillSchema = z
-  .object({
-    billDate: billDateSchema,
-    billType: z.enum(['ALL', 'SUCCESS', 'REFUND']).optional(),
-    gzip: z.boolean().optional(),
-  })
-  .strict();
-const fundFlowBillSchema = z
-  .object({
-    billDate: billDateSchema,
-    accountType: z.enum(['BASIC', 'OPERATION', 'FEES']).optional(),
-    gzip: z.boolean().optional(),
-  })
-  .strict();
 
 /**
  * Creates a WeChat Pay v3 client. Keys are parsed once; one keep-alive transport is shared by
@@ -198,34 +102,16 @@ export function createV3Client(config: V3ClientConfig): V3Client {
       : parseJson(response.body, `response of POST ${path}`);
   }
 
-  async function bridgeConfig(prepayId: string): Promise<BridgeConfig> {
-    const timeStamp = String(unixSeconds(clock));
-    const nonceStr = nonce();
-    const pkg = `prepay_id=${prepayId}`;
-    const paySign = await signMessage(
-      privateKey,
-      buildPaySignMessage(appId, timeStamp, nonceStr, pkg),
-    );
-    return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign };
-  }
-
-  async function appConfig(prepayId: string): Promise<AppConfig> {
-    const timestamp = String(unixSeconds(clock));
-    const noncestr = nonce();
-    const sign = await signMessage(
-      privateKey,
-      buildPaySignMessage(appId, timestamp, noncestr, prepayId),
-    );
-    return {
-      appid: appId,
-      partnerid: mchId,
-      prepayid: prepayId,
-      package: 'Sign=WXPay',
-      noncestr,
-      timestamp,
-      sign,
-    };
-  }
+  const clientParams = {
+    bridge: (prepayId: string) => {
+      const timestamp = String(unixSeconds(clock));
+      return buildBridgeConfig(privateKey, { appId, prepayId, timestamp, nonceStr: nonce() });
+    },
+    app: (prepayId: string) => {
+      const timestamp = String(unixSeconds(clock));
+      return buildAppConfig(privateKey, mchId, { appId, prepayId, timestamp, nonceStr: nonce() });
+    },
+  };
 
   let closing: Promise<void> | undefined;
   const billContext = {
@@ -244,29 +130,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
       const valid = parseInput(createOrderParamsSchema, params, 'createOrder params');
       const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: resolved.notifyUrl });
       const data = await postJson(wire.path, wire.body, 'order', options);
-      switch (valid.kind) {
-        case 'jsapi':
-        case 'miniprogram': {
-          const { prepay_id } = decodeWire(prepayIdResponseSchema, data, 'prepay response');
-          return {
-            kind: valid.kind,
-            prepayId: prepay_id,
-            bridgeConfig: await bridgeConfig(prepay_id),
-          };
-        }
-        case 'app': {
-          const { prepay_id } = decodeWire(prepayIdResponseSchema, data, 'prepay response');
-          return { kind: 'app', prepayId: prepay_id, appConfig: await appConfig(prepay_id) };
-        }
-        case 'native': {
-          const { code_url } = decodeWire(codeUrlResponseSchema, data, 'native prepay response');
-          return { kind: 'native', codeUrl: code_url };
-        }
-        case 'h5': {
-          const { h5_url } = decodeWire(h5UrlResponseSchema, data, 'h5 prepay response');
-          return { kind: 'h5', h5Url: h5_url };
-        }
-      }
+      return toPrepay(valid.kind, data, clientParams);
     },
 
     async queryOrder(ref: OrderRef, options): Promise<Order> {
@@ -335,29 +199,13 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     },
 
     async downloadTradeBill(params, options) {
-      const valid = parseInput(tradeBillSchema, params, 'trade bill params');
-      const query = new URLSearchParams({ bill_date: valid.billDate });
-      if (valid.billType) query.set('bill_type', valid.billType);
-      if (valid.gzip) query.set('tar_type', 'GZIP');
-      return downloadBill(
-        billContext,
-        `/v3/bill/tradebill?${query.toString()}`,
-        valid.gzip ?? false,
-        options,
-      );
+      const { path, gzip } = toTradeBillApplication(params);
+      return downloadBill(billContext, path, gzip, options);
     },
 
     async downloadFundFlowBill(params, options) {
-      const valid = parseInput(fundFlowBillSchema, params, 'fund-flow bill params');
-      const query = new URLSearchParams({ bill_date: valid.billDate });
-      if (valid.accountType) query.set('account_type', valid.accountType);
-      if (valid.gzip) query.set('tar_type', 'GZIP');
-      return downloadBill(
-        billContext,
-        `/v3/bill/fundflowbill?${query.toString()}`,
-        valid.gzip ?? false,
-        options,
-      );
+      const { path, gzip } = toFundFlowBillApplication(params);
+      return downloadBill(billContext, path, gzip, options);
     },
 
     async encryptSensitive(plaintext) {
