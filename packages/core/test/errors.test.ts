@@ -46,8 +46,8 @@ describe('error hierarchy', () => {
 
   it('isInstance recognises errors from a second copy of the module (duplicate installs)', async () => {
     // A query string makes Vite load a separate instance of the module, as a second install would.
-    // @ts-expect-error TypeScript cannot resolve a specifier with a query; Vite can.
     const copy = (await import(
+      // @ts-expect-error TypeScript cannot resolve a specifier with a query; Vite can.
       '../src/errors.js?duplicate-install'
     )) as typeof import('../src/errors.js');
     expect(copy.OrderNotFoundError).not.toBe(OrderNotFoundError);

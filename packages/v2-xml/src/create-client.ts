@@ -1,21 +1,23 @@
 import {
   type CallOptions,
   ConfigError,
-  createOrderParamsSchema,
-  createTransport,
   type NotificationRequest,
   type OrderRef,
+  RefundNotFoundError,
+  systemClock,
+} from '@wxpay/core';
+import {
+  createOrderParamsSchema,
+  createTransport,
   orderRefSchema,
   outRefundNoSchema,
   outTradeNoSchema,
   parseInput,
-  RefundNotFoundError,
   randomNonce,
   refundParamsSchema,
-  systemClock,
   type Transport,
   unixSeconds,
-} from '@wxpay/core';
+} from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { openBillStream } from './bill/download-bill.js';
 import { billLines, parseBill } from './bill/map-bill.js';

@@ -1,12 +1,10 @@
 import {
-  outRefundNoSchema,
-  outTradeNoSchema,
   type Refund,
   type RefundParams,
   type RefundState,
   ResponseValidationError,
-  transactionIdSchema,
 } from '@wxpay/core';
+import { outRefundNoSchema, outTradeNoSchema, transactionIdSchema } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { beijingTime, fen } from './map-order.js';
 import { decodeWire } from './schemas/decode-wire.js';

@@ -5,10 +5,9 @@ import {
   type Logger,
   type NonceSource,
   type RetryPolicy,
-  type Transport,
   WxPayError,
-  withRetry,
 } from '@wxpay/core';
+import { type Transport, withRetry } from '@wxpay/core/adapter';
 import { httpStatusError } from './map-error.js';
 import { signedBody } from './map-request.js';
 import { checkResponse } from './map-response.js';

@@ -1,26 +1,28 @@
 import {
   type CallOptions,
-  createOrderParamsSchema,
-  createTransport,
   MalformedMessageError,
   type NotificationRequest,
   type Order,
   OrderClosedError,
   type OrderRef,
+  type PaymentNotification,
+  type Prepay,
+  type Refund,
+  type RefundParams,
+  systemClock,
+  ValidationError,
+} from '@wxpay/core';
+import {
+  createOrderParamsSchema,
+  createTransport,
   orderRefSchema,
   outRefundNoSchema,
   outTradeNoSchema,
-  type PaymentNotification,
-  type Prepay,
   parseInput,
-  type Refund,
-  type RefundParams,
   randomNonce,
   refundParamsSchema,
-  systemClock,
   unixSeconds,
-  ValidationError,
-} from '@wxpay/core';
+} from '@wxpay/core/adapter';
 import { downloadBill } from './bill/download-bill.js';
 import { toFundFlowBillApplication, toTradeBillApplication } from './bill/map-bill.js';
 import { downloadCertificates } from './certificates/download-certificates.js';

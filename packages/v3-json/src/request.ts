@@ -2,15 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import {
   type CallOptions,
   type Clock,
-  type HttpResponse,
   type Logger,
   type NonceSource,
   type RetryPolicy,
-  type Transport,
-  unixSeconds,
   WxPayError,
-  withRetry,
 } from '@wxpay/core';
+import { type HttpResponse, type Transport, unixSeconds, withRetry } from '@wxpay/core/adapter';
 import { type ErrorContext, toApiError } from './map-error.js';
 import { buildAuthorization } from './signing/authorization.js';
 import { buildRequestMessage } from './signing/build-message.js';

@@ -3,13 +3,10 @@ import { createGunzip } from 'node:zlib';
 import {
   type CallOptions,
   MalformedMessageError,
-  parseInput,
   ResponseTooLargeError,
   type RetryPolicy,
-  type Transport,
-  toTransportError,
-  withRetry,
 } from '@wxpay/core';
+import { parseInput, type Transport, toTransportError, withRetry } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { httpStatusError, returnFailError } from '../map-error.js';
 import { signedBody } from '../map-request.js';

@@ -1,4 +1,5 @@
-import { type OrderRef, parseInput } from '@wxpay/core';
+import type { OrderRef } from '@wxpay/core';
+import { parseInput } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { formatBeijingTime } from '../map-time.js';
 import type { MicropayParams } from '../types.js';

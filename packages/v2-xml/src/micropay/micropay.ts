@@ -1,4 +1,5 @@
-import { awaitFinalState, type Transport, UserPayingError, WxPayError } from '@wxpay/core';
+import { awaitFinalState, UserPayingError, WxPayError } from '@wxpay/core';
+import type { Transport } from '@wxpay/core/adapter';
 import { toOrder } from '../map-order.js';
 import { callOptions, type PostContext, postV2 } from '../request.js';
 import { decodeWire } from '../schemas/decode-wire.js';

@@ -1,11 +1,5 @@
-import {
-  ApiError,
-  type OrderRef,
-  orderRefSchema,
-  parseInput,
-  sleep,
-  type Transport,
-} from '@wxpay/core';
+import { ApiError, type OrderRef } from '@wxpay/core';
+import { orderRefSchema, parseInput, sleep, type Transport } from '@wxpay/core/adapter';
 import { callOptions, type PostContext, postV2 } from '../request.js';
 import type { ReverseOptions, ReverseResult } from '../types.js';
 import { orderRefFields, wantsRecall } from './map-micropay.js';

@@ -1,4 +1,5 @@
-import { ResponseValidationError, toValidationIssues } from '@wxpay/core';
+import { ResponseValidationError } from '@wxpay/core';
+import { toValidationIssues } from '@wxpay/core/adapter';
 import type { z } from 'zod';
 
 /** Validates a decoded wire object, raising {@link ResponseValidationError} with `raw` kept. */

@@ -1,4 +1,4 @@
-import { parseInput } from '@wxpay/core';
+import { parseInput } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import type { FundFlowBillParams, TradeBillParams } from '../types.js';
 
