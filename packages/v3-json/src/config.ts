@@ -3,13 +3,11 @@ import {
   type Clock,
   ConfigError,
   type Logger,
-  looksLikePath,
   type NonceSource,
-  pathInsteadOfKeyHint,
   type RetryPolicy,
   type TransportOptions,
-  toValidationIssues,
 } from '@wxpay/core';
+import { looksLikePath, pathInsteadOfKeyHint, toValidationIssues } from '@wxpay/core/adapter';
 import { z } from 'zod';
 
 /** Configuration of {@link createV3Client}. */
