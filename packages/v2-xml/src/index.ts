@@ -7,12 +7,13 @@ export { createV2Client, DEFAULT_BASE_URL } from './create-v2-client.js';
 export { errorClassFor } from './map-error.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
 export { decryptReqInfo, encryptReqInfo, reqInfoKey } from './notify/decrypt-req-info.js';
-export type {
-  NotificationCallback,
-  NotificationHandlerOptions,
-} from './notify/handle-notification.js';
-export { createNodeNotificationHandler } from './notify/node-handler.js';
-export { createWebNotificationHandler } from './notify/web-handler.js';
+// The handlers are core's (one implementation for both protocols), kept here under their old names.
+export {
+  createNodeNotificationHandler,
+  createWebNotificationHandler,
+  type NotificationCallback,
+  type NotificationHandlerOptions,
+} from '@wxpay/core';
 export {
   type AppConfigInput,
   type BridgeConfigInput,

@@ -13,11 +13,12 @@ export {
 } from './create-v3-client.js';
 export { decryptAesGcm, encryptAesGcm, type GcmResource } from './crypto/aes-gcm.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
+// The handlers are core's (one implementation for both protocols), kept here under their old names.
 export {
   createNodeNotificationHandler,
+  createWebNotificationHandler,
   type NotificationHandlerOptions,
-} from './notify/node-handler.js';
-export { createWebNotificationHandler } from './notify/web-handler.js';
+} from '@wxpay/core';
 export {
   AUTHORIZATION_SCHEME,
   type AuthorizationParts,
