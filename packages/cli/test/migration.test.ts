@@ -68,6 +68,8 @@ for (const { mode, primary } of modes) {
       const { v2, v3 } = clients(sim);
       return createMigrationClient({ v2, v3, mode, ...(primary ? { primary } : {}) });
     },
+    // The v2 side verifies HMAC-SHA256: v2 orders the suite creates itself are signed so.
+    { v2SignType: 'HMAC-SHA256' },
   );
 }
 

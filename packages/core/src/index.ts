@@ -47,6 +47,7 @@ export {
   type WxPayErrorClass,
   type WxPayErrorOptions,
 } from './errors.js';
+export { type LogEvent, type Logger, redact } from './logger.js';
 export {
   type NotificationProtocol,
   type NotificationResponse,
@@ -72,8 +73,7 @@ export {
   NotificationTooLargeError,
   UnsupportedNotificationProtocolError,
 } from './notify/notification-errors.js';
-export { type NotificationBody } from './notify/read-notification-body.js';
-export { type LogEvent, type Logger, redact } from './logger.js';
+export type { NotificationBody } from './notify/read-notification-body.js';
 export {
   type AttemptContext,
   backoffDelay,

@@ -2,11 +2,7 @@
  * `@wxpay/v2-xml`: the WeChat Pay legacy v2 (XML, MD5 / HMAC-SHA256) client.
  * @packageDocumentation
  */
-export { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
-export { createV2Client, DEFAULT_BASE_URL } from './create-v2-client.js';
-export { errorClassFor } from './map-error.js';
-export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
-export { decryptReqInfo, encryptReqInfo, reqInfoKey } from './notify/decrypt-req-info.js';
+
 // The handlers are core's (one implementation for both protocols), kept here under their old names.
 export {
   createNodeNotificationHandler,
@@ -14,6 +10,11 @@ export {
   type NotificationCallback,
   type NotificationHandlerOptions,
 } from '@wxpay/core';
+export { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
+export { createV2Client, DEFAULT_BASE_URL } from './create-v2-client.js';
+export { errorClassFor } from './map-error.js';
+export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
+export { decryptReqInfo, encryptReqInfo, reqInfoKey } from './notify/decrypt-req-info.js';
 export {
   type AppConfigInput,
   type BridgeConfigInput,

@@ -1,3 +1,9 @@
+// The handlers are core's (one implementation for both protocols), kept here under their old names.
+export {
+  createNodeNotificationHandler,
+  createWebNotificationHandler,
+  type NotificationHandlerOptions,
+} from '@wxpay/core';
 export { BillIntegrityError } from './bill/bill-integrity-error.js';
 export type { BillDownload } from './bill/download-bill.js';
 export type { V3ClientConfig } from './config.js';
@@ -13,12 +19,6 @@ export {
 } from './create-v3-client.js';
 export { decryptAesGcm, encryptAesGcm, type GcmResource } from './crypto/aes-gcm.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
-// The handlers are core's (one implementation for both protocols), kept here under their old names.
-export {
-  createNodeNotificationHandler,
-  createWebNotificationHandler,
-  type NotificationHandlerOptions,
-} from '@wxpay/core';
 export {
   AUTHORIZATION_SCHEME,
   type AuthorizationParts,

@@ -6,15 +6,15 @@ import {
   v2Acknowledgement,
   v3Acknowledgement,
 } from './acknowledgement.js';
-import { UnsupportedNotificationProtocolError } from './notification-errors.js';
+import { classifyRefusal, type Refusal } from './classify-refusal.js';
 import {
   detectNotificationProtocol,
   headerRecord,
   type NotificationHeaders,
   protocolFromHeaders,
 } from './detect-notification-protocol.js';
+import { UnsupportedNotificationProtocolError } from './notification-errors.js';
 import { type NotificationBody, readNotificationBody } from './read-notification-body.js';
-import { classifyRefusal, type Refusal } from './classify-refusal.js';
 
 /**
  * What a notification handler needs from a client: `parseNotification`, and which protocols

@@ -33,6 +33,7 @@ import {
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../start-simulator.js';
+import { describeNotificationDelivery } from './notification-delivery.js';
 import {
   type NotificationReceiver,
   type ReceivedNotification,
@@ -79,6 +80,11 @@ export interface PaymentClientContractOptions {
     client: PaymentClient,
     onNotification: (notification: PaymentNotification) => Promise<void>,
   ) => (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /**
+   * The v2 sign type of orders the suite creates itself through v2 (default MD5), for clients
+   * that verify v2 notifications without creating v2 orders (a migration client in v3 mode).
+   */
+  readonly v2SignType?: 'MD5' | 'HMAC-SHA256';
   /** The adapter's `createWebNotificationHandler`, checked with Fetch API requests. */
   readonly webNotificationHandler?: (
     client: PaymentClient,
@@ -887,6 +893,14 @@ export function describePaymentClientContract(
         );
         await expectError(parse(probe), SignatureProbeError);
       });
+    });
+
+    describeNotificationDelivery({
+      sim: () => sim,
+      client: () => client,
+      orderNo: no,
+      rawOptions: raw,
+      ...(options.v2SignType ? { v2SignType: options.v2SignType } : {}),
     });
 
     const nodeHandler = options.nodeNotificationHandler;
