@@ -40,12 +40,12 @@ export interface NotificationErrorContext {
 /** Options of {@link handleNotification} and the handlers built on it. */
 export interface NotificationHandlerOptions {
   /** Largest accepted body in bytes, for both protocols (default 64 KiB; notifications are ~1-2 KB). */
-  readonly maxBodyBytes?: number;
+  readonly maxBodyBytes?: number | undefined;
   /**
    * Called with every error: refused notifications (`SignatureVerificationError`, …) and what
    * the callback threw. For logging; if it throws, that is ignored and the answer still goes out.
    */
-  readonly onError?: (error: unknown, context: NotificationErrorContext) => void;
+  readonly onError?: ((error: unknown, context: NotificationErrorContext) => void) | undefined;
 }
 
 /** A notification request as it arrived: headers and the body in any form frameworks give it. */
