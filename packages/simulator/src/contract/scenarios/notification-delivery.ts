@@ -10,25 +10,10 @@ import {
   SignatureVerificationError,
   UnsupportedNotificationProtocolError,
 } from '@wxpay/core';
-import type { Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationAttempt } from '../notification-log.js';
-import type { Simulator } from '../start-simulator.js';
-import { createRawOrder } from './raw-order.js';
-
-/** What the notification-delivery scenarios need from the contract suite. */
-export interface NotificationDeliveryContext {
-  /** The suite's simulator (started in its `beforeAll`). */
-  sim(): Simulator;
-  /** The client under test. */
-  client(): PaymentClient;
-  /** A fresh out_trade_no. */
-  orderNo(): string;
-  /** Options for the suite's raw requests (the TLS dispatcher, when the simulator uses TLS). */
-  rawOptions(): { readonly dispatcher?: Dispatcher };
-  /** Sign type for v2 orders the suite creates itself (the v2 account's; default MD5). */
-  readonly v2SignType?: 'MD5' | 'HMAC-SHA256';
-}
+import type { NotificationAttempt } from '../../notification-log.js';
+import type { ContractContext } from '../context.js';
+import { createRawOrder } from '../raw-order.js';
 
 const PROTOCOLS: readonly NotificationProtocol[] = ['v2', 'v3'];
 
@@ -113,37 +98,37 @@ function alterOneByte(protocol: NotificationProtocol, text: string): Buffer {
  * (a migration client: both, at one endpoint); a notification of a protocol the client lacks
  * must be refused in that protocol, never acknowledged.
  */
-export function describeNotificationDelivery(ctx: NotificationDeliveryContext): void {
+export function describeNotificationDelivery(ctx: ContractContext): void {
   describe('notification delivery through the core handler', () => {
     let endpoint: Endpoint;
     beforeAll(async () => {
-      endpoint = await startEndpoint(ctx.client());
+      endpoint = await startEndpoint(ctx.client);
     });
     afterAll(() => endpoint?.close());
 
     const accepted = (): readonly NotificationProtocol[] => {
-      const c = ctx.client() as NotificationClient;
-      return c.notificationProtocols ?? [ctx.client().protocol];
+      const c = ctx.client as NotificationClient;
+      return c.notificationProtocols ?? [ctx.client.protocol];
     };
+
+    /** An order created through the client under test, notifying its own endpoint path. */
+    const createOwnOrder = (outTradeNo: string, total: number) =>
+      ctx.client.createOrder({
+        ...ctx.params('native', outTradeNo, total),
+        notifyUrl: endpoint.urlFor(outTradeNo),
+      });
 
     /** An order whose notifications come in `protocol`, paid; resolves with the first delivery. */
     async function paid(protocol: NotificationProtocol, failFirst = false) {
-      const sim = ctx.sim();
-      const client = ctx.client();
-      const outTradeNo = ctx.orderNo();
+      const sim = ctx.sim;
+      const client = ctx.client;
+      const outTradeNo = ctx.no();
       if (protocol === client.protocol) {
-        await client.createOrder({
-          kind: 'native',
-          outTradeNo,
-          description: 'contract notify',
-          amount: { total: 150 },
-          notifyUrl: endpoint.urlFor(outTradeNo),
-          clientIp: '127.0.0.1',
-        });
+        await createOwnOrder(outTradeNo, 150);
       } else {
         const order = { outTradeNo, total: 150, notifyUrl: endpoint.urlFor(outTradeNo) };
-        const v2SignType = ctx.v2SignType ?? 'MD5';
-        await createRawOrder(sim, protocol, { ...order, v2SignType }, ctx.rawOptions());
+        const v2SignType = ctx.options.v2SignType ?? 'MD5';
+        await createRawOrder(sim, protocol, { ...order, v2SignType }, ctx.raw());
       }
       if (failFirst) endpoint.failNext.add(outTradeNo);
       sim.pay(outTradeNo);
@@ -154,11 +139,9 @@ export function describeNotificationDelivery(ctx: NotificationDeliveryContext): 
     }
 
     const attemptsOf = (key: string, type: NotificationAttempt['type']) =>
-      ctx
-        .sim()
-        .notifications.attempts.filter(
-          (a) => a.type === type && (type === 'refund' ? a.outRefundNo : a.outTradeNo) === key,
-        );
+      ctx.sim.notifications.attempts.filter(
+        (a) => a.type === type && (type === 'refund' ? a.outRefundNo : a.outTradeNo) === key,
+      );
 
     // For a protocol the client lacks, each scenario instead checks the refusal in that protocol.
     for (const protocol of PROTOCOLS) {
@@ -179,9 +162,9 @@ export function describeNotificationDelivery(ctx: NotificationDeliveryContext): 
       it(`${protocol} payment notification: a throwing callback is not acknowledged and is redelivered with the same id`, async () => {
         if (!accepted().includes(protocol)) return expectUnsupported(protocol);
         const { outTradeNo, first } = await paid(protocol, true);
-        const second = await ctx
-          .sim()
-          .notifications.waitFor((a) => a.outTradeNo === outTradeNo && a.attempt === 2);
+        const second = await ctx.sim.notifications.waitFor(
+          (a) => a.outTradeNo === outTradeNo && a.attempt === 2,
+        );
         expect(first.acknowledged).toBe(false);
         expectRefusedAnswer(protocol, first.status ?? 0, first.responseBody ?? '');
         if (protocol === 'v3') expect(first.status).toBeGreaterThanOrEqual(500);
@@ -193,7 +176,7 @@ export function describeNotificationDelivery(ctx: NotificationDeliveryContext): 
 
       it(`${protocol} payment notification: forged or altered by one byte, refused before the callback`, async () => {
         if (!accepted().includes(protocol)) return expectUnsupported(protocol);
-        const sim = ctx.sim();
+        const sim = ctx.sim;
         const { outTradeNo, first } = await paid(protocol);
         // A copy altered by one byte, replayed with its original headers.
         const body = alterOneByte(protocol, first.body);
@@ -221,17 +204,10 @@ export function describeNotificationDelivery(ctx: NotificationDeliveryContext): 
     }
 
     it('refund notification: acknowledged on the first attempt, callback run once', async () => {
-      const sim = ctx.sim();
-      const client = ctx.client();
-      const outTradeNo = ctx.orderNo();
-      await client.createOrder({
-        kind: 'native',
-        outTradeNo,
-        description: 'contract refund notify',
-        amount: { total: 300 },
-        notifyUrl: endpoint.urlFor(outTradeNo),
-        clientIp: '127.0.0.1',
-      });
+      const sim = ctx.sim;
+      const client = ctx.client;
+      const outTradeNo = ctx.no();
+      await createOwnOrder(outTradeNo, 300);
       sim.pay(outTradeNo, { silent: true });
       const outRefundNo = `${outTradeNo}RF`;
       await client.refund({
