@@ -12,46 +12,23 @@ import {
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
 import { describePaymentClientContract } from '@wxpay/simulator/contract';
+import type { createV2Client } from '@wxpay/v2-xml';
 import * as v2Adapter from '@wxpay/v2-xml';
-import { createV2Client } from '@wxpay/v2-xml';
+import type { createV3Client } from '@wxpay/v3-json';
 import * as v3Adapter from '@wxpay/v3-json';
-import { createV3Client } from '@wxpay/v3-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorClients } from './simulator-clients.js';
 
 // The migration client lives in core, which cannot depend on the adapters; it is
 // contract-tested here, where both adapters and the simulator are at hand.
 
-const fastRetry = { baseDelayMs: 20, maxDelayMs: 100 };
 // Nothing listens there: these tests pay silently, so the simulator never delivers to it.
 const notifyUrl = 'http://127.0.0.1:9/notify';
 
 // `withNotifyUrl` only for this file's own tests: the contract suite passes its receiver's URL
 // on each order, and refund notifications follow the order's URL unless the client sets one.
-function clients(sim: Simulator, withNotifyUrl = false) {
-  const notify = withNotifyUrl ? { notifyUrl } : {};
-  const m = sim.merchant;
-  const v2 = createV2Client({
-    appId: m.appId,
-    mchId: m.mchId,
-    apiKey: m.apiKey,
-    signType: 'HMAC-SHA256',
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...notify,
-  });
-  const v3 = createV3Client({
-    mchId: m.mchId,
-    appId: m.appId,
-    privateKey: m.privateKey,
-    certificateSerial: m.certificateSerial,
-    apiV3Key: m.apiV3Key,
-    wechatpayPublicKey: m.wechatpayPublicKey,
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...notify,
-  });
-  return { v2, v3 };
-}
+const clients = (sim: Simulator, withNotifyUrl = false) =>
+  simulatorClients(sim, withNotifyUrl ? { notifyUrl } : {});
 
 const modes: { mode: MigrationMode; primary?: 'v2' | 'v3' }[] = [
   { mode: 'v2' },

@@ -19,9 +19,10 @@ import {
   type ReceivedNotification,
   startNotificationReceiver,
 } from '@wxpay/simulator/contract';
-import { createV2Client, type V2Client } from '@wxpay/v2-xml';
-import { createV3Client, type V3Client } from '@wxpay/v3-json';
+import type { V2Client } from '@wxpay/v2-xml';
+import type { V3Client } from '@wxpay/v3-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorClients } from './simulator-clients.js';
 
 // The core notification kernel with real clients and notifications the simulator delivered:
 // every body form frameworks hand over, one cap for both protocols, the answer always in the
@@ -40,17 +41,7 @@ describe('core notification handlers with real v2 and v3 notifications', () => {
     // The receiver stands for a merchant that acknowledges everything (each in its protocol).
     receiver.respond = (n) =>
       n.text.startsWith('<') ? { ...v2Acknowledgement(true) } : { status: 204 };
-    const m = sim.merchant;
-    v2 = createV2Client({ appId: m.appId, mchId: m.mchId, apiKey: m.apiKey, baseUrl: sim.url });
-    v3 = createV3Client({
-      mchId: m.mchId,
-      appId: m.appId,
-      privateKey: m.privateKey,
-      certificateSerial: m.certificateSerial,
-      apiV3Key: m.apiV3Key,
-      wechatpayPublicKey: m.wechatpayPublicKey,
-      baseUrl: sim.url,
-    });
+    ({ v2, v3 } = simulatorClients(sim));
     for (const [protocol, client] of [
       ['v2', v2],
       ['v3', v3],
