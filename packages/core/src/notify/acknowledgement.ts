@@ -22,7 +22,7 @@ function cdata(text: string): string {
 }
 
 /**
- * The v2 acknowledgement (docs/protocol: v2 notifications): `return_code` SUCCESS, or FAIL with a
+ * The v2 acknowledgement (docs/protocol/v2.md, payment notification): `return_code` SUCCESS, or FAIL with a
  * short message, which asks WeChat Pay to deliver the notification again. v2 reads the body,
  * not the status, so it is HTTP 200 unless `status` says otherwise (413 for an unread body).
  */
@@ -38,7 +38,7 @@ export function v2Acknowledgement(
 }
 
 /**
- * The v3 acknowledgement (docs/protocol: v3 notifications): success is HTTP 204 with no body;
+ * The v3 acknowledgement (docs/protocol/v3.md, notifications): success is HTTP 204 with no body;
  * failure is a 4xx/5xx (default 500) with `{"code":"FAIL","message":…}`. WeChat Pay reads any
  * 2xx as acknowledged and redelivers after anything else.
  */
