@@ -11,8 +11,8 @@ import {
   type PaymentClient,
   type PaymentNotification,
   UnsupportedNotificationProtocolError,
-  v2Acknowledgement,
 } from '@wxpay/core';
+import { v2Acknowledgement } from '@wxpay/core/adapter';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
 import {
   type NotificationReceiver,

@@ -10,9 +10,10 @@ export {
   type NotificationCallback,
   type NotificationHandlerOptions,
 } from '@wxpay/core';
-export { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
-export { createV2Client, DEFAULT_BASE_URL } from './create-v2-client.js';
+export type { V2ClientConfig } from './config.js';
+export { createV2Client, DEFAULT_BASE_URL } from './create-client.js';
 export { errorClassFor } from './map-error.js';
+export { formatBeijingTime, parseBeijingTime } from './map-time.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
 export { decryptReqInfo, encryptReqInfo, reqInfoKey } from './notify/decrypt-req-info.js';
 export {
@@ -40,9 +41,8 @@ export type {
   ReverseOptions,
   ReverseResult,
   V2Client,
-  V2ClientConfig,
   V2Order,
-} from './v2-types.js';
+} from './types.js';
 export {
   buildXml,
   type ParseXmlOptions,

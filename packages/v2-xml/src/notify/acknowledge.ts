@@ -1,4 +1,5 @@
-import { type NotificationResponse, v2Acknowledgement } from '@wxpay/core';
+import type { NotificationResponse } from '@wxpay/core';
+import { v2Acknowledgement } from '@wxpay/core/adapter';
 
 /** An HTTP reply to a notification (the core {@link NotificationResponse}). */
 export type NotificationAck = NotificationResponse;

@@ -1,4 +1,5 @@
-import { type NotificationResponse, v3Acknowledgement } from '@wxpay/core';
+import type { NotificationResponse } from '@wxpay/core';
+import { v3Acknowledgement } from '@wxpay/core/adapter';
 
 /** An HTTP answer to a notification (the core {@link NotificationResponse}). */
 export type NotificationAck = NotificationResponse;
