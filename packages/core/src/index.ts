@@ -51,13 +51,20 @@ export {
   type WxPayErrorOptions,
 } from './errors.js';
 export { type LogEvent, type Logger, redact } from './logger.js';
-export type {
-  NotificationProtocol,
-  NotificationResponse,
+// The acknowledgement formats and protocol detection are also on `@wxpay/core/adapter`, where
+// the adapters take them from; here for merchants who answer notifications by hand.
+export {
+  type NotificationProtocol,
+  type NotificationResponse,
+  v2Acknowledgement,
+  v3Acknowledgement,
 } from './notify/acknowledgement.js';
 export { createNodeNotificationHandler } from './notify/create-node-notification-handler.js';
 export { createWebNotificationHandler } from './notify/create-web-notification-handler.js';
-export type { NotificationHeaders } from './notify/detect-notification-protocol.js';
+export {
+  detectNotificationProtocol,
+  type NotificationHeaders,
+} from './notify/detect-notification-protocol.js';
 export {
   DEFAULT_NOTIFICATION_MAX_BODY_BYTES,
   handleNotification,
