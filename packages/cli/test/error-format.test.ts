@@ -36,7 +36,7 @@ describe('API error messages', () => {
   it('a signature made with the wrong key: same wording, protocol-specific check', async () => {
     const other = await startSimulator();
     // Keys of another merchant against this simulator: WeChat Pay rejects the signature.
-    const v2 = createV2Client({ ...sim.clientConfig('v2'), apiKey: other.merchant.apiKey });
+    const v2 = createV2Client(sim.clientConfig('v2', { apiKey: other.merchant.apiKey }));
     const v3 = createV3Client(
       sim.clientConfig('v3', { privateKey: other.merchant.privateKey, retry: { maxAttempts: 1 } }),
     );

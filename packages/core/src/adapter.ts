@@ -19,6 +19,8 @@ export {
   looksLikePath,
   pathInsteadOfKeyHint,
 } from './error-hints.js';
+export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
+export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 export {
   type AttemptContext,
   backoffDelay,
