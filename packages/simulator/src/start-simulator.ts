@@ -24,6 +24,7 @@ import {
   type SimulatorMerchant,
 } from './credentials.js';
 import { type AppliedFault, FaultQueue } from './faults.js';
+import { type LiveFormOptions, LiveForms } from './live-forms.js';
 import { randomDigits } from './ids.js';
 import { paidOrderFields, refundNotificationFields } from './map-v2.js';
 import { refundNotificationJson, transactionJson } from './map-v3.js';
@@ -54,9 +55,13 @@ export interface SimulatorOptions {
   /**
    * How v3 answers are signed: `certificate` (platform certificates from `/v3/certificates`),
    * `public-key` (the WeChat Pay public key; `/v3/certificates` answers RESOURCE_NOT_EXISTS), or
-   * `both` (default: the key the request's `Wechatpay-Serial` names, else the certificate).
+   * `both` (default: the key the request's `Wechatpay-Serial` names, else the certificate), or
+   * `migrating` (answers as `both`; callbacks signed with the public key or the certificate at
+   * random, `live.publicKeyShare` of them with the public key).
    */
   readonly trust?: TrustMode;
+  /** Live-behaviour forms (docs/protocol/live-behaviour.md); all default to the documented one. */
+  readonly live?: LiveFormOptions;
   /** The simulator's clock in ms (default `Date.now`); `advanceTime` adds to it. */
   readonly now?: () => number;
   /** Waits between notification redeliveries (default `[50, 100, 200, 400, 800]`). */
@@ -112,6 +117,8 @@ export interface Simulator {
   readonly merchant: SimulatorMerchant;
   /** Scripted faults for upcoming requests. */
   readonly faults: FaultQueue;
+  /** Live-behaviour switches, changeable while running (docs/protocol/live-behaviour.md). */
+  readonly live: LiveForms;
   /** Delivery attempts of notifications. */
   readonly notifications: NotificationLog;
   /** Every API request received, oldest first. */
@@ -171,6 +178,7 @@ class SimulatorServer implements Simulator, HandlerContext {
   readonly notifications: NotificationLog;
   readonly store: OrderStore;
   readonly trust: TrustMode;
+  readonly live: LiveForms;
   readonly requests: RecordedRequest[] = [];
   readonly merchant: SimulatorMerchant;
   readonly tls: { readonly ca: string } | undefined;
@@ -191,6 +199,7 @@ class SimulatorServer implements Simulator, HandlerContext {
   ) {
     this.#clock = options.now ?? Date.now;
     this.trust = options.trust ?? 'both';
+    this.live = new LiveForms(options.live);
     this.store = new OrderStore(() => this.now());
     this.notifications = new NotificationLog(
       options.notificationRetryDelaysMs ?? [50, 100, 200, 400, 800],
@@ -309,17 +318,20 @@ class SimulatorServer implements Simulator, HandlerContext {
     const id = this.#eventIds.get(key) ?? (order.via === 'v3' ? eventId() : randomNonce(32));
     this.#eventIds.set(key, id);
     if (order.via === 'v2') {
+      // The live form carries no sign_type and may be MD5-signed for an HMAC-SHA256 merchant.
+      const live = this.live.pick(this.live.v2NotifySign) === 'live';
+      const signType = options.v2SignType ?? (live ? 'MD5' : order.signType);
       const fields: Record<string, string | undefined> = {
         return_code: 'SUCCESS',
         return_msg: 'OK',
         appid: order.appId,
         mch_id: order.mchId,
         nonce_str: randomNonce(32),
-        sign_type: options.v2SignType ?? order.signType,
+        sign_type: live ? undefined : signType,
         result_code: 'SUCCESS',
         ...paidOrderFields(order),
       };
-      fields.sign = signV2(fields, this.creds.apiKey, options.v2SignType ?? order.signType);
+      fields.sign = signV2(fields, this.creds.apiKey, signType);
       if (options.signature) fields.sign = spoilV2Sign(fields.sign);
       const body = buildXml(fields);
       this.notifications.send({
@@ -414,7 +426,12 @@ class SimulatorServer implements Simulator, HandlerContext {
         ? (order.refunds.find((r) => r.outRefundNo === outRefundNo)?.notifyUrl ?? order.notifyUrl)
         : order.notifyUrl;
     if (!url) return;
-    const key = this.signingKey(order.notifySerial);
+    const key =
+      this.trust !== 'migrating'
+        ? this.signingKey(order.notifySerial)
+        : this.live.signWithPublicKey()
+          ? this.creds.publicKey
+          : this.signingKey(undefined);
     this.notifications.send({
       id,
       protocol: 'v3',
