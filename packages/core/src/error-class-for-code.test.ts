@@ -57,3 +57,28 @@ describe('errorClassForCode', () => {
     expect(error.code).toBe('SYSTEM_ERROR');
   });
 });
+
+describe('errorClassForCode: live forms', () => {
+  it('maps the live duplicate-order answer INVALID_REQUEST "201 商户订单号重复" to DuplicateOrderError', () => {
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '201 商户订单号重复')).toBe(
+      DuplicateOrderError,
+    );
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '商户订单号重复')).toBe(
+      DuplicateOrderError,
+    );
+    // The code decides as well as the text: other INVALID_REQUESTs stay InvalidRequestError.
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '订单金额不一致')).toBe(
+      InvalidRequestError,
+    );
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '2010 other')).toBe(InvalidRequestError);
+    expect(errorClassForCode('PARAM_ERROR', 'order', '201 商户订单号重复')).toBe(
+      InvalidRequestError,
+    );
+  });
+
+  it('treats v2 ORDER_NOT_READY as retryable (the order is still processing)', () => {
+    const Class = errorClassForCode('ORDER_NOT_READY', 'order');
+    expect(Class).toBe(SystemError);
+    expect(new Class('x', { code: 'ORDER_NOT_READY' }).retryable).toBe(true);
+  });
+});

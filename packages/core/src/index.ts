@@ -2,6 +2,14 @@ export {
   type AwaitFinalStateOptions,
   awaitFinalState,
 } from './await-final-state.js';
+export {
+  BACKUP_API_ORIGIN,
+  type BackupDomainOptions,
+  isConnectionFailure,
+  PRIMARY_API_ORIGIN,
+  resolveBackupBaseUrl,
+  withBackupDomain,
+} from './backup-domain.js';
 export { type Clock, type NonceSource, randomNonce, systemClock, unixSeconds } from './clock.js';
 export { compareOrders, type OrderDivergence } from './compare-orders.js';
 export {
@@ -68,6 +76,7 @@ export {
   toValidationIssues,
   transactionIdSchema,
 } from './schemas.js';
+export { type SettleCloseSteps, settleClose } from './settle-close.js';
 export {
   canTransition,
   isTerminal,

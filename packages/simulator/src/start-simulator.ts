@@ -24,8 +24,8 @@ import {
   type SimulatorMerchant,
 } from './credentials.js';
 import { type AppliedFault, FaultQueue } from './faults.js';
-import { type LiveFormOptions, LiveForms } from './live-forms.js';
 import { randomDigits } from './ids.js';
+import { type LiveFormOptions, LiveForms } from './live-forms.js';
 import { paidOrderFields, refundNotificationFields } from './map-v2.js';
 import { refundNotificationJson, transactionJson } from './map-v3.js';
 import { NotificationLog } from './notification-log.js';

@@ -29,6 +29,7 @@ const configSchema = z
       .refine((u) => !u.includes('?'), 'must not contain a query string')
       .optional(),
     baseUrl: httpUrl.optional(),
+    backupBaseUrl: z.union([httpUrl, z.literal(false)]).optional(),
     clientCertificate: z
       .object({
         cert: bufferLike.optional(),

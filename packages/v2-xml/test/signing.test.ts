@@ -85,6 +85,7 @@ describe('v2 signing known answers (PROTOCOL.md §5)', () => {
         prepayId: 'WX1217752501201407033233368018',
         nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS',
         timestamp: '1412000000',
+        signType: 'MD5',
       },
       KEY,
     );

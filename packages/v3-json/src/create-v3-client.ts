@@ -20,6 +20,7 @@ import {
   type RefundParams,
   randomNonce,
   refundParamsSchema,
+  settleClose,
   systemClock,
   unixSeconds,
   ValidationError,
@@ -157,6 +158,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
   });
   const requester = createV3Requester({
     baseUrl: resolved.baseUrl,
+    backupBaseUrl: resolved.backupBaseUrl,
     mchId,
     certificateSerial: resolved.certificateSerial,
     privateKey,
@@ -232,6 +234,8 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     requester,
     transport,
     baseUrl: resolved.baseUrl,
+    backupBaseUrl: resolved.backupBaseUrl,
+    billDownloadHosts: resolved.billDownloadHosts,
     userAgent: USER_AGENT,
     retry: config.retry,
     now: () => clock.now(),
@@ -280,18 +284,26 @@ export function createV3Client(config: V3ClientConfig): V3Client {
 
     async closeOrder(outTradeNo, options): Promise<void> {
       const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      try {
-        await postJson(
-          `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
-          { mchid: mchId },
-          'order',
-          options,
-        );
-      } catch (error) {
-        // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
-        if (OrderClosedError.isInstance(error)) return;
-        throw error;
-      }
+      // Live close answers 204 for unknown and closed orders, and the docs name no answer for
+      // a paid one, so the order is queried after the close (docs/protocol/live-behaviour.md).
+      await settleClose({
+        close: async () => {
+          try {
+            await postJson(
+              `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+              { mchid: mchId },
+              'order',
+              options,
+            );
+          } catch (error) {
+            // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
+            if (OrderClosedError.isInstance(error)) return;
+            throw error;
+          }
+        },
+        query: () => client.queryOrder({ outTradeNo: valid }, options),
+        confirmSuccess: true,
+      });
     },
 
     async refund(params: RefundParams, options): Promise<Refund> {

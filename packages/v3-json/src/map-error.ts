@@ -64,7 +64,7 @@ export function toApiError(
   };
   const text = `WeChat Pay ${status} ${finalCode}${message ? `: ${message}` : ''}${requestId ? ` (Request-ID ${requestId})` : ''}`;
   if (status === 202) return new UserPayingError(text, details);
-  const Known = errorClassForCode(finalCode, context === 'refund' ? 'refund' : 'order');
+  const Known = errorClassForCode(finalCode, context === 'refund' ? 'refund' : 'order', message);
   if (Known !== InvalidRequestError) return new Known(text, details);
   // Codes outside the table: classify by status. A 500 that names a caller mistake is not
   // worth retrying (PROTOCOL.md §2.6).

@@ -1,10 +1,10 @@
 import { randomNonce } from '@wxpay/core';
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
+import { orderQueryFields } from '../map-v2.js';
 import { downloadBill } from './download-bill.js';
 import { micropay, reverse } from './micropay-endpoints.js';
 import { closeOrder, findOrder, unifiedOrder } from './order-endpoints.js';
 import { refund, refundQuery } from './refund-endpoints.js';
-import { orderQueryFields } from '../map-v2.js';
 import { type V2SignType, verifyV2 } from './sign.js';
 import { BusinessError, type Fields, fail, ParamError, type V2Request } from './v2-outcomes.js';
 import { parseXmlMessage, XmlFormatError } from './xml-codec.js';

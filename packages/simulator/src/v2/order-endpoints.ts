@@ -162,7 +162,10 @@ export function closeOrder(ctx: HandlerContext, req: V2Request): Fields {
     throw new BusinessError('INVALID_REQUEST', '订单状态不允许关闭');
   }
   if (ctx.now() - order.createdAt < ctx.live.v2CloseMinAgeMs) {
-    throw new BusinessError('SYSTEMERROR', '订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟');
+    throw new BusinessError(
+      'SYSTEMERROR',
+      '订单生成后不能马上调用关单接口，最短调用时间间隔为5分钟',
+    );
   }
   ctx.store.move(order, 'CLOSED');
   return { result_msg: 'OK' };

@@ -14,7 +14,11 @@ import {
 } from './v2-outcomes.js';
 
 // A refund above what is left is a request error; NOTENOUGH is the merchant's balance.
-const CODES = { NOT_PAID: 'ERROR', MISMATCH: 'INVALID_REQUEST', OVER_REFUNDABLE: 'INVALID_REQUEST' };
+const CODES = {
+  NOT_PAID: 'ERROR',
+  MISMATCH: 'INVALID_REQUEST',
+  OVER_REFUNDABLE: 'INVALID_REQUEST',
+};
 
 /** `/secapi/pay/refund`. */
 export function refund(ctx: HandlerContext, req: V2Request): Fields {

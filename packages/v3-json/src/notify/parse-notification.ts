@@ -32,7 +32,7 @@ function parseJsonMessage(input: Uint8Array, what: string): unknown {
 }
 
 /**
- * Verifies, then decodes a v3 notification (PROTOCOL.md §2.7): headers, ±300 s, signature
+ * Verifies, then decodes a v3 notification (docs/protocol/v3.md): headers, ±300 s, signature
  * over the raw body — all before parsing — then `AEAD_AES_256_GCM` with a 12-byte nonce,
  * decryption, and mapping to the neutral {@link PaymentNotification}. A notification for
  * another merchant id is refused.
@@ -78,8 +78,17 @@ export async function parseV3Notification(
       raw: raw,
     };
   }
-  throw new ResponseValidationError(`unsupported notification event_type ${envelope.event_type}`, {
-    issues: [{ path: 'event_type', message: 'expected TRANSACTION.* or REFUND.*' }],
-    raw: raw,
-  });
+  // Any other event type keeps the same envelope and encryption: hand it over verified and
+  // decrypted instead of refusing it (docs/protocol/live-behaviour.md, notifications).
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new MalformedMessageError('decrypted notification resource is not a JSON object');
+  }
+  return {
+    type: 'other',
+    id: envelope.id,
+    eventType: envelope.event_type,
+    ...(typeof resource.original_type === 'string' ? { resourceType: resource.original_type } : {}),
+    resource: decoded as Readonly<Record<string, unknown>>,
+    raw,
+  };
 }
