@@ -47,8 +47,9 @@ export interface V3ClientConfig {
   readonly backupBaseUrl?: string | false;
   /**
    * Hosts a bill `download_url` may point to (the `Authorization` header is sent there): exact
-   * names or `*.suffix` patterns, https only. The API origin and the backup origin are always
-   * allowed. Default: `*.weixin.qq.com` (the API domains and their backups).
+   * names or `*.suffix` patterns (https only), or whole origins such as
+   * `http://127.0.0.1:8080`. The API origin and the backup origin are always allowed.
+   * Default: `*.weixin.qq.com` (the API domains and their backups).
    */
   readonly billDownloadHosts?: readonly string[];
   /** Per-attempt timeout in milliseconds (default 10 000). */
@@ -126,7 +127,14 @@ const configSchema = z.object({
     ])
     .optional(),
   billDownloadHosts: z
-    .array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$/, 'must be a host name or *.suffix'))
+    .array(
+      z
+        .string()
+        .regex(
+          /^((\*\.)?[A-Za-z0-9.-]+|https?:\/\/[A-Za-z0-9.:[\]-]+)$/,
+          'must be a host name, *.suffix or an origin',
+        ),
+    )
     .optional(),
   timeoutMs: z.number().int().positive().optional(),
   retry: z.object({}).passthrough().optional(),

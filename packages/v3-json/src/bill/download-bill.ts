@@ -36,18 +36,20 @@ export interface BillContext {
   readonly transport: Transport;
   readonly baseUrl: string;
   readonly backupBaseUrl?: string | undefined;
-  /** Hosts (exact or `*.suffix`) a `download_url` may name, https only. */
+  /** Hosts (exact or `*.suffix`, https only) or origins a `download_url` may name. */
   readonly billDownloadHosts: readonly string[];
   readonly userAgent: string;
   readonly retry?: Partial<RetryPolicy> | undefined;
   readonly now: () => number;
 }
 
-function hostAllowed(host: string, patterns: readonly string[]): boolean {
-  const h = host.toLowerCase();
+function listed(url: URL, patterns: readonly string[]): boolean {
+  const host = url.hostname.toLowerCase();
   return patterns.some((p) => {
     const pattern = p.toLowerCase();
-    return pattern.startsWith('*.') ? h.endsWith(pattern.slice(1)) : h === pattern;
+    if (pattern.includes('://')) return new URL(pattern).origin === url.origin;
+    if (url.protocol !== 'https:') return false;
+    return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
   });
 }
 
@@ -66,8 +68,7 @@ function allowedDownloadUrl(downloadUrl: string, context: BillContext): URL {
   const origins = [context.baseUrl, context.backupBaseUrl]
     .filter((o): o is string => o !== undefined)
     .map((o) => new URL(o).origin);
-  const listed = url.protocol === 'https:' && hostAllowed(url.hostname, context.billDownloadHosts);
-  if (!origins.includes(url.origin) && !listed) {
+  if (!origins.includes(url.origin) && !listed(url, context.billDownloadHosts)) {
     throw new ResponseValidationError(
       'download_url points outside WeChat Pay; refusing to send credentials there',
     );
