@@ -40,6 +40,8 @@ beforeAll(async () => {
   for (const type of ['MD5', 'HMAC-SHA256'] as const) {
     clients[type] = testClient(API_KEY, origin, {
       signType: type,
+      // Narrowed to one type, so a notification signed with the other must be refused.
+      acceptedNotifySignTypes: [type],
       transport: { maxResponseBytes: 256 * 1024 },
     });
   }
