@@ -39,6 +39,8 @@ function clients(sim: Simulator, withNotifyUrl = false) {
     certificateSerial: m.certificateSerial,
     apiV3Key: m.apiV3Key,
     wechatpayPublicKey: m.wechatpayPublicKey,
+    // Both keys, as a merchant holds them while WeChat Pay migrates it to the public key.
+    platformCertificates: 'auto',
     baseUrl: sim.url,
     retry: fastRetry,
     ...notify,
@@ -61,6 +63,8 @@ for (const { mode, primary } of modes) {
       const { v2, v3 } = clients(sim);
       return createMigrationClient({ v2, v3, mode, ...(primary ? { primary } : {}) });
     },
+    // Callbacks signed with either key at random (docs/protocol/live-behaviour.md).
+    { simulator: { trust: 'migrating' } },
   );
 }
 

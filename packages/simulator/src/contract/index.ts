@@ -14,6 +14,7 @@ import {
 import { describeCertificateRotation } from './scenarios/certificate-rotation.js';
 import { describeErrorClasses } from './scenarios/errors.js';
 import { describeOrderLifecycle } from './scenarios/lifecycle.js';
+import { describeLiveForms } from './scenarios/live-forms.js';
 import { describeNotificationHandlers } from './scenarios/notification-handlers.js';
 import { describeNotifications } from './scenarios/notifications.js';
 import { describeSharedOrderBook } from './scenarios/order-book.js';
@@ -56,6 +57,7 @@ const scenarioGroups: readonly ScenarioGroup[] = [
   describeNotificationHandlers,
   describeCertificateRotation,
   describeSharedOrderBook,
+  describeLiveForms,
 ];
 
 /**
