@@ -341,6 +341,12 @@ export function createV3Client(config: V3ClientConfig): V3Client {
           mchId,
           clock,
           resolveKey: (serial) => trust.resolveKey(serial, 'notification'),
+          // While WeChat Pay moves a merchant to the public key it signs callbacks with either
+          // key at random (docs/protocol/live-behaviour.md, notifications).
+          missingKeyHint: (serial) =>
+            trust.mode === 'off' && !serial.startsWith('PUB_KEY_ID_')
+              ? "signed with a platform certificate, which a client with only the public key cannot verify; while WeChat Pay migrates a merchant it signs callbacks with either key, so set platformCertificates: 'auto' too"
+              : undefined,
         },
         request,
       );

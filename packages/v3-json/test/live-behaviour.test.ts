@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { startNotificationReceiver } from '@wxpay/simulator/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../src/index.js';
 
@@ -276,6 +277,54 @@ describe('bill download hosts', () => {
       await listed.close();
     } finally {
       await proxy.stop();
+    }
+  });
+});
+
+describe('callbacks while WeChat Pay migrates the merchant to the public key', () => {
+  it('a client holding both keys verifies callbacks signed with either; one holding only the public key is told why it cannot', async () => {
+    const migrating = await startSimulator({ trust: 'migrating', live: { publicKeyShare: 0 } });
+    const forMigrating = (overrides: Partial<V3ClientConfig>) =>
+      createV3Client({
+        mchId: migrating.merchant.mchId,
+        appId: migrating.merchant.appId,
+        privateKey: migrating.merchant.privateKey,
+        certificateSerial: migrating.merchant.certificateSerial,
+        apiV3Key: migrating.merchant.apiV3Key,
+        wechatpayPublicKey: migrating.merchant.wechatpayPublicKey,
+        baseUrl: migrating.url,
+        notifyUrl: 'http://127.0.0.1:9/notify',
+        ...overrides,
+      });
+    const both = forMigrating({ platformCertificates: 'auto' });
+    const publicOnly = forMigrating({});
+    const receiver = await startNotificationReceiver();
+    try {
+      for (const share of [0, 1]) {
+        migrating.live.publicKeyShare = share;
+        const outTradeNo = nextNo();
+        await both.createOrder({
+          kind: 'native',
+          outTradeNo,
+          description: 'm',
+          amount: { total: 1 },
+          notifyUrl: receiver.url,
+        });
+        migrating.pay(outTradeNo);
+        const attempt = await migrating.notifications.waitFor((a) => a.outTradeNo === outTradeNo);
+        const got = await receiver.waitFor((r) => r.text === attempt.body);
+        const n = { headers: got.headers, body: got.body };
+        await expect(both.parseNotification(n)).resolves.toMatchObject({ type: 'payment' });
+        if (share === 0) {
+          const error = await publicOnly.parseNotification(n).catch((e: unknown) => e);
+          expect(String(error)).toContain("platformCertificates: 'auto'");
+        } else {
+          await expect(publicOnly.parseNotification(n)).resolves.toMatchObject({ type: 'payment' });
+        }
+      }
+    } finally {
+      await Promise.all([both.close(), publicOnly.close(), receiver.stop()]);
+      await migrating.stop();
     }
   });
 });

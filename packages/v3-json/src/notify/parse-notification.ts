@@ -22,6 +22,8 @@ export interface NotificationContext {
   readonly mchId: string;
   readonly clock: Clock;
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
+  /** Explains a serial no key is known for (see `verifyWechatpaySignature`). */
+  readonly missingKeyHint?: (serial: string) => string | undefined;
 }
 
 /** Strict UTF-8, valid JSON, no key twice in one object (see `strict-json.ts`). */
@@ -47,6 +49,7 @@ export async function parseV3Notification(
     body,
     nowSeconds: unixSeconds(context.clock),
     resolveKey: context.resolveKey,
+    ...(context.missingKeyHint ? { missingKeyHint: context.missingKeyHint } : {}),
   });
   const parsed = parseJsonMessage(body, 'notification body');
   const envelope = decodeWire(notificationEnvelopeSchema, parsed, 'notification');

@@ -63,6 +63,8 @@ export interface VerifySignatureInput {
    * `undefined` when no key is known.
    */
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
+  /** Explains, when it can, why no key is known for a serial (appended to the error). */
+  readonly missingKeyHint?: (serial: string) => string | undefined;
 }
 
 /**
@@ -101,8 +103,9 @@ export async function verifyWechatpaySignature(
   }
   const key = await input.resolveKey(signed.serial);
   if (!key) {
+    const hint = input.missingKeyHint?.(signed.serial);
     throw new SignatureVerificationError(
-      `no WeChat Pay public key or platform certificate for Wechatpay-Serial ${signed.serial}`,
+      `no WeChat Pay public key or platform certificate for Wechatpay-Serial ${signed.serial}${hint ? `: ${hint}` : ''}`,
     );
   }
   const message = buildVerifyMessage(signed.timestamp, signed.nonce, input.body);
