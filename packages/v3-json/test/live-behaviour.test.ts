@@ -144,6 +144,16 @@ describe('notify_url', () => {
     expect(() => createV3Client(config({ notifyUrl: 'http://merchant.example/n' }))).toThrow(
       /https/,
     );
+    const refund = await client
+      .refund({
+        order: { outTradeNo: nextNo() },
+        outRefundNo: nextNo(),
+        amount: { refund: 1, total: 1 },
+        notifyUrl: 'http://merchant.example/refunds',
+      })
+      .catch((e: unknown) => e);
+    expect(ValidationError.isInstance(refund), String(refund)).toBe(true);
+    expect(sim.requests.length).toBe(requests);
   });
 });
 
