@@ -5,10 +5,9 @@ import {
   type Logger,
   type NonceSource,
   type RetryPolicy,
-  resolveBackupBaseUrl,
   type TransportOptions,
-  toValidationIssues,
 } from '@wxpay/core';
+import { resolveBackupBaseUrl, toValidationIssues } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { notifyUrlProblem } from './notify-url.js';
 
