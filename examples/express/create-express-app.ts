@@ -6,7 +6,7 @@ import {
   type NotifyOptions,
   notifyPath,
   type OnNotification,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 /**
  * Express 5: Express's `req`/`res` are node's, so the adapters' node handlers mount as route

@@ -1,14 +1,14 @@
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { acknowledgeNotification } from '../shared/acknowledge-notification.js';
+import { acknowledgeNotification } from '../common/acknowledge-notification.js';
 import {
   type NotifyClients,
   type NotifyOptions,
   notifyPath,
   type OnNotification,
   PROTOCOLS,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 const adapters = { v2, v3 };
 

@@ -2,8 +2,8 @@ import { Controller, Inject, Post, type RawBodyRequest, Req, Res } from '@nestjs
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import type { Request, Response } from 'express';
-import { acknowledgeNotification } from '../shared/acknowledge-notification.js';
-import type { Protocol } from '../shared/notify-clients.js';
+import { acknowledgeNotification } from '../common/acknowledge-notification.js';
+import type { Protocol } from '../common/notify-clients.js';
 import { WXPAY_NOTIFY_OPTIONS, type WxpayNotifyOptions } from './wxpay-notify.options.js';
 
 const adapters = { v2, v3 };

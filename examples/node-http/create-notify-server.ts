@@ -6,7 +6,7 @@ import {
   type NotifyOptions,
   notifyPath,
   type OnNotification,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 /**
  * Plain node:http: the adapters' node handlers take `(req, res)` directly and read the raw

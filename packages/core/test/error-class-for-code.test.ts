@@ -14,7 +14,7 @@ import {
 } from '../src/errors.js';
 
 describe('errorClassForCode', () => {
-  it('maps both spellings of each code to the same class (PROTOCOL.md §3.3)', () => {
+  it('maps both spellings of each code to the same class (docs/protocol/errors.md)', () => {
     const table = [
       [['ORDERNOTEXIST', 'ORDER_NOT_EXIST'], OrderNotFoundError],
       [['REFUNDNOTEXIST', 'REFUND_NOT_EXIST'], RefundNotFoundError],

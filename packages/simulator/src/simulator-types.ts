@@ -96,9 +96,9 @@ export interface Simulator {
   expire(outTradeNo: string): SimulatedOrder;
   /** A refund finishes (default SUCCESS) and the refund notification is sent. */
   completeRefund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
-  /** Alias of {@link Simulator.completeRefund} (the name DESIGN.md uses). */
+  /** Alias of {@link Simulator.completeRefund} (the name of the original design). */
   refund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
-  /** Alias of {@link Simulator.expire}: the order closes unpaid (the name DESIGN.md uses). */
+  /** Alias of {@link Simulator.expire}: the order closes unpaid (the name of the original design). */
   close(outTradeNo: string): SimulatedOrder;
   /** Decides what the next `/pay/micropay` charges do (queue; default SUCCESS). */
   queueMicropayOutcome(...outcomes: MicropayOutcome[]): void;

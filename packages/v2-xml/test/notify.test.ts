@@ -260,7 +260,7 @@ describe('parseNotification: refunds', () => {
 });
 
 describe('buildAcknowledgement', () => {
-  it('success is the exact XML of PROTOCOL.md §1.8 with HTTP 200', () => {
+  it('success is the exact XML of docs/protocol/v2.md with HTTP 200', () => {
     expect(buildAcknowledgement(true)).toEqual({
       status: 200,
       headers: { 'content-type': 'text/xml; charset=utf-8' },

@@ -11,7 +11,7 @@ const SUCCESS_BODY =
   '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>';
 
 /**
- * The v2 acknowledgement (PROTOCOL.md §1.8): HTTP 200 with `return_code` SUCCESS, or FAIL (plus
+ * The v2 acknowledgement (docs/protocol/v2.md): HTTP 200 with `return_code` SUCCESS, or FAIL (plus
  * a short message) to ask WeChat Pay to deliver the notification again.
  */
 export function buildAcknowledgement(success: boolean, message?: string): NotificationAck {

@@ -6,7 +6,7 @@ export interface NotificationAck {
 }
 
 /**
- * The acknowledgement WeChat Pay expects (PROTOCOL.md §2.7, TV13): success is HTTP 204 with
+ * The acknowledgement WeChat Pay expects (docs/protocol/v3.md): success is HTTP 204 with
  * no body; failure is HTTP 500 with `{"code":"FAIL","message":…}`, which asks for redelivery.
  */
 export function buildAcknowledgement(success: boolean, message?: string): NotificationAck {

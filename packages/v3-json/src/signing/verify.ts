@@ -15,7 +15,7 @@ export interface SignedHeaders {
   readonly serial: string;
 }
 
-/** The prefix of WeChat Pay's deliberate probe signatures (PROTOCOL.md §2.3, TV14). */
+/** The prefix of WeChat Pay's deliberate probe signatures (docs/protocol/v3.md). */
 export const PROBE_SIGNATURE_PREFIX = 'WECHATPAY/SIGNTEST/';
 /** Largest accepted distance between a message's timestamp and now, both directions. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -68,7 +68,7 @@ export interface VerifySignatureInput {
 }
 
 /**
- * Verifies a signed v3 response or notification (PROTOCOL.md §2.3): the four headers, the
+ * Verifies a signed v3 response or notification (docs/protocol/v3.md): the four headers, the
  * timestamp within ±300 s, the probe prefix (before any key lookup), the key named by the
  * serial, then SHA256withRSA over `ts\nnonce\nbody\n`. Resolves with the headers on success;
  * throws {@link SignatureVerificationError} (or {@link SignatureProbeError}) otherwise.
