@@ -202,7 +202,12 @@ describe('migration: one notify endpoint, one handler, both protocols', () => {
   ) {
     const calls = new Map<string, PaymentNotification[]>();
     const handler = makeHandler(client, (n) => {
-      const key = n.type === 'payment' ? n.order.outTradeNo : n.refund.outRefundNo;
+      const key =
+        n.type === 'payment'
+          ? n.order.outTradeNo
+          : n.type === 'refund'
+            ? n.refund.outRefundNo
+            : n.id;
       calls.set(key, [...(calls.get(key) ?? []), n]);
       if (failFirst.delete(key)) throw new Error('database unavailable');
     });
