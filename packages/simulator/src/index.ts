@@ -20,6 +20,7 @@ export {
   writeCredentialsFile,
 } from './credentials-file.js';
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
+export type { FormChoice, LiveFormOptions, LiveForms } from './live-forms.js';
 export type {
   NotificationAttempt,
   NotificationLog,
