@@ -213,6 +213,37 @@ export class UnknownTradeStateError extends ResponseValidationError {
   static override readonly kind: string = 'UnknownTradeStateError';
 }
 /**
+ * A verified answer is about something other than what was asked: another merchant, order or
+ * refund. A signature proves who wrote an answer, not which request it answers, so a misrouted
+ * or replayed answer verifies and still must not be believed. Never retried: the same route may
+ * give the same wrong answer again, and acting on it would settle the wrong order.
+ */
+export class AnswerMismatchError extends ResponseValidationError {
+  static override readonly kind: string = 'AnswerMismatchError';
+  /** The wire field that differs from the request (`out_trade_no`, `mchid` …). */
+  readonly field: string;
+  constructor(
+    field: string,
+    details: { expected?: string | undefined; received?: unknown; raw?: unknown } = {},
+  ) {
+    const received =
+      details.received === undefined ? 'absent' : JSON.stringify(details.received).slice(0, 80);
+    const expected =
+      details.expected === undefined ? 'none' : JSON.stringify(details.expected).slice(0, 80);
+    super(
+      `answer is not about what was asked: ${field} is ${received}, the request had ${expected}`,
+      {
+        issues: [{ path: field, message: 'does not match the request' }],
+        raw: details.raw,
+      },
+    );
+    this.field = field;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
+  }
+}
+/**
  * A message could not be parsed safely: malformed XML/JSON, a DOCTYPE or entity declaration,
  * nested elements where a flat message is expected, invalid UTF-8.
  */

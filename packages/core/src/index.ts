@@ -18,6 +18,7 @@ export {
 } from './error-class-for-code.js';
 export {
   AbortedError,
+  AnswerMismatchError,
   ApiError,
   type ApiErrorDetails,
   AuthenticationError,
