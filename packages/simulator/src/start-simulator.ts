@@ -23,7 +23,7 @@ import {
   type SigningKey,
   type SimulatorMerchant,
 } from './credentials.js';
-import { type AppliedFault, FaultQueue } from './faults.js';
+import { type AppliedFault, answerRewrite, FaultQueue } from './faults.js';
 import { randomDigits } from './ids.js';
 import { paidOrderFields, refundNotificationFields } from './map-v2.js';
 import { refundNotificationJson, transactionJson } from './map-v3.js';
@@ -676,7 +676,10 @@ class SimulatorServer implements Simulator, HandlerContext {
         : fault?.kind === 'probe-signature'
           ? 'probe'
           : undefined;
-    const rewrite = fault?.kind === 'rewrite' ? fault.rewrite : undefined;
+    const rewrite = answerRewrite(fault, reply.kind, {
+      order: (outTradeNo) => this.store.get(this.creds.mchId, outTradeNo),
+      refund: (outRefundNo) => this.store.refund(outRefundNo),
+    });
     if (reply.kind === 'v2') {
       let fields: Record<string, string | undefined> = { ...reply.fields };
       if (rewrite) {
