@@ -33,6 +33,7 @@ import {
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../start-simulator.js';
+import { describeAnswerBinding } from './answer-binding.js';
 import {
   type NotificationReceiver,
   type ReceivedNotification,
@@ -992,6 +993,13 @@ export function describePaymentClientContract(
         }
       });
     }
+
+    describeAnswerBinding({
+      sim: () => sim,
+      client: () => client,
+      no,
+      params: (n, t) => params('native', n, t),
+    });
 
     describe('one order book for v2 and v3', () => {
       it('an order created by this client is read through the other protocol', async () => {

@@ -1,0 +1,139 @@
+import {
+  AnswerMismatchError,
+  type CreateOrderParams,
+  type PaymentClient,
+  WxPayError,
+} from '@wxpay/core';
+import { describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../faults.js';
+import type { Simulator } from '../start-simulator.js';
+
+/** What the answer-binding scenarios need from the contract suite around them. */
+export interface AnswerBindingContext {
+  readonly sim: () => Simulator;
+  readonly client: () => PaymentClient;
+  /** A fresh out_trade_no. */
+  readonly no: () => string;
+  /** Order parameters the simulator accepts, with the suite's notify URL. */
+  readonly params: (outTradeNo: string, total: number) => CreateOrderParams;
+}
+
+// Another merchant of the same platform: one WeChat Pay key signs for every merchant (v3).
+const OTHER_MCH_ID = '1900009999';
+
+/**
+ * Scenarios: a correctly signed answer about another order, refund or merchant — as a caching
+ * proxy or a replay would deliver it (the simulator's `foreign-answer` fault) — is refused
+ * with an {@link AnswerMismatchError} naming the field, after exactly one request.
+ */
+export function describeAnswerBinding(ctx: AnswerBindingContext): void {
+  describe('every answer is about what was asked', () => {
+    const paidOrder = async (total = 300) => {
+      const outTradeNo = ctx.no();
+      await ctx.client().createOrder(ctx.params(outTradeNo, total));
+      const paid = ctx.sim().pay(outTradeNo, { silent: true });
+      return { outTradeNo, transactionId: paid.transactionId ?? '' };
+    };
+    const paths = () =>
+      ctx.client().protocol === 'v2'
+        ? {
+            order: '/pay/orderquery',
+            refund: '/secapi/pay/refund',
+            refundQuery: '/pay/refundquery',
+          }
+        : {
+            order: '/v3/pay/transactions/',
+            refund: '/v3/refund/domestic/refunds',
+            refundQuery: '/v3/refund/domestic/refunds/',
+          };
+
+    /** Runs `call` under a foreign-answer fault on `path`; it must fail on the first answer. */
+    async function refused(
+      path: string,
+      answerFor: NonNullable<FaultSpec['answerFor']>,
+      call: () => Promise<unknown>,
+      fields: readonly string[],
+    ): Promise<void> {
+      const sim = ctx.sim();
+      sim.faults.push({ kind: 'foreign-answer', path, answerFor, times: 5 });
+      const before = sim.requests.filter((r) => r.path.startsWith(path)).length;
+      let caught: unknown;
+      try {
+        await call();
+      } catch (error) {
+        caught = error;
+      }
+      sim.faults.clear();
+      const described = caught instanceof Error ? `${caught.name}: ${caught.message}` : 'success';
+      expect(
+        AnswerMismatchError.isInstance(caught),
+        `expected AnswerMismatchError, got ${described}`,
+      ).toBe(true);
+      const error = caught as AnswerMismatchError;
+      expect(fields, `the error names ${error.field}`).toContain(error.field);
+      expect(error.retryable).toBe(false);
+      expect(WxPayError.isInstance(error)).toBe(true);
+      const after = sim.requests.filter((r) => r.path.startsWith(path)).length;
+      expect(after - before, 'a mismatch is not retried').toBe(1);
+    }
+
+    it('an answer about another order is refused, asked by out_trade_no or transaction_id', async () => {
+      const [a, b] = await Promise.all([paidOrder(), paidOrder(500)]);
+      await refused(
+        paths().order,
+        { outTradeNo: b.outTradeNo },
+        () => ctx.client().queryOrder({ outTradeNo: a.outTradeNo }),
+        ['out_trade_no'],
+      );
+      await refused(
+        paths().order,
+        { outTradeNo: b.outTradeNo },
+        () => ctx.client().queryOrder({ transactionId: a.transactionId }),
+        ['transaction_id'],
+      );
+      // Without the fault the same calls answer about the order asked for.
+      const order = await ctx.client().queryOrder({ transactionId: a.transactionId });
+      expect(order.outTradeNo).toBe(a.outTradeNo);
+    });
+
+    it("an answer about another merchant's order is refused", async () => {
+      const a = await paidOrder();
+      await refused(
+        paths().order,
+        { mchId: OTHER_MCH_ID },
+        () => ctx.client().queryOrder({ outTradeNo: a.outTradeNo }),
+        ['mch_id', 'mchid'],
+      );
+    });
+
+    it('an answer about another refund, or a refund of another order, is refused', async () => {
+      const [a, b] = await Promise.all([paidOrder(), paidOrder()]);
+      const refund = (outRefundNo: string) =>
+        ctx.client().refund({
+          order: { outTradeNo: a.outTradeNo },
+          outRefundNo,
+          amount: { refund: 100, total: 300, currency: 'CNY' },
+        });
+      const first = `${a.outTradeNo}R1`;
+      const second = `${a.outTradeNo}R2`;
+      await refund(first);
+      await refund(second);
+      await refused(
+        paths().refundQuery,
+        { outRefundNo: second },
+        () => ctx.client().queryRefund(first),
+        ['out_refund_no'],
+      );
+      await refused(paths().refund, { outRefundNo: first }, () => refund(`${a.outTradeNo}R3`), [
+        'out_refund_no',
+      ]);
+      await refused(
+        paths().refund,
+        { outTradeNo: b.outTradeNo },
+        () => refund(`${a.outTradeNo}R4`),
+        ['out_trade_no'],
+      );
+      expect((await ctx.client().queryRefund(first)).outRefundNo).toBe(first);
+    });
+  });
+}
