@@ -107,12 +107,12 @@ export function describeAnswerBinding(ctx: AnswerBindingContext): void {
     });
 
     it('an answer about another refund, or a refund of another order, is refused', async () => {
-      const [a, b] = await Promise.all([paidOrder(), paidOrder()]);
+      const [a, b] = await Promise.all([paidOrder(500), paidOrder()]);
       const refund = (outRefundNo: string) =>
         ctx.client().refund({
           order: { outTradeNo: a.outTradeNo },
           outRefundNo,
-          amount: { refund: 100, total: 300, currency: 'CNY' },
+          amount: { refund: 100, total: 500, currency: 'CNY' },
         });
       const first = `${a.outTradeNo}R1`;
       const second = `${a.outTradeNo}R2`;
