@@ -247,7 +247,12 @@ describe('queryOrder, closeOrder, refunds', () => {
     }));
     server.on('GET /v3/pay/transactions/id/*', () => ({
       status: 200,
-      body: { out_trade_no: 'ORDER_000001', trade_state: 'NOTPAY', amount: { total: 100 } },
+      body: {
+        out_trade_no: 'ORDER_000001',
+        transaction_id: '4200001207202108286046087211',
+        trade_state: 'NOTPAY',
+        amount: { total: 100 },
+      },
     }));
     const client = makeClient();
     const order = await client.queryOrder({ outTradeNo: 'ORDER_000001' });
