@@ -224,17 +224,20 @@ export class AnswerMismatchError extends ResponseValidationError {
   readonly field: string;
   constructor(
     field: string,
-    details: { expected?: string | undefined; received?: unknown; raw?: unknown } = {},
+    details: {
+      expected?: string | undefined;
+      received?: unknown;
+      raw?: unknown;
+      cause?: unknown;
+    } = {},
   ) {
-    const received =
-      details.received === undefined ? 'absent' : JSON.stringify(details.received).slice(0, 80);
-    const expected =
-      details.expected === undefined ? 'none' : JSON.stringify(details.expected).slice(0, 80);
     super(
-      `answer is not about what was asked: ${field} is ${received}, the request had ${expected}`,
+      `answer is not about what was asked: ${field} is ${shown(details.received, 'absent')}, ` +
+        `the request had ${shown(details.expected, 'none')}`,
       {
         issues: [{ path: field, message: 'does not match the request' }],
         raw: details.raw,
+        cause: details.cause,
       },
     );
     this.field = field;
@@ -243,6 +246,12 @@ export class AnswerMismatchError extends ResponseValidationError {
     return { ...super.toJSON(), field: this.field };
   }
 }
+
+/** A wire value for a message: JSON, cut short; `missing` when there is none. */
+function shown(value: unknown, missing: string): string {
+  return value === undefined ? missing : String(JSON.stringify(value) ?? typeof value).slice(0, 80);
+}
+
 /**
  * A message could not be parsed safely: malformed XML/JSON, a DOCTYPE or entity declaration,
  * nested elements where a flat message is expected, invalid UTF-8.
