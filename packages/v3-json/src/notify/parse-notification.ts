@@ -5,7 +5,6 @@ import {
   MalformedMessageError,
   type NotificationRequest,
   type PaymentNotification,
-  ResponseValidationError,
   unixSeconds,
 } from '@wxpay/core';
 import { checkAnswer } from '../check-answer.js';
