@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { randomNonce, sleep } from '@wxpay/core';
+import { ChangeFeed } from './change-feed.js';
 import { encryptAeadAes256Gcm, encryptReqInfo } from './ciphers.js';
 import type {
   HandlerContext,
@@ -23,6 +24,7 @@ import {
   type SigningKey,
   type SimulatorMerchant,
 } from './credentials.js';
+import { serveDashboard } from './dashboard/serve-dashboard.js';
 import { type AppliedFault, FaultQueue } from './faults.js';
 import { randomDigits } from './ids.js';
 import { paidOrderFields, refundNotificationFields } from './map-v2.js';
@@ -168,6 +170,7 @@ const UNKNOWN_SERIAL = 'PUB_KEY_ID_0000000000000000000000000000';
 
 class SimulatorServer implements Simulator, HandlerContext {
   readonly faults = new FaultQueue();
+  readonly changes = new ChangeFeed();
   readonly notifications: NotificationLog;
   readonly store: OrderStore;
   readonly trust: TrustMode;
@@ -191,11 +194,12 @@ class SimulatorServer implements Simulator, HandlerContext {
   ) {
     this.#clock = options.now ?? Date.now;
     this.trust = options.trust ?? 'both';
-    this.store = new OrderStore(() => this.now());
+    this.store = new OrderStore(() => this.now(), this.changes);
     this.notifications = new NotificationLog(
       options.notificationRetryDelaysMs ?? [50, 100, 200, 400, 800],
       () => this.now(),
       options.allowRemoteNotify ?? false,
+      this.changes,
     );
     this.#platform = [creds.platform];
     const platform = this.#platform;
@@ -494,8 +498,7 @@ class SimulatorServer implements Simulator, HandlerContext {
     if (refund.status !== 'PROCESSING') {
       throw new Error(`simulator: refund ${outRefundNo} is already ${refund.status}`);
     }
-    refund.status = status;
-    if (status === 'SUCCESS') refund.successAt = this.now();
+    this.store.settleRefund(refund, status);
     const order = this.#order(refund.outTradeNo);
     this.notifyRefund(order, refund);
     return structuredClone(refund);
@@ -554,6 +557,7 @@ class SimulatorServer implements Simulator, HandlerContext {
     const body = await readBody(req);
     const url = req.url ?? '/';
     const parsed = new URL(url, 'http://simulator');
+    if (await serveDashboard(this, req, parsed, res)) return;
     if (parsed.pathname.startsWith('/__sim/')) {
       await handleControl(this, req.method ?? 'GET', parsed, body, res);
       return;
@@ -592,6 +596,7 @@ class SimulatorServer implements Simulator, HandlerContext {
         ...(fault ? { fault: fault.kind } : {}),
         at: this.now(),
       });
+      this.changes.emit({ kind: 'request' });
     };
     if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
     if (fault?.kind === 'reset') {
