@@ -23,12 +23,14 @@ function show(text, isError) {
 function keepInputs(render) {
   const kept = new Map();
   for (const el of document.querySelectorAll('[data-keep]')) kept.set(el.id, el.value);
+  const open = [...document.querySelectorAll('details[data-keep-open][open]')].map((d) => d.id);
   const focused = document.activeElement?.id;
   render();
   for (const [id, value] of kept) {
     const el = document.getElementById(id);
     if (el) el.value = value;
   }
+  for (const id of open) document.getElementById(id)?.setAttribute('open', '');
   if (focused) document.getElementById(focused)?.focus();
 }
 

@@ -12,6 +12,8 @@ const FAULT_KINDS = [
   'skewed-timestamp',
   'unknown-key',
 ];
+// States in which the payer can still act; other orders keep these controls folded away.
+const PAYABLE = ['NOTPAY', 'USERPAYING', 'ACCEPT'];
 const BANKS = ['OTHERS', 'CMB_DEBIT', 'ICBC_DEBIT', 'CCB_CREDIT', 'CFT'];
 
 /** Escapes text for HTML content and attribute values. */
@@ -80,9 +82,10 @@ function refundRow(r) {
 export function renderOrder(o) {
   const no = esc(o.outTradeNo);
   const id = `o-${encodeURIComponent(o.outTradeNo)}`;
+  const payable = PAYABLE.includes(o.state);
   const qr = o.codeUrl
     ? `<div class="qr"><canvas data-qr="${esc(o.codeUrl)}" aria-label="QR code of ${esc(o.codeUrl)}"></canvas>
-        <button class="primary" data-action="scan" data-order="${no}">Scan &amp; pay</button></div>`
+        ${payable ? `<button class="primary" data-action="scan" data-order="${no}">Scan &amp; pay</button>` : ''}</div>`
     : '';
   const facts = [
     ['description', esc(o.description)],
@@ -105,6 +108,15 @@ export function renderOrder(o) {
       ? ''
       : `<table class="refunds"><thead><tr><th>refund</th><th>amount</th><th>status</th><th>complete</th></tr></thead>
           <tbody>${o.refunds.map(refundRow).join('')}</tbody></table>`;
+  const payer = `<div class="controls">
+      <button class="primary" data-action="pay" data-order="${no}">Pay</button>
+      <label>bank <select id="${id}-bank" data-keep>${options(BANKS)}</select></label>
+      <label>coupon <select id="${id}-coupon-type" data-keep>${options(['CASH', 'NOCASH'])}</select></label>
+      <input id="${id}-coupon" data-keep type="number" min="0" step="1" placeholder="fen" aria-label="coupon amount in fen" />
+      <button data-action="fail" data-order="${no}">Fail</button>
+      <button data-action="user-paying" data-order="${no}">USERPAYING</button>
+      <button data-action="expire" data-order="${no}">Expire</button>
+    </div>`;
   return `<article class="card" data-order="${no}">
     <div class="card-head">
       <span class="no">${no}</span>
@@ -117,16 +129,8 @@ export function renderOrder(o) {
       <div class="facts"><dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></div>
       ${qr}
     </div>
+    ${payable ? payer : `<details id="${id}-payer" data-keep-open><summary>payer actions (order is ${esc(o.state)})</summary>${payer}</details>`}
     <div class="controls">
-      <button class="primary" data-action="pay" data-order="${no}">Pay</button>
-      <label>bank <select id="${id}-bank" data-keep>${options(BANKS)}</select></label>
-      <label>coupon <select id="${id}-coupon-type" data-keep>${options(['CASH', 'NOCASH'])}</select></label>
-      <input id="${id}-coupon" data-keep type="number" min="0" step="1" placeholder="fen" aria-label="coupon amount in fen" />
-    </div>
-    <div class="controls">
-      <button data-action="fail" data-order="${no}">Fail</button>
-      <button data-action="user-paying" data-order="${no}">USERPAYING</button>
-      <button data-action="expire" data-order="${no}">Expire</button>
       <span class="muted">fault on the next ${esc(o.via)} call:</span>
       <select id="${id}-fault" data-keep>${options(FAULT_KINDS)}</select>
       <button data-action="fault" data-order="${no}" data-via="${esc(o.via)}">Inject</button>
