@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TrustMode } from './context.js';
 import { CONTROL_PREFIX } from './control-surface.js';
+import { DASHBOARD_PATH } from './dashboard/serve-dashboard.js';
 import { type Simulator, startSimulator } from './start-simulator.js';
 
 /** Usage text of the `wxpay-simulator` command. */
@@ -86,6 +87,7 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
       ? ['  TLS                 HTTPS with its own CA (tlsCa in the credentials file)']
       : []),
     `  credentials file    ${file} (mode 600: API keys, private key, certificates)`,
+    `  dashboard           ${sim.url}${DASHBOARD_PATH} (open in a browser on this machine)`,
     `  control surface     ${sim.url}${CONTROL_PREFIX}/ (POST /pay, /fail, /expire, /refunds/complete, /faults …)`,
   ];
   if (args['print-secrets']) lines.push('', JSON.stringify(secrets, null, 2));
