@@ -2,8 +2,8 @@ import type { NotificationAttempt } from '../notification-log.js';
 import type { SimulatedOrder, SimulatedRefund, StateStep } from '../order-store.js';
 import type { DashboardSource } from './dashboard-source.js';
 
-/** How many of the newest requests the overview lists. */
-export const OVERVIEW_REQUESTS = 100;
+/** How many of the newest orders, notifications and requests the overview lists. */
+export const OVERVIEW_LIMIT = 100;
 /** How many characters of a merchant's answer to a notification the overview keeps. */
 const ANSWER_CHARS = 300;
 
@@ -73,11 +73,17 @@ export interface DashboardOverview {
     readonly apiKey: string;
     readonly apiV3Key: string;
   };
+  /** How many there are in all (the lists below hold the newest {@link OVERVIEW_LIMIT}). */
+  readonly totals: {
+    readonly orders: number;
+    readonly deliveries: number;
+    readonly requests: number;
+  };
   /** Newest first. */
   readonly orders: readonly OrderView[];
   /** Newest first. */
   readonly deliveries: readonly DeliveryView[];
-  /** The newest {@link OVERVIEW_REQUESTS} requests, newest first (no headers or bodies). */
+  /** Newest first, without headers or bodies. */
   readonly requests: ReadonlyArray<{
     readonly protocol: 'v2' | 'v3';
     readonly method: string;
@@ -101,6 +107,8 @@ export function maskSecret(secret: string): string {
 /** A snapshot of the simulator for the dashboard: no keys, signatures or message bodies. */
 export function buildOverview(sim: DashboardSource): DashboardOverview {
   const m = sim.merchant;
+  const orders = sim.store.all();
+  const notified = deliveries(sim.notifications.attempts);
   return {
     now: sim.now(),
     merchant: {
@@ -111,13 +119,18 @@ export function buildOverview(sim: DashboardSource): DashboardOverview {
       apiKey: maskSecret(m.apiKey),
       apiV3Key: maskSecret(m.apiV3Key),
     },
-    orders: sim.store
-      .all()
+    totals: {
+      orders: orders.length,
+      deliveries: notified.length,
+      requests: sim.requests.length,
+    },
+    orders: orders
+      .slice(-OVERVIEW_LIMIT)
       .reverse()
       .map((o) => orderView(sim, o)),
-    deliveries: deliveries(sim.notifications.attempts).reverse(),
+    deliveries: notified.slice(-OVERVIEW_LIMIT).reverse(),
     requests: sim.requests
-      .slice(-OVERVIEW_REQUESTS)
+      .slice(-OVERVIEW_LIMIT)
       .reverse()
       .map((r) => ({
         protocol: r.protocol,

@@ -74,7 +74,7 @@ export async function serveDashboard(
     send(res, 405, 'text/plain; charset=utf-8', `${req.method} is not allowed here`);
     return true;
   }
-  if (!fromLoopback(req)) {
+  if (!dashboardAllows(new URL(sim.url).hostname, req.socket.remoteAddress, req.headers.host)) {
     send(res, 403, 'text/plain; charset=utf-8', 'the dashboard answers loopback clients only');
     return true;
   }
@@ -102,13 +102,21 @@ export async function serveDashboard(
   return true;
 }
 
-// Both the peer and the Host header must be loopback: the second stops a web page from
-// reaching the dashboard through a DNS name rebound to 127.0.0.1.
-function fromLoopback(req: IncomingMessage): boolean {
-  const peer = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-  const host = req.headers.host ?? '';
+/**
+ * Who may use the dashboard. A simulator on a loopback address (the default) answers only a
+ * loopback peer whose `Host` header is a loopback name: the second check stops a web page from
+ * reaching it through a DNS name rebound to 127.0.0.1. A simulator deliberately bound to
+ * another interface (`host: '0.0.0.0'`) answers everyone, like the rest of `/__sim/`.
+ */
+export function dashboardAllows(
+  boundHost: string,
+  peer: string | undefined,
+  hostHeader: string | undefined,
+): boolean {
+  if (!isLoopbackHost(boundHost)) return true;
+  const host = hostHeader ?? '';
   const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
-  return isLoopbackHost(peer) && isLoopbackHost(hostname ?? '');
+  return isLoopbackHost((peer ?? '').replace(/^::ffff:/, '')) && isLoopbackHost(hostname ?? '');
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -58,6 +58,7 @@ async function refresh() {
           ? '<p class="empty">None yet.</p>'
           : view.deliveries.map(renderDelivery).join('');
       $('requests').innerHTML = renderRequests(view.requests);
+      $('shown').textContent = shown(view);
       $('faults').innerHTML = renderFaults(view.pendingFaults);
     });
     for (const canvas of document.querySelectorAll('canvas[data-qr]')) {
@@ -73,6 +74,14 @@ async function refresh() {
       void refresh();
     }
   }
+}
+
+function shown(view) {
+  const { orders, deliveries, requests } = view.totals;
+  if (orders <= view.orders.length && deliveries <= view.deliveries.length) {
+    return `${orders} orders · ${deliveries} notifications · ${requests} requests`;
+  }
+  return `newest ${view.orders.length} of ${orders} orders · ${deliveries} notifications · ${requests} requests`;
 }
 
 async function call(method, path, body) {

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v3Request } from '../../src/contract/raw-client.js';
-import type { DashboardOverview } from '../../src/dashboard/build-overview.js';
+import { type DashboardOverview, OVERVIEW_LIMIT } from '../../src/dashboard/build-overview.js';
+import { dashboardAllows } from '../../src/dashboard/serve-dashboard.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 
 // The dashboard's HTTP side over real sockets: the page and its files, the JSON overview, the
@@ -111,6 +112,26 @@ describe('dashboard routes', () => {
       expect(res.text).toBe('the dashboard answers loopback clients only');
     }
     expect((await get('/__sim/overview', { Host: `localhost:${port}` })).status).toBe(200);
+  });
+
+  it('answers everyone only when the simulator was bound to a non-loopback interface', () => {
+    expect(dashboardAllows('127.0.0.1', '::ffff:127.0.0.1', 'localhost:8787')).toBe(true);
+    expect(dashboardAllows('127.0.0.1', '::1', '[::1]:8787')).toBe(true);
+    expect(dashboardAllows('127.0.0.1', '10.1.2.3', '127.0.0.1:8787')).toBe(false);
+    expect(dashboardAllows('127.0.0.1', '127.0.0.1', 'rebound.example')).toBe(false);
+    expect(dashboardAllows('127.0.0.1', '127.0.0.1', undefined)).toBe(false);
+    expect(dashboardAllows('[::1]', '::1', 'localhost')).toBe(true);
+    expect(dashboardAllows('0.0.0.0', '10.1.2.3', 'devbox:8787')).toBe(true);
+  });
+
+  it('lists the newest orders up to its limit and counts them all', async () => {
+    const before = (await overview()).totals.orders;
+    const ids = Array.from({ length: OVERVIEW_LIMIT + 1 - before }, () => no());
+    for (const id of ids) await createOrder(id);
+    const view = await overview();
+    expect(view.totals.orders).toBe(OVERVIEW_LIMIT + 1);
+    expect(view.orders).toHaveLength(OVERVIEW_LIMIT);
+    expect(view.orders[0]?.outTradeNo).toBe(ids.at(-1));
   });
 
   it('shows no secret: keys masked to their last four characters, no private key', async () => {
