@@ -3,7 +3,7 @@ import type { SimulatorMerchant } from '../credentials.js';
 import type { FaultQueue } from '../faults.js';
 import type { NotificationLog } from '../notification-log.js';
 import type { OrderStore } from '../order-store.js';
-import type { RecordedRequest } from '../start-simulator.js';
+import type { RecordedRequest } from '../simulator-types.js';
 
 /** What the dashboard reads from a running simulator (the simulator server is one). */
 export interface DashboardSource {
