@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isLoopbackHost } from '../notification-log.js';
 import { buildOverview } from './build-overview.js';
 import type { DashboardSource } from './dashboard-source.js';
-import { streamChanges } from './event-stream.js';
+import { streamChanges } from './stream-changes.js';
 
 /** Where the dashboard page lives on the simulator. */
 export const DASHBOARD_PATH = '/__sim/';
