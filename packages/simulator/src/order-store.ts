@@ -96,9 +96,13 @@ export class OrderStore {
     return this.#history.get(entry) ?? [];
   }
 
-  #record(entry: SimulatedOrder | SimulatedRefund, state: TradeState | RefundState): void {
+  #record(
+    entry: SimulatedOrder | SimulatedRefund,
+    state: TradeState | RefundState,
+    at = this.now(),
+  ): void {
     const steps = this.#history.get(entry) ?? [];
-    steps.push({ state, at: this.now() });
+    steps.push({ state, at });
     this.#history.set(entry, steps);
   }
 
@@ -157,9 +161,9 @@ export class OrderStore {
   }
 
   /** Moves an order through core's state machine (throws InvalidStateTransitionError). */
-  move(order: SimulatedOrder, to: TradeState): void {
+  move(order: SimulatedOrder, to: TradeState, at = this.now()): void {
     order.state = transition(order.state, to);
-    this.#record(order, order.state);
+    this.#record(order, order.state, at);
     this.feed?.emit({ kind: 'order', outTradeNo: order.outTradeNo });
   }
 
@@ -182,7 +186,8 @@ export class OrderStore {
       (order.state === 'NOTPAY' || order.state === 'USERPAYING') &&
       this.now() > order.expiresAt
     ) {
-      this.move(order, 'CLOSED');
+      // Closed lazily, when next looked at; the history says when it expired.
+      this.move(order, 'CLOSED', order.expiresAt);
     }
     return order;
   }

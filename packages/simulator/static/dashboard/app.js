@@ -163,5 +163,9 @@ function listen() {
   events.addEventListener('change', () => void refresh());
 }
 
+// Unpaid orders close when their time passes, which no request announces: look now and then.
+const EXPIRY_CHECK_MS = 10_000;
+
 listen();
 void refresh();
+setInterval(() => void refresh(), EXPIRY_CHECK_MS);

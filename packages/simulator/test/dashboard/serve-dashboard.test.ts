@@ -4,6 +4,7 @@ import { v3Request } from '../../src/contract/raw-client.js';
 import { type DashboardOverview, OVERVIEW_LIMIT } from '../../src/dashboard/build-overview.js';
 import { dashboardAllows } from '../../src/dashboard/serve-dashboard.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
+import { formatRfc3339 } from '../../src/time-format.js';
 
 // The dashboard's HTTP side over real sockets: the page and its files, the JSON overview, the
 // change stream, loopback-only access, and bad input through the endpoints the page uses.
@@ -169,6 +170,30 @@ describe('dashboard routes', () => {
     expect(order?.refunds.map((r) => [r.status, r.history.map((s) => s.state)])).toEqual([
       ['CLOSED', ['PROCESSING', 'CLOSED']],
     ]);
+  });
+
+  it('records an unpaid order closing at its time_expire, though noticed later', async () => {
+    const id = no();
+    const expiresAt = Math.floor(sim.now() / 1000) * 1000 + 120_000;
+    const res = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {
+      appid: sim.merchant.appId,
+      mchid: sim.merchant.mchId,
+      description: 'expires',
+      out_trade_no: id,
+      time_expire: formatRfc3339(expiresAt),
+      notify_url: 'http://127.0.0.1:9/notify',
+      amount: { total: 100, currency: 'CNY' },
+    });
+    expect(res.status).toBe(200);
+    sim.advanceTime(180_000);
+    try {
+      const order = (await overview()).orders.find((o) => o.outTradeNo === id);
+      expect(order?.state).toBe('CLOSED');
+      expect(order?.history.map((s) => s.state)).toEqual(['NOTPAY', 'CLOSED']);
+      expect(order?.history[1]?.at).toBe(expiresAt);
+    } finally {
+      sim.advanceTime(-180_000);
+    }
   });
 
   it('refuses bad input through the control endpoints with a clear message and changes nothing', async () => {
