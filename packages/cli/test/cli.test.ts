@@ -436,6 +436,7 @@ describe('wxpay CLI', () => {
     expect(run.code).toBe(EXIT.ok);
     const info = JSON.parse(run.stdout.split('\n')[0]!);
     expect(info.url).toBe(saved.baseUrl);
+    expect(info.dashboard).toBe(`${saved.baseUrl}/__sim/`);
     expect(run.stdout).not.toContain(saved.apiKey);
     expect(run.stdout).not.toContain(saved.apiV3Key);
     expect(run.stdout).not.toContain('PRIVATE KEY');

@@ -7,6 +7,7 @@ import {
   DEFAULT_CREDENTIALS_FILE,
   writeCredentialsFile,
 } from './credentials-file.js';
+import { DASHBOARD_PATH } from './dashboard/serve-dashboard.js';
 import { type Simulator, startSimulator } from './start-simulator.js';
 
 /** Usage text of the `wxpay-simulator` command. */
@@ -73,6 +74,7 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
       ? ['  TLS                 HTTPS with its own CA (tlsCa in the credentials file)']
       : []),
     `  credentials file    ${file} (mode 600: API keys, private key, certificates)`,
+    `  dashboard           ${sim.url}${DASHBOARD_PATH} (open in a browser on this machine)`,
     `  control surface     ${sim.url}${CONTROL_PREFIX}/ (POST /pay, /fail, /expire, /refunds/complete, /faults …)`,
   ];
   if (args['print-secrets']) lines.push('', JSON.stringify(credentialsFileContent(sim), null, 2));

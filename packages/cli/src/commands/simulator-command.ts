@@ -13,10 +13,11 @@ export const simulatorCommand: Command = {
   summary: 'run the local WeChat Pay simulator until interrupted',
   help: `Usage: wxpay simulator [--port N] [--trust both|certificate|public-key] [--credentials-out FILE] [--json]
 
-Serves WeChat Pay v2 and v3 on http://127.0.0.1:PORT and prints the base URL and the merchant
-id, app id, certificate serial and public-key id. The secrets (API key, APIv3 key, merchant
-private key) are written only to --credentials-out (a JSON file, mode 0600), never to the
-terminal. Stop it with Ctrl-C.
+Serves WeChat Pay v2 and v3 on http://127.0.0.1:PORT and prints the base URL, the merchant
+id, app id, certificate serial and public-key id, and the dashboard's URL (BASE/__sim/: orders,
+notification deliveries and payer controls in a browser on this machine). The secrets (API key,
+APIv3 key, merchant private key) are written only to --credentials-out (a JSON file, mode
+0600), never to the terminal. Stop it with Ctrl-C.
 `,
   options: {
     port: { type: 'string' },
@@ -39,6 +40,7 @@ terminal. Stop it with Ctrl-C.
     );
     const info = {
       url: sim.url,
+      dashboard: `${sim.url}/__sim/`,
       mchId: m.mchId,
       appId: m.appId,
       certificateSerial: m.certificateSerial,
