@@ -1,6 +1,7 @@
 import { isTradeState, type Order, type Promotion, UnknownTradeStateError } from '@wxpay/core';
 import { parseRfc3339 } from './map-time.js';
 import { decodeWire } from './schemas/decode-wire.js';
+import { isWireTransaction } from './schemas/fast-check.js';
 import { transactionSchema, type WireTransaction } from './schemas/transaction.js';
 
 /** Spreads `{key: value}` only when value is defined (exactOptionalPropertyTypes-friendly). */
@@ -14,7 +15,11 @@ export function opt<K extends string, V>(key: K, value: V | undefined): { [P in 
  * through as strings.
  */
 export function toOrder(value: unknown): Order {
-  const wire: WireTransaction = decodeWire(transactionSchema, value, 'transaction');
+  // A verified answer of the expected shape skips zod; anything else is decoded by zod, which
+  // refuses it with the detailed issues.
+  const wire: WireTransaction = isWireTransaction(value)
+    ? value
+    : decodeWire(transactionSchema, value, 'transaction');
   const raw = value as Record<string, unknown>;
   if (!isTradeState(wire.trade_state)) {
     throw new UnknownTradeStateError(`unknown trade_state ${JSON.stringify(wire.trade_state)}`, {

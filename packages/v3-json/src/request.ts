@@ -13,6 +13,7 @@ import { buildAuthorization } from './signing/authorization.js';
 import { buildRequestMessage } from './signing/build-message.js';
 import { signMessage } from './signing/sign.js';
 import { verifyWechatpaySignature } from './signing/verify.js';
+import { createWireUrl } from './wire-url.js';
 
 /** One signed v3 call. */
 export interface V3Request {
@@ -74,31 +75,40 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
     });
   }
 
+  const wire = createWireUrl(options.baseUrl);
+  const logger = options.logger;
+
   async function send(request: V3Request, call: CallOptions = {}): Promise<HttpResponse> {
+    // Sign exactly what goes on the wire: the URL parser may normalize the path. Computed once
+    // per call, not per attempt (the path does not change between attempts).
+    const { href, wirePath } = wire(request.path);
+    const body = request.body;
+    const resolveKey = request.resolveKey;
     return withRetry(
       async ({ attempt, signal }) => {
-        const started = Date.now();
-        // Sign exactly what goes on the wire: the URL parser may normalize the path.
-        const url = new URL(`${options.baseUrl}${request.path}`);
-        const wirePath = `${url.pathname}${url.search}`;
-        const headers: Record<string, string> = {
-          accept: 'application/json',
-          'user-agent': options.userAgent,
-          ...request.headers,
-          authorization: await authorize(request.method, wirePath, request.body ?? ''),
-        };
+        const started = logger ? Date.now() : 0;
+        const headers: Record<string, string> = request.headers
+          ? {
+              accept: 'application/json',
+              'user-agent': options.userAgent,
+              ...request.headers,
+              authorization: await authorize(request.method, wirePath, body ?? ''),
+            }
+          : {
+              accept: 'application/json',
+              'user-agent': options.userAgent,
+              authorization: await authorize(request.method, wirePath, body ?? ''),
+            };
         const announce = options.preferredSerial();
         if (announce && !('wechatpay-serial' in headers)) headers['wechatpay-serial'] = announce;
-        if (request.body !== undefined) headers['content-type'] = 'application/json';
+        if (body !== undefined) headers['content-type'] = 'application/json';
         let response: HttpResponse | undefined;
         try {
-          response = await options.transport.request({
-            url: url.href,
-            method: request.method,
-            headers,
-            ...(request.body !== undefined ? { body: request.body } : {}),
-            signal,
-          });
+          response = await options.transport.request(
+            body !== undefined
+              ? { url: href, method: request.method, headers, body, signal }
+              : { url: href, method: request.method, headers, signal },
+          );
           if (response.status < 200 || response.status >= 300 || response.status === 202) {
             throw toApiError(
               {
@@ -110,16 +120,17 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
               options.clock.now(),
             );
           }
+          const answer = response;
           await verifyWechatpaySignature({
-            headers: response.headers,
-            body: response.body,
+            headers: answer.headers,
+            body: answer.body,
             nowSeconds: unixSeconds(options.clock),
-            resolveKey: (serial) =>
-              request.resolveKey
-                ? request.resolveKey(serial, (response as HttpResponse).body)
-                : options.resolveKey(serial),
+            resolveKey: resolveKey
+              ? (serial) => resolveKey(serial, answer.body)
+              : options.resolveKey,
           });
-          options.logger?.({
+          // `?.(…)` builds no event object when no logger is set.
+          logger?.({
             level: 'debug',
             message: 'v3 call succeeded',
             method: request.method,
@@ -134,7 +145,7 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
           return response;
         } catch (error) {
           const code = (error as { code?: unknown }).code;
-          options.logger?.({
+          logger?.({
             level: 'warn',
             message: 'v3 call failed',
             method: request.method,
@@ -162,7 +173,7 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
         attemptTimeoutMs: call.timeoutMs ?? options.timeoutMs,
         idempotent: request.idempotent,
         onRetry: ({ attempt, delayMs, error }) =>
-          options.logger?.({
+          logger?.({
             level: 'info',
             message: `retrying in ${delayMs} ms`,
             method: request.method,

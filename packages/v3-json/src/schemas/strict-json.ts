@@ -52,18 +52,24 @@ export function scanJson(text: string): JsonScan {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const start = i;
+      let escaped = false;
       for (i++; i < text.length; i++) {
         const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
       }
       const top = stack[stack.length - 1];
       if (expectKey && top && duplicateKey === undefined) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(start, i + 1)) as string;
-        } catch {
-          key = text.slice(start + 1, i);
+        // A key without a backslash is its own text; only escaped keys need unescaping.
+        let key = text.slice(start + 1, i);
+        if (escaped) {
+          try {
+            key = JSON.parse(text.slice(start, i + 1)) as string;
+          } catch {
+            // Invalid text: JSON.parse below refuses it anyway.
+          }
         }
         if (top.has(key)) duplicateKey = key;
         else top.add(key);
