@@ -66,12 +66,14 @@ export async function postV2(
   fields: Readonly<Record<string, string | number | undefined>>,
   options: PostOptions,
 ): Promise<XmlMessage> {
+  const url = `${ctx.baseUrl}${path}`;
+  const logger = ctx.logger;
   return withRetry(
     async ({ attempt, signal }) => {
-      const started = ctx.clock.now();
+      const started = logger ? ctx.clock.now() : 0;
       try {
         const response = await options.transport.request({
-          url: `${ctx.baseUrl}${path}`,
+          url,
           method: 'POST',
           headers: HEADERS,
           body: signedBody(ctx, fields),
@@ -87,29 +89,34 @@ export async function postV2(
           status: response.status,
           ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
         });
-        log(ctx.logger, {
-          level: 'debug',
-          message: 'wxpay v2 request succeeded',
-          method: 'POST',
-          path,
-          status: response.status,
-          attempt,
-          durationMs: ctx.clock.now() - started,
-        });
+        // Events are built only when a logger is set.
+        if (logger) {
+          log(logger, {
+            level: 'debug',
+            message: 'wxpay v2 request succeeded',
+            method: 'POST',
+            path,
+            status: response.status,
+            attempt,
+            durationMs: ctx.clock.now() - started,
+          });
+        }
         return checked;
       } catch (error) {
-        log(ctx.logger, {
-          level: 'warn',
-          message: 'wxpay v2 request failed',
-          method: 'POST',
-          path,
-          attempt,
-          durationMs: ctx.clock.now() - started,
-          errorName: error instanceof Error ? error.name : 'Error',
-          ...(WxPayError.isInstance(error) && 'code' in error && typeof error.code === 'string'
-            ? { errorCode: error.code }
-            : {}),
-        });
+        if (logger) {
+          log(logger, {
+            level: 'warn',
+            message: 'wxpay v2 request failed',
+            method: 'POST',
+            path,
+            attempt,
+            durationMs: ctx.clock.now() - started,
+            errorName: error instanceof Error ? error.name : 'Error',
+            ...(WxPayError.isInstance(error) && 'code' in error && typeof error.code === 'string'
+              ? { errorCode: error.code }
+              : {}),
+          });
+        }
         throw error;
       }
     },
