@@ -1,9 +1,10 @@
 /**
- * wxpay's notification handlers as a merchant mounts them: `createNodeNotificationHandler`
- * (verify, decrypt, decode, callback, acknowledge) of each adapter.
+ * wxpay's notification handler as a merchant mounts it: the core `createNodeNotificationHandler`
+ * (read the body, verify, decrypt, decode, callback, acknowledge) on a client of the protocol.
  */
-import { createV2Client, createNodeNotificationHandler as v2Handler } from '@wxpay/v2-xml';
-import { createV3Client, createNodeNotificationHandler as v3Handler } from '@wxpay/v3-json';
+import { createNodeNotificationHandler, type PaymentNotification } from '@wxpay/core';
+import { createV2Client } from '@wxpay/v2-xml';
+import { createV3Client } from '@wxpay/v3-json';
 import {
   API_KEY,
   API_V3_KEY,
@@ -18,6 +19,9 @@ import type { NotifyHandlerBuilder } from './types.js';
 
 /** Builds the wxpay handler for the protocol. */
 export const buildWxpayNotify: NotifyHandlerBuilder = (protocol, keys, onPaid) => {
+  const callback = (n: PaymentNotification) => {
+    if (n.type === 'payment' && n.order.state === 'SUCCESS') onPaid(n.order.outTradeNo);
+  };
   if (protocol === 'v3') {
     const client = createV3Client({
       mchId: V3_MCHID,
@@ -28,9 +32,7 @@ export const buildWxpayNotify: NotifyHandlerBuilder = (protocol, keys, onPaid) =
       wechatpayPublicKey: { id: V3_PUB_KEY_ID, key: keys.platformPublic },
       platformCertificates: 'off',
     });
-    const handle = v3Handler(client, (n) => {
-      if (n.type === 'payment' && n.order.state === 'SUCCESS') onPaid(n.order.outTradeNo);
-    });
+    const handle = createNodeNotificationHandler(client, callback);
     return (req, res) => void handle(req, res);
   }
   const client = createV2Client({
@@ -39,8 +41,6 @@ export const buildWxpayNotify: NotifyHandlerBuilder = (protocol, keys, onPaid) =
     apiKey: API_KEY,
     signType: 'MD5',
   });
-  const handle = v2Handler(client, (n) => {
-    if (n.type === 'payment' && n.order.state === 'SUCCESS') onPaid(n.order.outTradeNo);
-  });
+  const handle = createNodeNotificationHandler(client, callback);
   return (req, res) => void handle(req, res);
 };
