@@ -7,13 +7,19 @@ import {
   type RetryPolicy,
   WxPayError,
 } from '@wxpay/core';
-import { type HttpResponse, type Transport, unixSeconds, withRetry } from '@wxpay/core/adapter';
+import {
+  type HttpResponse,
+  type Transport,
+  unixSeconds,
+  withBackupDomain,
+  withRetry,
+} from '@wxpay/core/adapter';
 import { type ErrorContext, toApiError } from './map-error.js';
 import { buildAuthorization } from './signing/authorization.js';
 import { buildRequestMessage } from './signing/build-message.js';
 import { signMessage } from './signing/sign.js';
 import { verifyWechatpaySignature } from './signing/verify.js';
-import { createWireUrl } from './wire-url.js';
+import { createWireUrl, type WireUrl } from './wire-url.js';
 
 /** One signed v3 call. */
 export interface V3Request {
@@ -36,6 +42,8 @@ export interface V3Request {
 /** Everything the signed-request pipeline needs from the client. */
 export interface V3RequesterOptions {
   readonly baseUrl: string;
+  /** Where an idempotent call that cannot connect is tried once more (none: no failover). */
+  readonly backupBaseUrl?: string | undefined;
   readonly mchId: string;
   readonly certificateSerial: string;
   readonly privateKey: KeyObject;
@@ -75,98 +83,28 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
     });
   }
 
-  const wire = createWireUrl(options.baseUrl);
   const logger = options.logger;
+  // Joins base URL and path as `new URL` would, without parsing plain paths (per base URL).
+  const joinPrimary = createWireUrl(options.baseUrl);
+  let joinBackup: ((path: string) => WireUrl) | undefined;
+  const join = (baseUrl: string, path: string): WireUrl =>
+    baseUrl === options.baseUrl ? joinPrimary(path) : (joinBackup ??= createWireUrl(baseUrl))(path);
 
   async function send(request: V3Request, call: CallOptions = {}): Promise<HttpResponse> {
-    // Sign exactly what goes on the wire: the URL parser may normalize the path. Computed once
-    // per call, not per attempt (the path does not change between attempts).
-    const { href, wirePath } = wire(request.path);
+    // Built once per call, not per attempt: nothing here changes between attempts.
+    const failover = {
+      baseUrl: options.baseUrl,
+      backupBaseUrl: options.backupBaseUrl,
+      idempotent: request.idempotent,
+      logger,
+      method: request.method,
+      path: request.path,
+    };
     const body = request.body;
     const resolveKey = request.resolveKey;
     return withRetry(
-      async ({ attempt, signal }) => {
-        const started = logger ? Date.now() : 0;
-        const headers: Record<string, string> = request.headers
-          ? {
-              accept: 'application/json',
-              'user-agent': options.userAgent,
-              ...request.headers,
-              authorization: await authorize(request.method, wirePath, body ?? ''),
-            }
-          : {
-              accept: 'application/json',
-              'user-agent': options.userAgent,
-              authorization: await authorize(request.method, wirePath, body ?? ''),
-            };
-        const announce = options.preferredSerial();
-        if (announce && !('wechatpay-serial' in headers)) headers['wechatpay-serial'] = announce;
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        let response: HttpResponse | undefined;
-        try {
-          response = await options.transport.request(
-            body !== undefined
-              ? { url: href, method: request.method, headers, body, signal }
-              : { url: href, method: request.method, headers, signal },
-          );
-          if (response.status < 200 || response.status >= 300 || response.status === 202) {
-            throw toApiError(
-              {
-                status: response.status,
-                headers: response.headers,
-                body: response.body.toString('utf8'),
-              },
-              request.context,
-              options.clock.now(),
-            );
-          }
-          const answer = response;
-          await verifyWechatpaySignature({
-            headers: answer.headers,
-            body: answer.body,
-            nowSeconds: unixSeconds(options.clock),
-            resolveKey: resolveKey
-              ? (serial) => resolveKey(serial, answer.body)
-              : options.resolveKey,
-          });
-          // `?.(…)` builds no event object when no logger is set.
-          logger?.({
-            level: 'debug',
-            message: 'v3 call succeeded',
-            method: request.method,
-            path: request.path,
-            status: response.status,
-            attempt,
-            durationMs: Date.now() - started,
-            ...(response.headers['request-id']
-              ? { requestId: response.headers['request-id'] }
-              : {}),
-          });
-          return response;
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          logger?.({
-            level: 'warn',
-            message: 'v3 call failed',
-            method: request.method,
-            path: request.path,
-            attempt,
-            durationMs: Date.now() - started,
-            ...(response ? { status: response.status } : {}),
-            ...(response?.headers['request-id']
-              ? { requestId: response.headers['request-id'] }
-              : {}),
-            errorName: error instanceof Error ? error.name : 'Error',
-            ...(typeof code === 'string' ? { errorCode: code } : {}),
-          });
-          throw WxPayError.isInstance(error)
-            ? error
-            : new WxPayError('v3 call failed unexpectedly', {
-                cause:
-                  error instanceof Error ? { name: error.name, message: error.message } : undefined,
-              });
-        }
-      },
+      ({ attempt, signal }) =>
+        withBackupDomain((baseUrl) => once(baseUrl, attempt, signal), failover),
       {
         policy: options.retry ?? {},
         signal: call.signal,
@@ -183,6 +121,86 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
           }),
       },
     );
+
+    async function once(
+      baseUrl: string,
+      attempt: number,
+      signal: AbortSignal,
+    ): Promise<HttpResponse> {
+      const started = logger ? Date.now() : 0;
+      // Sign exactly what goes on the wire: the URL parser may normalize the path.
+      const { href, wirePath } = join(baseUrl, request.path);
+      const authorization = await authorize(request.method, wirePath, body ?? '');
+      const headers: Record<string, string> = request.headers
+        ? {
+            accept: 'application/json',
+            'user-agent': options.userAgent,
+            ...request.headers,
+            authorization,
+          }
+        : { accept: 'application/json', 'user-agent': options.userAgent, authorization };
+      const announce = options.preferredSerial();
+      if (announce && !('wechatpay-serial' in headers)) headers['wechatpay-serial'] = announce;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      let response: HttpResponse | undefined;
+      try {
+        response = await options.transport.request(
+          body !== undefined
+            ? { url: href, method: request.method, headers, body, signal }
+            : { url: href, method: request.method, headers, signal },
+        );
+        if (response.status < 200 || response.status >= 300 || response.status === 202) {
+          throw toApiError(
+            {
+              status: response.status,
+              headers: response.headers,
+              body: response.body.toString('utf8'),
+            },
+            request.context,
+            options.clock.now(),
+          );
+        }
+        const answer = response;
+        await verifyWechatpaySignature({
+          headers: answer.headers,
+          body: answer.body,
+          nowSeconds: unixSeconds(options.clock),
+          resolveKey: resolveKey ? (serial) => resolveKey(serial, answer.body) : options.resolveKey,
+        });
+        // `?.(…)` evaluates no argument, so no event object is built without a logger.
+        logger?.({
+          level: 'debug',
+          message: 'v3 call succeeded',
+          method: request.method,
+          path: request.path,
+          status: response.status,
+          attempt,
+          durationMs: Date.now() - started,
+          ...(response.headers['request-id'] ? { requestId: response.headers['request-id'] } : {}),
+        });
+        return response;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        logger?.({
+          level: 'warn',
+          message: 'v3 call failed',
+          method: request.method,
+          path: request.path,
+          attempt,
+          durationMs: Date.now() - started,
+          ...(response ? { status: response.status } : {}),
+          ...(response?.headers['request-id'] ? { requestId: response.headers['request-id'] } : {}),
+          errorName: error instanceof Error ? error.name : 'Error',
+          ...(typeof code === 'string' ? { errorCode: code } : {}),
+        });
+        throw WxPayError.isInstance(error)
+          ? error
+          : new WxPayError('v3 call failed unexpectedly', {
+              cause:
+                error instanceof Error ? { name: error.name, message: error.message } : undefined,
+            });
+      }
+    }
   }
 
   return { send, authorize };

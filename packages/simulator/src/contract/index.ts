@@ -14,6 +14,7 @@ import {
 import { describeCertificateRotation } from './scenarios/certificate-rotation.js';
 import { describeErrorClasses } from './scenarios/errors.js';
 import { describeOrderLifecycle } from './scenarios/lifecycle.js';
+import { describeLiveForms } from './scenarios/live-forms.js';
 import { describeNotificationDelivery } from './scenarios/notification-delivery.js';
 import { describeNotificationHandlers } from './scenarios/notification-handlers.js';
 import { describeNotifications } from './scenarios/notifications.js';
@@ -58,6 +59,7 @@ const scenarioGroups: readonly ScenarioGroup[] = [
   describeNotificationDelivery,
   describeCertificateRotation,
   describeSharedOrderBook,
+  describeLiveForms,
 ];
 
 /**
