@@ -4,7 +4,7 @@
  *   --only=A,C,F   run only these cases (A B C D E F G H I)
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
  *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (180)
- *   --rounds=N     end-to-end windows per contestant (default 5); --duration-s=S per window (0.7)
+ *   --rounds=N     end-to-end windows per contestant (default 7); --duration-s=S per window (0.7)
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -52,7 +52,7 @@ const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
   : { samples: 13, sampleMs: 12, warmupMs: 100 };
-const rounds = Number(flags.rounds ?? (quick ? 2 : 5));
+const rounds = Number(flags.rounds ?? (quick ? 2 : 7));
 const durationMs = Number(flags['duration-s'] ?? (quick ? 0.5 : 0.7)) * 1000;
 const soakRequests = Number(flags.soak);
 const soakMaxMs = Number(flags['soak-max-s']) * 1000;

@@ -84,11 +84,14 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
   }
 
   const logger = options.logger;
-  // Joins base URL and path as `new URL` would, without parsing plain paths (per base URL).
+  // Joins base URL and path as `new URL` would, without parsing plain paths (one per origin).
   const joinPrimary = createWireUrl(options.baseUrl);
-  let joinBackup: ((path: string) => WireUrl) | undefined;
-  const join = (baseUrl: string, path: string): WireUrl =>
-    baseUrl === options.baseUrl ? joinPrimary(path) : (joinBackup ??= createWireUrl(baseUrl))(path);
+  const joinBackup = options.backupBaseUrl ? createWireUrl(options.backupBaseUrl) : undefined;
+  const join = (baseUrl: string, path: string): WireUrl => {
+    if (baseUrl === options.baseUrl) return joinPrimary(path);
+    if (joinBackup && baseUrl === options.backupBaseUrl) return joinBackup(path);
+    return createWireUrl(baseUrl)(path);
+  };
 
   async function send(request: V3Request, call: CallOptions = {}): Promise<HttpResponse> {
     // Built once per call, not per attempt: nothing here changes between attempts.
