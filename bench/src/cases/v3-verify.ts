@@ -110,7 +110,7 @@ export function v3VerifyContestants(keys: Keys): Contestant[] {
   });
   return [
     c('raw', raw, { baseline: true, note: 'crypto.verify sync' }),
-    c('wxpay', wxpay, { note: 'verifyWechatpaySignature (sync verify)' }),
+    c('wxpay', wxpay, { note: 'verifyWechatpaySignature (async verify)' }),
     c('wechatpay-node-v3', nodeV3, { note: 'verifySign (PEM per call)' }),
     c('axios-plugin', axios, { note: 'Decorator.responseVerifier' }),
   ];
