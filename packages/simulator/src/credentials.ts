@@ -1,6 +1,6 @@
 import { generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { randomNonce } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import { randomDigits, randomHex } from './ids.js';
 import { createCertificate } from './x509/index.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { sleep } from '@wxpay/core';
+import { sleep } from '@wxpay/core/adapter';
 import type { IncomingCall } from './context.js';
 import { handleControl } from './control-surface.js';
 import { serveDashboard } from './dashboard/serve-dashboard.js';

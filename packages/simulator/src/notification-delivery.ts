@@ -1,4 +1,4 @@
-import { randomNonce } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import { encryptAeadAes256Gcm, encryptReqInfo } from './ciphers.js';
 import type { NotifyOptions, TrustMode } from './context.js';
 import type { GeneratedCredentials, SigningKey } from './credentials.js';

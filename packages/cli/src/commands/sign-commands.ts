@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { randomNonce } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import { buildSignString, parseXml, SIGN_TYPES, type SignType, signString } from '@wxpay/v2-xml';
 import { buildAuthorization, buildRequestMessage, buildVerifyMessage } from '@wxpay/v3-json';
 import { CliError } from '../cli-error.js';

@@ -1,4 +1,4 @@
-import { randomNonce } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
 import { orderQueryFields } from '../map-v2.js';
 import { downloadBill } from './download-bill.js';

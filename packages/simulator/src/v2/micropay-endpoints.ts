@@ -1,4 +1,4 @@
-import { randomNonce } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext } from '../context.js';
 import { newTransactionId } from '../ids.js';
 import { paidOrderFields } from '../map-v2.js';

@@ -1,4 +1,4 @@
-import { randomNonce } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext, IncomingCall } from '../context.js';
 import { newCodeUrl, newPrepayId } from '../ids.js';
 import { orderFingerprint } from '../order-fingerprint.js';
