@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/index.js';
 import { EXIT } from '../src/io.js';
 import { runCli } from './run-cli.js';
+import { nativeOrder } from './support/native-order.js';
 
 let sim: Simulator;
 let dir: string;
@@ -83,13 +84,7 @@ afterAll(async () => {
 });
 
 async function paidOrder(client: V2Client | V3Client, outTradeNo: string): Promise<void> {
-  await client.createOrder({
-    kind: 'native',
-    outTradeNo,
-    description: 'cli test',
-    amount: { total: 321 },
-    clientIp: '127.0.0.1',
-  });
+  await client.createOrder(nativeOrder(outTradeNo, 'cli test', 321));
   sim.pay(outTradeNo);
 }
 
@@ -259,13 +254,7 @@ describe('wxpay CLI', () => {
       expect(JSON.parse(refund.stdout)).toMatchObject({ outRefundNo: `${no}R`, refund: 21 });
 
       const unpaid = `CLIC${protocol}${Date.now()}`;
-      await client.createOrder({
-        kind: 'native',
-        outTradeNo: unpaid,
-        description: 'x',
-        amount: { total: 1 },
-        clientIp: '127.0.0.1',
-      });
+      await client.createOrder(nativeOrder(unpaid, 'x', 1));
       const close = await runCli([
         'order',
         'close',
@@ -316,35 +305,15 @@ describe('wxpay CLI', () => {
         apiKeyFile: join(dir, 'api-key'),
       }),
     );
-    expect(
-      (
-        await runCli([
-          'order',
-          'query',
-          '--protocol',
-          'v2',
-          '--out-trade-no',
-          no,
-          '--config',
-          config,
-        ])
-      ).code,
-    ).toBe(EXIT.ok);
+    const queryV2 = (...more: string[]) =>
+      runCli(['order', 'query', '--protocol', 'v2', '--out-trade-no', no, ...more]);
+    expect((await queryV2('--config', config)).code).toBe(EXIT.ok);
     const inline = join(dir, 'inline.json');
     writeFileSync(inline, JSON.stringify({ mchId: m.mchId, apiKey: m.apiKey }));
-    const refused = await runCli([
-      'order',
-      'query',
-      '--protocol',
-      'v2',
-      '--out-trade-no',
-      no,
-      '--config',
-      inline,
-    ]);
+    const refused = await queryV2('--config', inline);
     expect(refused.code).toBe(EXIT.config);
     expect(refused.stderr).not.toContain(m.apiKey);
-    const missing = await runCli(['order', 'query', '--protocol', 'v2', '--out-trade-no', no]);
+    const missing = await queryV2();
     expect(missing.code).toBe(EXIT.config);
     expect(missing.stderr).toMatch(
       /missing --(mch-id|app-id) \(or WXPAY_(MCH|APP)_ID, or "(mchId|appId)" in the --config file\)/,

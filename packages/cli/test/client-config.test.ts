@@ -2,6 +2,7 @@ import { startSimulator } from '@wxpay/simulator';
 import { createV2Client } from '@wxpay/v2-xml';
 import { createV3Client } from '@wxpay/v3-json';
 import { describe, expect, it } from 'vitest';
+import { nativeOrder } from './support/native-order.js';
 
 // sim.clientConfig is the simulator's; these tests live here, where both adapters are at hand
 // (the simulator never imports an adapter, not even in its tests).
@@ -12,13 +13,7 @@ async function createAndPay(
   sim: Awaited<ReturnType<typeof startSimulator>>,
   outTradeNo: string,
 ) {
-  await client.createOrder({
-    kind: 'native',
-    outTradeNo,
-    description: 'clientConfig',
-    amount: { total: 100 },
-    clientIp: '127.0.0.1',
-  });
+  await client.createOrder(nativeOrder(outTradeNo, 'clientConfig', 100));
   sim.pay(outTradeNo, { silent: true });
   return client.queryOrder({ outTradeNo });
 }

@@ -14,6 +14,7 @@ import { createV3Client, type V3Client } from '@wxpay/v3-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../src/io.js';
 import { runCli } from './run-cli.js';
+import { nativeOrder } from './support/native-order.js';
 
 // Nothing listens there; these tests pay silently, so nothing is delivered to it.
 const notifyUrl = 'http://127.0.0.1:9/notify';
@@ -67,13 +68,7 @@ async function payOnCommandSimulator(protocol: 'v2' | 'v3', outTradeNo: string):
       ? createV2Client(clientConfig(endpoint, 'v2', { notifyUrl }))
       : createV3Client(clientConfig(endpoint, 'v3', { notifyUrl }));
   try {
-    await client.createOrder({
-      kind: 'native',
-      outTradeNo,
-      description: 'config file test',
-      amount: { total: 100 },
-      clientIp: '127.0.0.1',
-    });
+    await client.createOrder(nativeOrder(outTradeNo, 'config file test', 100));
   } finally {
     await client.close();
   }
@@ -150,13 +145,7 @@ describe('--config paths', () => {
       }),
     );
     const no = `CFG2${Date.now()}`;
-    await v2.createOrder({
-      kind: 'native',
-      outTradeNo: no,
-      description: 'relative paths',
-      amount: { total: 100 },
-      clientIp: '127.0.0.1',
-    });
+    await v2.createOrder(nativeOrder(no, 'relative paths', 100));
     // The working directory is the repository, where keys/api-key.txt does not exist.
     expect(relative(process.cwd(), config).startsWith('..')).toBe(true);
     const run = await queryWith('v2', config, no);
@@ -195,13 +184,7 @@ describe('--config paths', () => {
 describe('output', () => {
   it('--json prints promotions as the array of coupons', async () => {
     const no = `CFG3${Date.now()}`;
-    await v3.createOrder({
-      kind: 'native',
-      outTradeNo: no,
-      description: 'coupons',
-      amount: { total: 500 },
-      clientIp: '127.0.0.1',
-    });
+    await v3.createOrder(nativeOrder(no, 'coupons', 500));
     sim.pay(no, { silent: true, coupons: [{ id: 'C1', type: 'CASH', amount: 100, name: 'ten' }] });
     const run = await queryWith('v3', credentialsOf(sim), no, '--json');
     expect(run.code).toBe(EXIT.ok);

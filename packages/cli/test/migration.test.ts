@@ -18,6 +18,7 @@ import type { createV3Client } from '@wxpay/v3-json';
 import * as v3Adapter from '@wxpay/v3-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorClients } from './simulator-clients.js';
+import { nativeOrder } from './support/native-order.js';
 
 // The migration client lives in core, which cannot depend on the adapters; it is
 // contract-tested here, where both adapters and the simulator are at hand.
@@ -232,15 +233,7 @@ describe('migration: one notify endpoint, one handler, both protocols', () => {
     return orders;
   }
 
-  function order(outTradeNo: string) {
-    return {
-      kind: 'native',
-      outTradeNo,
-      description: 'migration notify',
-      amount: { total: 88 },
-      clientIp: '127.0.0.1',
-    } as const;
-  }
+  const order = (outTradeNo: string) => nativeOrder(outTradeNo, 'migration notify', 88);
 
   for (const [handlerName, makeHandler] of Object.entries(notifyHandlers)) {
     for (const { mode, primary } of modes) {

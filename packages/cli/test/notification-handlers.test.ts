@@ -23,6 +23,7 @@ import type { V2Client } from '@wxpay/v2-xml';
 import type { V3Client } from '@wxpay/v3-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorClients } from './simulator-clients.js';
+import { nativeOrder } from './support/native-order.js';
 
 // The core notification kernel with real clients and notifications the simulator delivered:
 // every body form frameworks hand over, one cap for both protocols, the answer always in the
@@ -47,14 +48,7 @@ describe('core notification handlers with real v2 and v3 notifications', () => {
       ['v3', v3],
     ] as const) {
       const outTradeNo = `KRN${protocol.toUpperCase()}${Date.now()}${seq++}`;
-      await client.createOrder({
-        kind: 'native',
-        outTradeNo,
-        description: 'kernel',
-        amount: { total: 99 },
-        clientIp: '127.0.0.1',
-        notifyUrl: receiver.url,
-      });
+      await client.createOrder(nativeOrder(outTradeNo, 'kernel', 99, { notifyUrl: receiver.url }));
       sim.pay(outTradeNo);
       const attempt = await sim.notifications.waitFor((a) => a.outTradeNo === outTradeNo);
       delivered[protocol] = await receiver.waitFor((n) => n.text === attempt.body);

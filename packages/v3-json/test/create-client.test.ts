@@ -25,6 +25,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../src/index.js';
 import { FakeWechat } from './support/fake-wechat.js';
 import { makeTestKeys } from './support/test-keys.js';
+import { wireTransaction } from './support/wire-transaction.js';
 
 const keys = makeTestKeys();
 const MCH = '1900000001';
@@ -52,14 +53,11 @@ function makeClient(overrides: Partial<V3ClientConfig> = {}): V3Client {
   return client;
 }
 
-const TRANSACTION = {
+const TRANSACTION = wireTransaction({
   appid: APPID,
   mchid: MCH,
   out_trade_no: 'ORDER_000001',
   transaction_id: '4200001207202108286046087211',
-  trade_type: 'JSAPI',
-  trade_state: 'SUCCESS',
-  trade_state_desc: '支付成功',
   bank_type: 'BOSH_CREDIT',
   attach: 'a',
   success_time: '2021-08-28T14:42:39+08:00',
@@ -68,7 +66,7 @@ const TRANSACTION = {
   promotion_detail: [
     { coupon_id: 'C1', name: 'ten off', scope: 'GLOBAL', type: 'NEWTYPE', amount: 10 },
   ],
-};
+});
 
 beforeAll(async () => {
   server = await new FakeWechat(keys).start();

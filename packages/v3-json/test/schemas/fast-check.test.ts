@@ -10,19 +10,10 @@ import {
   prepayIdResponseSchema,
 } from '../../src/schemas/misc.js';
 import { transactionSchema } from '../../src/schemas/transaction.js';
+import { wireTransaction } from '../support/wire-transaction.js';
 
-const TRANSACTION = {
-  appid: 'wxd678efh567hg6787',
-  mchid: '1230000109',
-  out_trade_no: '1217752501201407033233368018',
-  transaction_id: '4200000215201811190261405420',
-  trade_type: 'JSAPI',
-  trade_state: 'SUCCESS',
-  trade_state_desc: '支付成功',
-  bank_type: 'CMC',
+const TRANSACTION = wireTransaction({
   attach: 'a',
-  success_time: '2018-06-08T10:34:56+08:00',
-  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
   amount: { total: 100, payer_total: 90, currency: 'CNY', payer_currency: 'CNY' },
   scene_info: { device_id: '013467007045764' },
   promotion_detail: [
@@ -41,7 +32,7 @@ const TRANSACTION = {
     },
   ],
   unknown_new_field: { anything: [1, null] },
-};
+});
 
 /** Values that replace one field: each of a different JSON type (and NaN / fractions). */
 const REPLACEMENTS: unknown[] = [

@@ -2,6 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import type { Clock } from '@wxpay/core';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../../../src/index.js';
 import { type SignerIdentity, signedHeaders, type TestKeys } from '../../support/test-keys.js';
+import { wireTransaction } from '../../support/wire-transaction.js';
 
 export const MCH = '1900000001';
 export const APP = 'wx8888888888888888';
@@ -10,20 +11,13 @@ export const NOW = 1_763_870_000;
 export const fixedClock: Clock = { now: () => NOW * 1000 };
 
 /** A paid transaction as WeChat Pay returns it (with non-ASCII text, so bytes ≠ characters). */
-export const TRANSACTION = {
+export const TRANSACTION = wireTransaction({
   appid: APP,
   mchid: MCH,
   out_trade_no: 'SEC-20251123-0001',
-  transaction_id: '4200000215201811190261405420',
-  trade_type: 'JSAPI',
-  trade_state: 'SUCCESS',
-  trade_state_desc: '支付成功',
-  bank_type: 'CMC',
   attach: '自定义数据',
   success_time: '2025-11-23T10:34:56+08:00',
-  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
-  amount: { total: 100, payer_total: 100, currency: 'CNY', payer_currency: 'CNY' },
-};
+});
 
 /** A public-key-mode client (an unknown serial is refused at once, no certificate download). */
 export function publicKeyClient(
