@@ -16,6 +16,7 @@ import {
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, Tenpay, tenpayUtil, type V2PostModule } from '../peers.js';
 import { rawV2Build } from '../raw-v2.js';
+import { contestantsOf } from './contestants-of.js';
 
 const checker = new XMLParser({ parseTagValue: false });
 
@@ -84,16 +85,13 @@ export function v2BuildContestants(type: V2SignType, v2Post: V2PostModule): Cont
     return axiosPlugin.Transformer.toXml.call(requestConfig, signed);
   };
 
-  const c = (name: string, run: () => string, extra: Partial<Contestant> = {}): Contestant => ({
-    name,
-    run,
-    check: () => checkBody(run(), type),
-    ...extra,
-  });
-  return [
-    c('raw', raw, { baseline: true, note: 'template string + node:crypto' }),
-    c('wxpay', wxpay, { note: 'postV2 signedBody (internal)' }),
-    c('tenpay', tenpay, { note: '_getSign + util.buildXML (no public build fn)' }),
-    c('axios-plugin', axios, { note: 'Transformer signer + toXml' }),
-  ];
+  return contestantsOf(
+    (run: () => string) => ({ run, check: () => checkBody(run(), type) }),
+    [
+      ['raw', raw, { baseline: true, note: 'template string + node:crypto' }],
+      ['wxpay', wxpay, { note: 'postV2 signedBody (internal)' }],
+      ['tenpay', tenpay, { note: '_getSign + util.buildXML (no public build fn)' }],
+      ['axios-plugin', axios, { note: 'Transformer signer + toXml' }],
+    ],
+  );
 }

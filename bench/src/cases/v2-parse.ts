@@ -14,6 +14,7 @@ import {
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, Tenpay, type V2ResponseModule } from '../peers.js';
 import { rawV2Parser } from '../raw-v2.js';
+import { contestantsOf } from './contestants-of.js';
 
 /** True when the parsed fields are exactly the reply's fields (values as strings). */
 function sameFields(got: Record<string, unknown>, sign: string): string | undefined {
@@ -57,12 +58,7 @@ export function v2ParseContestants(type: V2SignType, v2Response: V2ResponseModul
     return out as Record<string, unknown>;
   };
 
-  const c = (
-    name: string,
-    fn: (body: string) => unknown,
-    extra: Partial<Contestant> = {},
-  ): Contestant => ({
-    name,
+  const judge = (fn: (body: string) => unknown) => ({
     run: () => fn(xml),
     check: async () => sameFields((await fn(xml)) as Record<string, unknown>, sign),
     safety: async () => {
@@ -73,12 +69,11 @@ export function v2ParseContestants(type: V2SignType, v2Response: V2ResponseModul
       }
       return 'unsafe: accepts a tampered reply';
     },
-    ...extra,
   });
-  return [
-    c('raw', raw, { baseline: true, note: 'fast-xml-parser + sign check' }),
-    c('wxpay', wxpay, { note: 'parseXml + checkResponse (strict)' }),
-    c('tenpay', tenpay, { note: '_parse (xml2js; sign compared with !==)' }),
-    c('axios-plugin', axios, { note: 'Transformer toObject + verifier' }),
-  ];
+  return contestantsOf(judge, [
+    ['raw', raw, { baseline: true, note: 'fast-xml-parser + sign check' }],
+    ['wxpay', wxpay, { note: 'parseXml + checkResponse (strict)' }],
+    ['tenpay', tenpay, { note: '_parse (xml2js; sign compared with !==)' }],
+    ['axios-plugin', axios, { note: 'Transformer toObject + verifier' }],
+  ]);
 }

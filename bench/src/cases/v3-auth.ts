@@ -5,6 +5,7 @@ import { randomNonce } from '@wxpay/core/adapter';
 import { type Keys, V3_MCHID, V3_SERIAL } from '../fixtures.js';
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, NodeV3, type V3RequestModule } from '../peers.js';
+import { contestantsOf } from './contestants-of.js';
 
 /** Checks a header: scheme, mchid, serial, and the signature over the rebuilt message. */
 function checkHeader(
@@ -100,21 +101,15 @@ export function v3AuthContestants(
     return Formatter.authorization(V3_MCHID, nonce, sig, ts, V3_SERIAL);
   };
 
-  const c = (
-    name: string,
-    run: () => string | Promise<string>,
-    extra: Partial<Contestant> = {},
-  ): Contestant => ({
-    name,
+  const judge = (run: () => string | Promise<string>) => ({
     run,
     check: async () => checkHeader(await run(), method, path, body, keys),
-    ...extra,
   });
-  return [
-    c('raw', raw, { baseline: true, note: 'crypto.sign sync, KeyObject' }),
-    c('raw-async', rawAsync, { note: 'crypto.sign callback (threadpool)' }),
-    c('wxpay', wxpay, { note: 'client requester.authorize (async sign)' }),
-    c('wechatpay-node-v3', nodeV3, { note: 'getSignature + getAuthorization (PEM per call)' }),
-    c('axios-plugin', axios, { note: 'Formatter + Rsa.sign' }),
-  ];
+  return contestantsOf(judge, [
+    ['raw', raw, { baseline: true, note: 'crypto.sign sync, KeyObject' }],
+    ['raw-async', rawAsync, { note: 'crypto.sign callback (threadpool)' }],
+    ['wxpay', wxpay, { note: 'client requester.authorize (async sign)' }],
+    ['wechatpay-node-v3', nodeV3, { note: 'getSignature + getAuthorization (PEM per call)' }],
+    ['axios-plugin', axios, { note: 'Formatter + Rsa.sign' }],
+  ]);
 }

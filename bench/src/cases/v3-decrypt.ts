@@ -4,6 +4,7 @@ import { decryptAesGcm } from '@wxpay/v3-json';
 import { API_V3_KEY, type GcmFixture, jsonEqual, V3_TRANSACTION } from '../fixtures.js';
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, NodeV3 } from '../peers.js';
+import { contestantsOf } from './contestants-of.js';
 
 /** The contestants of case E. Each returns the parsed plaintext object. */
 export function v3DecryptContestants(fx: GcmFixture, merchantPem: string): Contestant[] {
@@ -37,12 +38,7 @@ export function v3DecryptContestants(fx: GcmFixture, merchantPem: string): Conte
   const axios = (ciphertext: string): unknown =>
     JSON.parse(axiosPlugin.Aes.AesGcm.decrypt(ciphertext, API_V3_KEY, fx.nonce, fx.associatedData));
 
-  const c = (
-    name: string,
-    fn: (ciphertext: string) => unknown,
-    extra: Partial<Contestant> = {},
-  ): Contestant => ({
-    name,
+  const judge = (fn: (ciphertext: string) => unknown) => ({
     run: () => fn(fx.ciphertext),
     check: () => (jsonEqual(fn(fx.ciphertext), V3_TRANSACTION) ? undefined : 'plaintext differs'),
     safety: () => {
@@ -53,12 +49,11 @@ export function v3DecryptContestants(fx: GcmFixture, merchantPem: string): Conte
       }
       return 'unsafe: skips GCM tag check';
     },
-    ...extra,
   });
-  return [
-    c('raw', raw, { baseline: true, note: 'createDecipheriv + final + JSON.parse' }),
-    c('wxpay', wxpay, { note: 'decryptAesGcm + JSON.parse' }),
-    c('wechatpay-node-v3', nodeV3, { note: 'decipher_gcm (no final())' }),
-    c('axios-plugin', axios, { note: 'Aes.AesGcm.decrypt + JSON.parse' }),
-  ];
+  return contestantsOf(judge, [
+    ['raw', raw, { baseline: true, note: 'createDecipheriv + final + JSON.parse' }],
+    ['wxpay', wxpay, { note: 'decryptAesGcm + JSON.parse' }],
+    ['wechatpay-node-v3', nodeV3, { note: 'decipher_gcm (no final())' }],
+    ['axios-plugin', axios, { note: 'Aes.AesGcm.decrypt + JSON.parse' }],
+  ]);
 }

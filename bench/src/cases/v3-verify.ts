@@ -4,6 +4,7 @@ import { verifyWechatpaySignature } from '@wxpay/v3-json';
 import { type Keys, V3_PUB_KEY_ID, V3_QUERY_PATH, V3_TRANSACTION_BODY } from '../fixtures.js';
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, NodeV3 } from '../peers.js';
+import { contestantsOf } from './contestants-of.js';
 
 type Headers = Record<string, string>;
 
@@ -93,12 +94,7 @@ export function v3VerifyContestants(keys: Keys): Contestant[] {
     }
   };
 
-  const c = (
-    name: string,
-    fn: (h: Headers, b: string) => boolean | Promise<boolean>,
-    extra: Partial<Contestant> = {},
-  ): Contestant => ({
-    name,
+  const judge = (fn: (h: Headers, b: string) => boolean | Promise<boolean>) => ({
     run: () => fn(good, body),
     check: async () => ((await fn(good, body)) ? undefined : 'a valid reply did not verify'),
     safety: async () => {
@@ -106,12 +102,11 @@ export function v3VerifyContestants(keys: Keys): Contestant[] {
       if (await fn(stale, body)) return 'unsafe: skips timestamp check (accepts 1 h old)';
       return undefined;
     },
-    ...extra,
   });
-  return [
-    c('raw', raw, { baseline: true, note: 'crypto.verify sync' }),
-    c('wxpay', wxpay, { note: 'verifyWechatpaySignature (async verify)' }),
-    c('wechatpay-node-v3', nodeV3, { note: 'verifySign (PEM per call)' }),
-    c('axios-plugin', axios, { note: 'Decorator.responseVerifier' }),
-  ];
+  return contestantsOf(judge, [
+    ['raw', raw, { baseline: true, note: 'crypto.verify sync' }],
+    ['wxpay', wxpay, { note: 'verifyWechatpaySignature (async verify)' }],
+    ['wechatpay-node-v3', nodeV3, { note: 'verifySign (PEM per call)' }],
+    ['axios-plugin', axios, { note: 'Decorator.responseVerifier' }],
+  ]);
 }

@@ -1,4 +1,5 @@
 import { AnswerMismatchError, ResponseValidationError, type WxPayError } from '@wxpay/core';
+import { thrownBy } from '@wxpay/simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { checkAnswer } from '../src/check-answer.js';
 
@@ -39,15 +40,7 @@ const refunds = {
   refund_fee_1: '20',
 };
 
-function mismatch(run: () => void): AnswerMismatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(AnswerMismatchError.isInstance(error), String(error)).toBe(true);
-    return error as AnswerMismatchError;
-  }
-  throw new Error('expected an AnswerMismatchError');
-}
+const mismatch = (run: () => void) => thrownBy(AnswerMismatchError, run);
 
 describe('v2 checkAnswer: binding', () => {
   it('accepts a reply about the merchant and the order asked for, by either reference', () => {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import {
   ConnectionError,
   DuplicateOrderError,
@@ -11,6 +11,7 @@ import {
   UserPayingError,
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { startDeadServer } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeNotificationHandler,
@@ -230,31 +231,9 @@ describe('reverse', () => {
   });
 });
 
-/** A server that accepts connections and drops them at once: an access point that is down. */
-async function deadServer(): Promise<{
-  url: string;
-  hits: () => number;
-  stop: () => Promise<void>;
-}> {
-  let hits = 0;
-  const server: Server = createServer();
-  server.on('connection', (s: Socket) => {
-    hits++;
-    s.destroy();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits: () => hits,
-    stop: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
 describe('backup domain', () => {
   it('retries an idempotent call once on the backup origin when the primary cannot be reached, and logs it', async () => {
-    const dead = await deadServer();
+    const dead = await startDeadServer();
     const events: LogEvent[] = [];
     const failover = createV2Client(
       config({
@@ -277,7 +256,7 @@ describe('backup domain', () => {
   });
 
   it('never fails over a non-idempotent call (micropay), nor for a custom baseUrl by default', async () => {
-    const dead = await deadServer();
+    const dead = await startDeadServer();
     const failover = createV2Client(
       config({ baseUrl: dead.url, backupBaseUrl: sim.url, retry: { maxAttempts: 1 } }),
     );

@@ -1,4 +1,5 @@
 import { AnswerMismatchError, ResponseValidationError } from '@wxpay/core';
+import { thrownBy } from '@wxpay/simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { checkAnswer } from '../src/check-answer.js';
 
@@ -48,15 +49,7 @@ const refund = {
   },
 };
 
-function mismatch(run: () => void): AnswerMismatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(AnswerMismatchError.isInstance(error), String(error)).toBe(true);
-    return error as AnswerMismatchError;
-  }
-  throw new Error('expected an AnswerMismatchError');
-}
+const mismatch = (run: () => void) => thrownBy(AnswerMismatchError, run);
 
 describe('v3 checkAnswer: binding', () => {
   it('accepts an answer about the merchant and the order asked for, by either reference', () => {

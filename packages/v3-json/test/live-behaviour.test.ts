@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   ConnectionError,
   DuplicateOrderError,
@@ -13,6 +13,7 @@ import {
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
 import { startNotificationReceiver } from '@wxpay/simulator/contract';
+import { startDeadServer } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../src/index.js';
 
@@ -152,33 +153,9 @@ describe('notify_url', () => {
   });
 });
 
-/** A server that accepts connections and drops them at once: an access point that is down. */
-async function deadServer(): Promise<{
-  url: string;
-  hits: () => number;
-  stop: () => Promise<void>;
-}> {
-  let hits = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer();
-  server.on('connection', (s: Socket) => {
-    hits++;
-    sockets.add(s);
-    s.destroy();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits: () => hits,
-    stop: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
 describe('backup domain', () => {
   it('retries an idempotent call once on the backup origin when the primary cannot be reached, and logs it', async () => {
-    const dead = await deadServer();
+    const dead = await startDeadServer();
     const events: LogEvent[] = [];
     const failover = createV3Client(
       config({
@@ -207,7 +184,7 @@ describe('backup domain', () => {
   });
 
   it('does not fail over for a custom baseUrl without backupBaseUrl, nor when it is false', async () => {
-    const dead = await deadServer();
+    const dead = await startDeadServer();
     for (const backupBaseUrl of [undefined, false] as const) {
       const c = createV3Client(
         config({
@@ -224,7 +201,7 @@ describe('backup domain', () => {
   });
 
   it('does not fail over on an answer (a 5xx is retried on the primary only)', async () => {
-    const other = await deadServer();
+    const other = await startDeadServer();
     const c = createV3Client(config({ backupBaseUrl: other.url, retry: { maxAttempts: 1 } }));
     sim.faults.push({ kind: 'status', status: 500, protocol: 'v3' });
     await c.queryOrder({ outTradeNo: nextNo() }).catch(() => undefined);

@@ -5,6 +5,7 @@
  * the simulator itself.
  * @packageDocumentation
  */
+export { type DeadServer, startDeadServer } from './dead-server.js';
 export {
   type ExpectedErrorClass,
   flipBit,
@@ -13,4 +14,5 @@ export {
   settle,
   Tally,
 } from './tally.js';
+export { thrownBy } from './thrown-by.js';
 export { decryptReqInfo, decryptResource, verifyV3Answer } from './verify.js';
