@@ -43,12 +43,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   offsetMs = 0;
-  server.routes.clear();
-  server.requests.length = 0;
-  server.certificates = [keys.platformA];
-  server.signer = keys.platformA;
-  server.certificatesStatus = undefined;
-  server.certificatesErrorCode = undefined;
+  server.reset();
   server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({ status: 200, body: TRANSACTION }));
 });
 

@@ -76,12 +76,7 @@ afterAll(async () => {
   await server.stop();
 });
 beforeEach(() => {
-  server.routes.clear();
-  server.requests.length = 0;
-  server.certificates = [keys.platformA];
-  server.signer = keys.platformA;
-  server.certificatesStatus = undefined;
-  server.certificatesErrorCode = undefined;
+  server.reset();
   server.now = () => Math.floor(Date.now() / 1000);
 });
 

@@ -65,6 +65,19 @@ export class FakeWechat {
     this.signer = options.signer ?? keys.platformA;
   }
 
+  /**
+   * Back to the state a test starts from: no routes, no recorded requests, the first platform
+   * certificate served and signing, `/v3/certificates` answering normally. The clock is kept.
+   */
+  reset(): void {
+    this.routes.clear();
+    this.requests.length = 0;
+    this.certificates = [this.keys.platformA];
+    this.signer = this.keys.platformA;
+    this.certificatesStatus = undefined;
+    this.certificatesErrorCode = undefined;
+  }
+
   /** Registers `METHOD /path` (exact path without query, or a prefix ending in `*`). */
   on(methodAndPath: string, route: Route): this {
     this.routes.set(methodAndPath, route);
