@@ -11,6 +11,19 @@ import {
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../src/retry.js';
 
 const noWait = async () => {};
+const systemError = () => new SystemError('x', { code: 'SYSTEMERROR' });
+
+/** An operation that fails every time with `error()`, counting its calls. */
+function alwaysFailing(error: () => Error) {
+  const op = {
+    calls: 0,
+    run: async (): Promise<never> => {
+      op.calls++;
+      throw error();
+    },
+  };
+  return op;
+}
 
 describe('backoffDelay', () => {
   it('stays within [0, min(max, base * 2^(n-1))] for any policy, retry and random value', () => {
@@ -59,48 +72,30 @@ describe('withRetry', () => {
       new SignatureVerificationError('bad sig'),
       new DecryptionError('bad tag'),
     ]) {
-      let calls = 0;
-      await expect(
-        withRetry(
-          async () => {
-            calls++;
-            throw error;
-          },
-          { sleep: noWait, policy: { maxAttempts: 5 } },
-        ),
-      ).rejects.toBe(error);
-      expect(calls).toBe(1);
+      const op = alwaysFailing(() => error);
+      await expect(withRetry(op.run, { sleep: noWait, policy: { maxAttempts: 5 } })).rejects.toBe(
+        error,
+      );
+      expect(op.calls).toBe(1);
     }
   });
 
   it('gives a non-idempotent operation a single attempt', async () => {
-    let calls = 0;
-    await expect(
-      withRetry(
-        async () => {
-          calls++;
-          throw new SystemError('x', { code: 'SYSTEMERROR' });
-        },
-        { idempotent: false, sleep: noWait },
-      ),
-    ).rejects.toBeInstanceOf(SystemError);
-    expect(calls).toBe(1);
+    const op = alwaysFailing(systemError);
+    await expect(withRetry(op.run, { idempotent: false, sleep: noWait })).rejects.toBeInstanceOf(
+      SystemError,
+    );
+    expect(op.calls).toBe(1);
   });
 
   it('is bounded: never more than maxAttempts calls, whatever fails', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 8 }), async (maxAttempts) => {
-        let calls = 0;
+        const op = alwaysFailing(systemError);
         await expect(
-          withRetry(
-            async () => {
-              calls++;
-              throw new SystemError('x', { code: 'SYSTEMERROR' });
-            },
-            { policy: { maxAttempts }, sleep: noWait },
-          ),
+          withRetry(op.run, { policy: { maxAttempts }, sleep: noWait }),
         ).rejects.toBeInstanceOf(SystemError);
-        expect(calls).toBe(maxAttempts);
+        expect(op.calls).toBe(maxAttempts);
       }),
       { numRuns: 30 },
     );

@@ -210,19 +210,20 @@ describe('refunds', () => {
   });
 });
 
+/** A point-of-sale charge (micropay) of 5 fen with a scanned payment code. */
+const posCharge = (outTradeNo: string) => ({
+  outTradeNo,
+  description: 'pos',
+  amount: { total: 5 },
+  authCode: '134567890123456789',
+  clientIp: '10.1.2.3',
+});
+
 describe('reverse', () => {
   it('calls reverse again while the answer says recall=Y', async () => {
     const outTradeNo = no('MP');
     sim.queueMicropayOutcome('USERPAYING');
-    const charge = await client
-      .micropay({
-        outTradeNo,
-        description: 'pos',
-        amount: { total: 5 },
-        authCode: '134567890123456789',
-        clientIp: '10.1.2.3',
-      })
-      .catch((e: unknown) => e);
+    const charge = await client.micropay(posCharge(outTradeNo)).catch((e: unknown) => e);
     expect(UserPayingError.isInstance(charge)).toBe(true);
     sim.live.queueReverseRecall(2);
     const result = await client.reverseOrder({ outTradeNo }, { recallDelayMs: 1 });
@@ -263,15 +264,7 @@ describe('backup domain', () => {
     const plain = createV2Client(config({ baseUrl: dead.url, retry: { maxAttempts: 1 } }));
     try {
       const outTradeNo = no('MP');
-      const error = await failover
-        .micropay({
-          outTradeNo,
-          description: 'pos',
-          amount: { total: 5 },
-          authCode: '134567890123456789',
-          clientIp: '10.1.2.3',
-        })
-        .catch((e: unknown) => e);
+      const error = await failover.micropay(posCharge(outTradeNo)).catch((e: unknown) => e);
       expect(ConnectionError.isInstance(error), String(error)).toBe(true);
       expect(sim.getOrder(outTradeNo)).toBeUndefined();
       const plainError = await plain.queryOrder({ outTradeNo: no() }).catch((e: unknown) => e);

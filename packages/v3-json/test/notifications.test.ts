@@ -387,33 +387,17 @@ describe('acknowledgements and handlers', () => {
         seen.push(n.id);
       });
       const n = payment({ id: 'EV-WEB-1' });
-      const ok = await handler(
-        new Request('http://localhost/notify', {
-          method: 'POST',
-          headers: n.headers,
-          body: n.body,
-        }),
-      );
+      const post = (body: string) =>
+        new Request('http://localhost/notify', { method: 'POST', headers: n.headers, body });
+      const ok = await handler(post(n.body));
       expect(ok.status).toBe(204);
       expect(seen).toEqual(['EV-WEB-1']);
-      const bad = await handler(
-        new Request('http://localhost/notify', {
-          method: 'POST',
-          headers: n.headers,
-          body: `${n.body}x`,
-        }),
-      );
+      const bad = await handler(post(`${n.body}x`));
       expect(bad.status).toBe(401);
       const throwing = createWebNotificationHandler(client, () => {
         throw new Error('nope');
       });
-      const res = await throwing(
-        new Request('http://localhost/notify', {
-          method: 'POST',
-          headers: n.headers,
-          body: n.body,
-        }),
-      );
+      const res = await throwing(post(n.body));
       expect(res.status).toBe(500);
       expect(await res.json()).toEqual({ code: 'FAIL', message: 'notification handler failed' });
     });

@@ -70,6 +70,13 @@ afterAll(async () => {
 
 const no = (prefix: string) => `SEC${prefix}${Date.now()}${seq++}`;
 const queryPath = '/v3/pay/transactions/out-trade-no/';
+/** Every order query answers HTTP 500, until the test clears the faults. */
+const QUERY_ALWAYS_500 = {
+  kind: 'status',
+  status: 500,
+  path: queryPath,
+  times: Number.POSITIVE_INFINITY,
+} as const;
 
 async function newOrder(): Promise<string> {
   const outTradeNo = no('F');
@@ -166,12 +173,7 @@ describe('queries and close are retried within bounds, with a fresh signature pe
   it('query: a persistent 500 stops after maxAttempts with SystemError', async () => {
     const outTradeNo = await newOrder();
     const from = sim.requests.length;
-    sim.faults.push({
-      kind: 'status',
-      status: 500,
-      path: queryPath,
-      times: Number.POSITIVE_INFINITY,
-    });
+    sim.faults.push(QUERY_ALWAYS_500);
     try {
       await expect(client.queryOrder({ outTradeNo })).rejects.toSatisfy((e) =>
         SystemError.isInstance(e),
@@ -280,12 +282,7 @@ describe('AbortSignal mid-retry', () => {
     );
     const controller = new AbortController();
     const from = sim.requests.length;
-    sim.faults.push({
-      kind: 'status',
-      status: 500,
-      path: queryPath,
-      times: Number.POSITIVE_INFINITY,
-    });
+    sim.faults.push(QUERY_ALWAYS_500);
     try {
       await expect(
         slowRetry.queryOrder({ outTradeNo }, { signal: controller.signal }),
