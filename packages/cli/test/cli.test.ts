@@ -32,25 +32,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'api-v3-key'), m.apiV3Key);
   writeFileSync(join(dir, 'merchant-key.pem'), m.privateKey);
   writeFileSync(join(dir, 'pub-key.pem'), m.wechatpayPublicKey.key);
-  v2Args = [
-    '--mch-id',
-    m.mchId,
-    '--app-id',
-    m.appId,
-    '--base-url',
-    sim.url,
-    '--api-key-file',
-    join(dir, 'api-key'),
-    '--sign-type',
-    'MD5',
-  ];
+  const merchantArgs = ['--mch-id', m.mchId, '--app-id', m.appId, '--base-url', sim.url];
+  v2Args = [...merchantArgs, '--api-key-file', join(dir, 'api-key'), '--sign-type', 'MD5'];
   v3Args = [
-    '--mch-id',
-    m.mchId,
-    '--app-id',
-    m.appId,
-    '--base-url',
-    sim.url,
+    ...merchantArgs,
     '--private-key-file',
     join(dir, 'merchant-key.pem'),
     '--certificate-serial',
