@@ -320,31 +320,36 @@ describe('hostile XML', () => {
     );
     // Over the caps: the transport's (64 KiB here) for replies, 1 MiB for parseNotification.
     const padding = (n: number) => `<attach>${'x'.repeat(n)}</attach>`;
-    await tally.rejects(
-      'reply: over the transport cap',
-      () => query('MD5', afterRoot(reply, padding(CAP))),
-      ResponseTooLargeError,
-    );
-    await tally.rejects(
-      'reply: deep nesting over the cap',
-      () => query('MD5', nested(100_000)),
-      ResponseTooLargeError,
-    );
-    await tally.rejects(
-      'notification: over 1 MiB',
-      () => notify('MD5', afterRoot(note, padding(1024 * 1024))),
-      MalformedMessageError,
-    );
-    await tally.rejects(
-      'notification: 100,000 deep (under 1 MiB)',
-      () => notify('MD5', nested(100_000)),
-      MalformedMessageError,
-    );
-    await tally.rejects(
-      'notification: 40,000 repeated fields',
-      () => notify('MD5', afterRoot(note, '<f>1</f>'.repeat(40_000))),
-      MalformedMessageError,
-    );
+    const oversized: [string, () => Promise<unknown>, ErrorClass][] = [
+      [
+        'reply: over the transport cap',
+        () => query('MD5', afterRoot(reply, padding(CAP))),
+        ResponseTooLargeError,
+      ],
+      [
+        'reply: deep nesting over the cap',
+        () => query('MD5', nested(100_000)),
+        ResponseTooLargeError,
+      ],
+      [
+        'notification: over 1 MiB',
+        () => notify('MD5', afterRoot(note, padding(1024 * 1024))),
+        MalformedMessageError,
+      ],
+      [
+        'notification: 100,000 deep (under 1 MiB)',
+        () => notify('MD5', nested(100_000)),
+        MalformedMessageError,
+      ],
+      [
+        'notification: 40,000 repeated fields',
+        () => notify('MD5', afterRoot(note, '<f>1</f>'.repeat(40_000))),
+        MalformedMessageError,
+      ],
+    ];
+    for (const [label, send, errorClass] of oversized) {
+      await tally.rejects(label, send, errorClass);
+    }
     finish(tally);
   });
 
