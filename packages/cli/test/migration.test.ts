@@ -5,6 +5,7 @@ import {
   createMigrationClient,
   createNodeNotificationHandler,
   type DivergenceReport,
+  type MigrationClientOptions,
   type MigrationMode,
   type Order,
   type PaymentClient,
@@ -70,6 +71,16 @@ describe('migration client on the simulator', () => {
     sim = await startSimulator();
     ({ v2, v3 } = clients(sim, true));
   });
+
+  /** A shadow-mode migration client that records every divergence report in `reports`. */
+  const shadow = (reports: DivergenceReport[], extra: Partial<MigrationClientOptions> = {}) =>
+    createMigrationClient({
+      v2,
+      v3,
+      mode: 'shadow',
+      onDivergence: (r) => reports.push(r),
+      ...extra,
+    });
   afterAll(async () => {
     await Promise.all([v2.close(), v3.close()]);
     await sim.stop();
@@ -91,12 +102,7 @@ describe('migration client on the simulator', () => {
 
   it('shadow mode reports no divergence when both protocols agree', async () => {
     const reports: DivergenceReport[] = [];
-    const client = createMigrationClient({
-      v2,
-      v3,
-      mode: 'shadow',
-      onDivergence: (r) => reports.push(r),
-    });
+    const client = shadow(reports);
     const no = `MIGSH${Date.now()}`;
     await client.createOrder(order(no));
     sim.pay(no, { silent: true, coupons: [{ type: 'CASH', amount: 20 }] });
@@ -117,12 +123,7 @@ describe('migration client on the simulator', () => {
       },
     };
     const reports: DivergenceReport[] = [];
-    const client = createMigrationClient({
-      v2,
-      v3: drifting,
-      mode: 'shadow',
-      onDivergence: (r) => reports.push(r),
-    });
+    const client = shadow(reports, { v3: drifting });
     const no = `MIGDV${Date.now()}`;
     await v2.createOrder({ ...order(no), attach: 'tag' });
     sim.pay(no, { silent: true });
@@ -145,13 +146,7 @@ describe('migration client on the simulator', () => {
 
   it('shadow mode reports a failing shadow call as shadowError and still serves the primary', async () => {
     const reports: DivergenceReport[] = [];
-    const client = createMigrationClient({
-      v2,
-      v3,
-      mode: 'shadow',
-      primary: 'v3',
-      onDivergence: (r) => reports.push(r),
-    });
+    const client = shadow(reports, { primary: 'v3' });
     const no = `MIGSE${Date.now()}`;
     await v3.createOrder(order(no));
     sim.faults.push({ protocol: 'v2', kind: 'status', status: 500, times: 10 });

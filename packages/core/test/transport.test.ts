@@ -10,6 +10,21 @@ import {
 } from '../src/errors.js';
 import { createTransport } from '../src/transport.js';
 
+type Transport = ReturnType<typeof createTransport>;
+
+/** Runs `use` with a fresh transport and closes it afterwards, pass or fail. */
+async function withTransport(
+  options: Parameters<typeof createTransport>[0],
+  use: (transport: Transport) => Promise<void>,
+): Promise<void> {
+  const transport = createTransport(options);
+  try {
+    await use(transport);
+  } finally {
+    await transport.close();
+  }
+}
+
 let server: Server;
 let base: string;
 const sockets = new Set<Socket>();
@@ -76,8 +91,7 @@ afterAll(async () => {
 
 describe('createTransport', () => {
   it('sends the body and returns status, lower-cased headers and the raw body', async () => {
-    const t = createTransport();
-    try {
+    await withTransport(undefined, async (t) => {
       const res = await t.request({
         url: `${base}/echo?x=1`,
         method: 'POST',
@@ -90,14 +104,11 @@ describe('createTransport', () => {
       expect(res.body.toString('utf8')).toBe('<xml>你好</xml>');
       const missing = await t.request({ url: `${base}/missing`, method: 'GET' });
       expect(missing.status).toBe(404);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('sends the request target new URL would send, for plain and unusual URLs alike', async () => {
-    const transport = createTransport();
-    try {
+    await withTransport(undefined, async (transport) => {
       const targets = [
         '/url/v3/pay/transactions/out-trade-no/A1?mchid=1',
         '/url/a/../b?x=1',
@@ -115,14 +126,11 @@ describe('createTransport', () => {
           expect(r.body.toString(), `${origin}${target}`).toBe(`${want.pathname}${want.search}`);
         }
       }
-    } finally {
-      await transport.close();
-    }
+    });
   });
 
   it('reuses keep-alive connections instead of opening one per request', async () => {
-    const t = createTransport();
-    try {
+    await withTransport(undefined, async (t) => {
       const before = connections;
       for (let i = 0; i < 20; i++) {
         const res = await t.request({ url: `${base}/echo`, method: 'POST', body: String(i) });
@@ -131,14 +139,11 @@ describe('createTransport', () => {
       // undici may open a second socket while the first is still being released; never more.
       expect(connections - before).toBeGreaterThanOrEqual(1);
       expect(connections - before).toBeLessThanOrEqual(2);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('caps the response body, streamed or declared', async () => {
-    const t = createTransport({ maxResponseBytes: 1_000 });
-    try {
+    await withTransport({ maxResponseBytes: 1_000 }, async (t) => {
       await expect(t.request({ url: `${base}/big`, method: 'GET' })).rejects.toBeInstanceOf(
         ResponseTooLargeError,
       );
@@ -147,25 +152,19 @@ describe('createTransport', () => {
       ).rejects.toBeInstanceOf(ResponseTooLargeError);
       const ok = await t.request({ url: `${base}/big`, method: 'GET', maxResponseBytes: 2_000 });
       expect(ok.body.length).toBe(1_200);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('times out waiting for headers with TimeoutError', async () => {
-    const t = createTransport({ headersTimeoutMs: 100 });
-    try {
+    await withTransport({ headersTimeoutMs: 100 }, async (t) => {
       await expect(t.request({ url: `${base}/slow`, method: 'GET' })).rejects.toBeInstanceOf(
         TimeoutError,
       );
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('reports a signal timeout as TimeoutError and a caller abort as AbortedError', async () => {
-    const t = createTransport();
-    try {
+    await withTransport(undefined, async (t) => {
       await expect(
         t.request({ url: `${base}/slow`, method: 'GET', signal: AbortSignal.timeout(50) }),
       ).rejects.toBeInstanceOf(TimeoutError);
@@ -176,14 +175,11 @@ describe('createTransport', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AbortedError);
       expect((error as AbortedError).retryable).toBe(false);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('maps a reset connection and a refused connection to retryable ConnectionError', async () => {
-    const t = createTransport();
-    try {
+    await withTransport(undefined, async (t) => {
       const reset = await t
         .request({ url: `${base}/reset`, method: 'GET' })
         .catch((e: unknown) => e);
@@ -200,22 +196,17 @@ describe('createTransport', () => {
         .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ConnectionError);
       expect((refused as Error).message).toMatch(/ECONNREFUSED/);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   it('streams a body for large downloads', async () => {
-    const t = createTransport({ maxResponseBytes: 10 });
-    try {
+    await withTransport({ maxResponseBytes: 10 }, async (t) => {
       const res = await t.stream({ url: `${base}/big`, method: 'GET' });
       let size = 0;
       for await (const chunk of res.body) size += (chunk as Buffer).length;
       expect(res.status).toBe(200);
       expect(size).toBe(1_200);
-    } finally {
-      await t.close();
-    }
+    });
   });
 });
 

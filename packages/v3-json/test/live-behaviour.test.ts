@@ -87,16 +87,18 @@ describe('closing', () => {
 });
 
 describe('refunds', () => {
+  /** Refunds `refund` fen of the 100-fen order `no` as refund number `${no}${suffix}`. */
+  const refundOf = (no: string, suffix: string, refund: number) =>
+    client.refund({
+      order: { outTradeNo: no },
+      outRefundNo: `${no}${suffix}`,
+      amount: { refund, total: 100 },
+    });
+
   it('refunding an unpaid order: RESOURCE_NOT_EXISTS → OrderNotFoundError', async () => {
     const no = nextNo();
     await create(no);
-    const error = await client
-      .refund({
-        order: { outTradeNo: no },
-        outRefundNo: `${no}R`,
-        amount: { refund: 1, total: 100 },
-      })
-      .catch((e: unknown) => e);
+    const error = await refundOf(no, 'R', 1).catch((e: unknown) => e);
     expect(OrderNotFoundError.isInstance(error), String(error)).toBe(true);
     expect((error as OrderNotFoundError).code).toBe('RESOURCE_NOT_EXISTS');
   });
@@ -105,18 +107,8 @@ describe('refunds', () => {
     const no = nextNo();
     await create(no);
     sim.pay(no, { silent: true });
-    await client.refund({
-      order: { outTradeNo: no },
-      outRefundNo: `${no}R1`,
-      amount: { refund: 60, total: 100 },
-    });
-    const error = await client
-      .refund({
-        order: { outTradeNo: no },
-        outRefundNo: `${no}R2`,
-        amount: { refund: 60, total: 100 },
-      })
-      .catch((e: unknown) => e);
+    await refundOf(no, 'R1', 60);
+    const error = await refundOf(no, 'R2', 60).catch((e: unknown) => e);
     expect(InvalidRequestError.isInstance(error), String(error)).toBe(true);
     expect((error as InvalidRequestError).code).toBe('INVALID_REQUEST');
   });

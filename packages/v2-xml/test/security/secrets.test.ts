@@ -140,6 +140,7 @@ afterAll(async () => {
 describe('no secret in any error, cause, serialisation or log event', () => {
   it('drives every reachable error path with real keys configured', async () => {
     const main = client();
+    const parseBody = (body: string) => main.parseNotification({ headers: {}, body });
     const other = randomApiKey();
     const toServer = client({
       baseUrl: server.url,
@@ -250,36 +251,31 @@ describe('no secret in any error, cause, serialisation or log event', () => {
     // Notification failures.
     await errorPath(
       'forged notification',
-      () => main.parseNotification({ headers: {}, body: buildXml(PAYMENT_NOTIFICATION) }),
+      () => parseBody(buildXml(PAYMENT_NOTIFICATION)),
       SignatureVerificationError,
     );
     await errorPath(
       'notification signed with another key',
-      () =>
-        main.parseNotification({
-          headers: {},
-          body: signedXml(PAYMENT_NOTIFICATION, other, 'MD5'),
-        }),
+      () => parseBody(signedXml(PAYMENT_NOTIFICATION, other, 'MD5')),
       SignatureVerificationError,
     );
     await errorPath(
       'refund notification under another key',
-      () => main.parseNotification({ headers: {}, body: refundNotificationXml(other) }),
+      () => parseBody(refundNotificationXml(other)),
       DecryptionError,
     );
     await errorPath(
       'refund notification with a bad plaintext',
       () =>
-        main.parseNotification({
-          headers: {},
-          body: refundNotificationXml(
+        parseBody(
+          refundNotificationXml(
             apiKey,
             encryptReqInfo(
               buildXml({ ...REFUND_INFO, refund_id: undefined }, 'root'),
               reqInfoKey(apiKey),
             ),
           ),
-        }),
+        ),
       ResponseValidationError,
     );
     // Handler failures: the callback throws an error that quotes the key; the acknowledgement
