@@ -33,6 +33,10 @@ const APPID = 'wx8888888888888888';
 let server: FakeWechat;
 const clients: V3Client[] = [];
 
+/** Whether `signature` (base64) is the merchant key's SHA256-RSA signature of `message`. */
+const signedByMerchant = (message: string, signature: string) =>
+  verify('sha256', Buffer.from(message), keys.merchant.publicKey, Buffer.from(signature, 'base64'));
+
 /** Requests other than the certificate download. */
 const apiRequests = () => server.requests.filter((r) => r.path !== '/v3/certificates');
 const lastApi = () => apiRequests().at(-1)!;
@@ -123,9 +127,7 @@ describe('createOrder', () => {
       package: `prepay_id=${prepay.prepayId}`,
     });
     const msg = `${b.appId}\n${b.timeStamp}\n${b.nonceStr}\n${b.package}\n`;
-    expect(
-      verify('sha256', Buffer.from(msg), keys.merchant.publicKey, Buffer.from(b.paySign, 'base64')),
-    ).toBe(true);
+    expect(signedByMerchant(msg, b.paySign)).toBe(true);
   });
 
   it('app: App config signed over appid, timestamp, noncestr, prepayid', async () => {
@@ -148,9 +150,7 @@ describe('createOrder', () => {
       package: 'Sign=WXPay',
     });
     const msg = `${a.appid}\n${a.timestamp}\n${a.noncestr}\n${a.prepayid}\n`;
-    expect(
-      verify('sha256', Buffer.from(msg), keys.merchant.publicKey, Buffer.from(a.sign, 'base64')),
-    ).toBe(true);
+    expect(signedByMerchant(msg, a.sign)).toBe(true);
   });
 
   it('native and h5 (scene_info with h5_info)', async () => {
