@@ -13,6 +13,7 @@ import { COMMANDS } from '../src/commands/index.js';
 import { EXIT } from '../src/io.js';
 import { runCli } from './run-cli.js';
 import { nativeOrder } from './support/native-order.js';
+import { writeV2ConfigFile } from './support/v2-config-file.js';
 
 let sim: Simulator;
 let dir: string;
@@ -281,15 +282,7 @@ describe('wxpay CLI', () => {
     });
     expect(viaEnv.code).toBe(EXIT.ok);
     const config = join(dir, 'wxpay.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        mchId: m.mchId,
-        appId: m.appId,
-        baseUrl: sim.url,
-        apiKeyFile: join(dir, 'api-key'),
-      }),
-    );
+    writeV2ConfigFile(config, sim, join(dir, 'api-key'));
     const queryV2 = (...more: string[]) =>
       runCli(['order', 'query', '--protocol', 'v2', '--out-trade-no', no, ...more]);
     expect((await queryV2('--config', config)).code).toBe(EXIT.ok);

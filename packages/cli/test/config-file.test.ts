@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../src/io.js';
 import { runCli } from './run-cli.js';
 import { nativeOrder } from './support/native-order.js';
+import { writeV2ConfigFile } from './support/v2-config-file.js';
 
 // Nothing listens there; these tests pay silently, so nothing is delivered to it.
 const notifyUrl = 'http://127.0.0.1:9/notify';
@@ -135,15 +136,7 @@ describe('--config paths', () => {
     mkdirSync(keys, { recursive: true });
     writeFileSync(join(keys, 'api-key.txt'), m.apiKey);
     const config = join(dir, 'nested', 'wxpay.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        mchId: m.mchId,
-        appId: m.appId,
-        baseUrl: sim.url,
-        apiKeyFile: 'keys/api-key.txt',
-      }),
-    );
+    writeV2ConfigFile(config, sim, 'keys/api-key.txt');
     const no = `CFG2${Date.now()}`;
     await v2.createOrder(nativeOrder(no, 'relative paths', 100));
     // The working directory is the repository, where keys/api-key.txt does not exist.
