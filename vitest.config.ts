@@ -12,6 +12,7 @@ const alias = [
   { find: /^@wxpay\/v3-json$/, replacement: src('v3-json') },
   { find: /^@wxpay\/simulator$/, replacement: src('simulator') },
   { find: /^@wxpay\/simulator\/contract$/, replacement: src('simulator', 'contract/index.ts') },
+  { find: /^@wxpay\/tracker$/, replacement: src('tracker') },
 ];
 
 const project = (name: string, dir: string) => ({
@@ -33,6 +34,7 @@ export default defineConfig({
       project('v3-json', 'packages/v3-json'),
       project('simulator', 'packages/simulator'),
       project('cli', 'packages/cli'),
+      project('tracker', 'packages/tracker'),
       {
         ...project('examples', 'examples'),
         test: { ...project('examples', 'examples').test, include: ['**/*.test.ts'] },

@@ -3,6 +3,11 @@ export { CONTROL_PREFIX } from './control-surface.js';
 export type { SimulatorMerchant } from './credentials.js';
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
 export type {
+  DropSpec,
+  DroppedNotification,
+  NotificationDrops,
+} from './notification-drops.js';
+export type {
   NotificationAttempt,
   NotificationLog,
   OutgoingNotification,

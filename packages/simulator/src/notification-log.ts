@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { NotificationDrops } from './notification-drops.js';
 import { parseXmlMessage } from './v2/xml-codec.js';
 
 /** One delivery attempt of a notification to a merchant's notify_url. */
@@ -100,8 +101,12 @@ export class NotificationLog {
     }
   }
 
-  /** Starts delivering a notification (first attempt immediately). */
+  /** Notifications to lose on purpose (all, a share, or chosen orders). */
+  readonly drops = new NotificationDrops();
+
+  /** Starts delivering a notification (first attempt immediately), unless it is to be dropped. */
   send(notification: OutgoingNotification): void {
+    if (this.drops.shouldDrop(notification)) return;
     void this.#attempt(notification, 1);
   }
 

@@ -1,0 +1,174 @@
+import type { Clock } from '@wxpay/core';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { ItemRunner, Observation, TrackerBackend } from '../backend.js';
+import { billDayOf, type TrackedItem } from '../items.js';
+import type { RedisBackendOptions, TrackingPhase } from '../types.js';
+import { jobIdOf, redisKeys } from './redis-keys.js';
+
+const QUEUE = 'tracker';
+const PHASES: readonly TrackingPhase[] = ['open', 'settled', 'failed'];
+
+interface JobData {
+  readonly id: string;
+}
+
+/**
+ * The durable backend: each item is a JSON value in Redis and has one BullMQ job, delayed until
+ * the item is next due. BullMQ's job lock makes each item run in one worker at a time; a job
+ * whose worker died is handed to another worker after the lock lapses. Notifications go to a
+ * per-item inbox list and promote the delayed job.
+ */
+export function createRedisBackend(options: RedisBackendOptions, clock: Clock): TrackerBackend {
+  const prefix = options.prefix ?? 'wxpay';
+  const keys = redisKeys(prefix);
+  const lockDuration = options.lockDurationMs ?? 30_000;
+  // BullMQ 6 needs `maxRetriesPerRequest: null` on the clients it uses; commands then wait for
+  // a reconnect instead of failing, which is what "Redis went away and came back" needs.
+  const connect = () =>
+    new Redis({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 6379,
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.db !== undefined ? { db: options.db } : {}),
+      maxRetriesPerRequest: null,
+      retryStrategy: (times) => Math.min(50 * times, 1_000),
+    });
+  const redis = connect();
+  const queue = new Queue<JobData>(QUEUE, { connection: redis, prefix });
+  // Errors while Redis is away are expected; the clients reconnect by themselves.
+  redis.on('error', () => {});
+  queue.on('error', () => {});
+  let worker: Worker<JobData> | undefined;
+  let workerConnection: Redis | undefined;
+
+  const delayUntil = (at: number) => Math.max(0, at - clock.now());
+
+  const save = async (item: TrackedItem) => {
+    const tx = redis.multi().set(keys.item(item.id), JSON.stringify(item));
+    for (const phase of PHASES) {
+      if (phase === item.phase) tx.sadd(keys.phase(phase), item.id);
+      else tx.srem(keys.phase(phase), item.id);
+    }
+    const day = billDayOf(item);
+    if (day) tx.sadd(item.type === 'order' ? keys.paidOn(day) : keys.refundedOn(day), item.id);
+    await tx.exec();
+  };
+
+  const schedule = (id: string, at: number) =>
+    queue.add(
+      'run',
+      { id },
+      { jobId: jobIdOf(id), delay: delayUntil(at), removeOnComplete: true, removeOnFail: true },
+    );
+
+  const get = async (id: string): Promise<TrackedItem | undefined> => {
+    const text = await redis.get(keys.item(id));
+    return text === null ? undefined : (JSON.parse(text) as TrackedItem);
+  };
+
+  const takeInbox = async (id: string): Promise<Observation[]> => {
+    const result = await redis.multi().lrange(keys.inbox(id), 0, -1).del(keys.inbox(id)).exec();
+    const list = (result?.[0]?.[1] ?? []) as string[];
+    return list.map((text) => JSON.parse(text) as Observation);
+  };
+
+  const process = (runner: ItemRunner) => async (job: Job<JobData>, token?: string) => {
+    const { id } = job.data;
+    const item = await get(id);
+    if (!item) return 'gone';
+    const observations = await takeInbox(id);
+    let next: number | undefined;
+    try {
+      next = await runner(item, observations, save);
+    } catch {
+      // The runner records its own failures; anything escaping it is retried, never dropped.
+      next = clock.now() + 1_000;
+    }
+    if ((await redis.llen(keys.inbox(id))) > 0) next = clock.now();
+    if (next === undefined) return 'done';
+    await job.moveToDelayed(Date.now() + Math.max(1, delayUntil(next)), token);
+    throw new DelayedError();
+  };
+
+  async function* scan(key: string): AsyncGenerator<string> {
+    let cursor = '0';
+    do {
+      const [nextCursor, ids] = await redis.sscan(key, cursor, 'COUNT', 1_000);
+      cursor = nextCursor;
+      yield* ids;
+    } while (cursor !== '0');
+  }
+
+  return {
+    async insert(item, runAt) {
+      const created = await redis.set(keys.item(item.id), JSON.stringify(item), 'NX');
+      if (created === null) return false;
+      await save(item);
+      await schedule(item.id, runAt);
+      return true;
+    },
+    get,
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const texts = await redis.mget(ids.map((id) => keys.item(id)));
+      return texts.map((t) => (t === null ? undefined : (JSON.parse(t) as TrackedItem)));
+    },
+    async remove(id) {
+      await queue.remove(jobIdOf(id));
+      const tx = redis.multi().del(keys.item(id), keys.inbox(id));
+      for (const phase of PHASES) tx.srem(keys.phase(phase), id);
+      await tx.exec();
+    },
+    async observe(id, observation) {
+      const item = await get(id);
+      if (!item || item.phase !== 'open') return;
+      await redis.rpush(keys.inbox(id), JSON.stringify(observation));
+      const job = await queue.getJob(jobIdOf(id));
+      if (!job) {
+        await schedule(id, clock.now());
+        return;
+      }
+      // Waiting or running jobs read the inbox themselves; only a delayed one needs a nudge.
+      await job.promote().catch(() => {});
+    },
+    async start(runner) {
+      if (worker) return;
+      workerConnection = connect();
+      workerConnection.on('error', () => {});
+      worker = new Worker<JobData>(QUEUE, process(runner), {
+        connection: workerConnection,
+        prefix,
+        concurrency: options.concurrency ?? 8,
+        lockDuration,
+        stalledInterval: lockDuration,
+        // Runs are idempotent, so an item whose worker died any number of times runs again.
+        maxStalledCount: Number.MAX_SAFE_INTEGER,
+      });
+      worker.on('error', () => {});
+      // An item saved just before a crash may lack its job: give every open item one.
+      for await (const id of scan(keys.phase('open'))) {
+        const item = await get(id);
+        if (item?.phase === 'open') await schedule(id, item.nextRunAt ?? clock.now());
+      }
+    },
+    async stop() {
+      const w = worker;
+      worker = undefined;
+      await w?.close();
+    },
+    async close() {
+      await queue.close();
+      await Promise.all([redis.quit().catch(() => {}), workerConnection?.quit().catch(() => {})]);
+      workerConnection = undefined;
+    },
+    async summary() {
+      const [open, settled, failed] = await Promise.all(
+        PHASES.map((phase) => redis.scard(keys.phase(phase))),
+      );
+      return { open: open ?? 0, settled: settled ?? 0, failed: failed ?? 0 };
+    },
+    paidOn: (day) => scan(keys.paidOn(day)),
+    refundedOn: (day) => scan(keys.refundedOn(day)),
+  };
+}
