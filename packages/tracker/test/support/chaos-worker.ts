@@ -24,6 +24,8 @@ const record =
       `${config.prefix}:chaos:calls`,
       JSON.stringify({ callback, key: ctx.key, attempt: ctx.attempt, outTradeNo: value.outTradeNo, state, pid: process.pid }),
     );
+    // Some work between the call and its record widens the window a crash can hit.
+    await new Promise((r) => setTimeout(r, 20));
     // The merchant's idempotent effect: applied once per key, whatever repeats.
     await redis.set(`${config.prefix}:chaos:effect:${ctx.key}`, String(process.pid), 'NX');
   };
