@@ -12,6 +12,7 @@ const alias = [
   { find: /^@wxpay\/v3-json$/, replacement: src('v3-json') },
   { find: /^@wxpay\/simulator$/, replacement: src('simulator') },
   { find: /^@wxpay\/simulator\/contract$/, replacement: src('simulator', 'contract/index.ts') },
+  { find: /^@wxpay\/simulator\/testing$/, replacement: src('simulator', 'testing/index.ts') },
   { find: /^@wxpay\/tracker$/, replacement: src('tracker') },
 ];
 

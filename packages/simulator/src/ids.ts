@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { formatCompact } from './time-format.js';
 
 const digits = (n: number): string => {
@@ -37,3 +37,14 @@ export function newCodeUrl(): string {
 
 /** Random decimal digits (merchant ids, key ids). */
 export { digits as randomDigits, hex as randomHex };
+
+/** A v3 notification id in UUID shape, as WeChat Pay sends them. */
+export function newEventId(): string {
+  const h = randomBytes(16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A `Request-ID` header value: 32 uppercase hex digits. */
+export function newRequestId(): string {
+  return randomBytes(16).toString('hex').toUpperCase();
+}

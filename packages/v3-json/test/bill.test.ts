@@ -3,8 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { OrderNotFoundError, ResponseValidationError, ValidationError } from '@wxpay/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BillIntegrityError, createV3Client, type V3Client } from '../src/index.js';
-import { FakeWechat } from '../src/test-support/fake-wechat.js';
-import { makeTestKeys } from '../src/test-support/test-keys.js';
+import { FakeWechat } from './support/fake-wechat.js';
+import { makeTestKeys } from './support/test-keys.js';
 
 const keys = makeTestKeys();
 let server: FakeWechat;

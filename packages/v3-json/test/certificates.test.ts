@@ -2,8 +2,8 @@ import { constants, privateDecrypt, publicEncrypt } from 'node:crypto';
 import { ConfigError, type LogEvent, SignatureVerificationError } from '@wxpay/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../src/index.js';
-import { FakeWechat } from '../src/test-support/fake-wechat.js';
-import { makeTestKeys, platformIdentity } from '../src/test-support/test-keys.js';
+import { FakeWechat } from './support/fake-wechat.js';
+import { makeTestKeys, platformIdentity } from './support/test-keys.js';
 
 const keys = makeTestKeys();
 const MCH = '1900000001';

@@ -23,8 +23,8 @@ import {
 } from '@wxpay/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../src/index.js';
-import { FakeWechat } from '../src/test-support/fake-wechat.js';
-import { makeTestKeys } from '../src/test-support/test-keys.js';
+import { FakeWechat } from './support/fake-wechat.js';
+import { makeTestKeys } from './support/test-keys.js';
 
 const keys = makeTestKeys();
 const MCH = '1900000001';

@@ -18,8 +18,8 @@ import {
   createWebNotificationHandler,
   type V3Client,
 } from '../src/index.js';
-import { FakeWechat } from '../src/test-support/fake-wechat.js';
-import { buildNotification, makeTestKeys, signedHeaders } from '../src/test-support/test-keys.js';
+import { FakeWechat } from './support/fake-wechat.js';
+import { buildNotification, makeTestKeys, signedHeaders } from './support/test-keys.js';
 
 const keys = makeTestKeys();
 const MCH = '1900000001';

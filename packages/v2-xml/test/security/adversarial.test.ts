@@ -9,6 +9,13 @@ import {
   ResponseValidationError,
   SignatureVerificationError,
 } from '@wxpay/core';
+import {
+  type ExpectedErrorClass as ErrorClass,
+  flipBit,
+  RejectionRecorder,
+  settle,
+  Tally,
+} from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildXml,
@@ -32,7 +39,6 @@ import {
   testClient,
 } from './support/fixtures.js';
 import { ReplyServer } from './support/reply-server.js';
-import { type ErrorClass, flipBit, RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const API_KEY = randomApiKey();
 const OTHER_KEY = randomApiKey();

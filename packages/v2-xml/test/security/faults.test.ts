@@ -9,6 +9,7 @@ import {
   WxPayError,
 } from '@wxpay/core';
 import { type RecordedRequest, type Simulator, startSimulator } from '@wxpay/simulator';
+import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeNotificationHandler,
@@ -18,7 +19,6 @@ import {
   type V2ClientConfig,
   verifyFields,
 } from '../../src/index.js';
-import { RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const recorder = new RejectionRecorder();
 const tally = new Tally('faults through the simulator');

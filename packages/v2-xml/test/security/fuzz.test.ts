@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WxPayError } from '@wxpay/core';
+import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildXml, parseXml, type SignType, type V2Client } from '../../src/index.js';
@@ -13,7 +14,6 @@ import {
   signedXml,
   testClient,
 } from './support/fixtures.js';
-import { RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const API_KEY = randomApiKey();
 const RUNS = 10_000;

@@ -2,9 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { TradeState } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client } from '../../src/index.js';
-import { RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const QUERIES = 10_000;
 const IN_FLIGHT = 64;

@@ -15,6 +15,12 @@ import {
   WxPayError,
 } from '@wxpay/core';
 import { createCertificate, type Simulator, startSimulator } from '@wxpay/simulator';
+import {
+  type ExpectedErrorClass as ErrorClass,
+  RejectionRecorder,
+  settle,
+  Tally,
+} from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildXml,
@@ -37,7 +43,6 @@ import {
   signedXml,
 } from './support/fixtures.js';
 import { ReplyServer } from './support/reply-server.js';
-import { type ErrorClass, RejectionRecorder, settle, Tally } from './support/tally.js';
 
 // Real secrets, generated once for the file: the API key, the derived req_info key, a client
 // private key (PEM) with its certificate, and a pfx passphrase.

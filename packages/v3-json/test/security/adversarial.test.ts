@@ -10,16 +10,22 @@ import {
   SignatureProbeError,
   SignatureVerificationError,
 } from '@wxpay/core';
+import {
+  type ExpectedErrorClass as ErrorClass,
+  flipBit,
+  RejectionRecorder,
+  settle,
+  Tally,
+} from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeNotificationHandler,
   createWebNotificationHandler,
   type V3Client,
 } from '../../src/index.js';
-import { makeTestKeys, signedHeaders } from '../../src/test-support/test-keys.js';
+import { makeTestKeys, signedHeaders } from '../support/test-keys.js';
 import { NOW, notificationBody, publicKeyClient, signed, TRANSACTION } from './support/fixtures.js';
 import { ReplyServer } from './support/reply-server.js';
-import { type ErrorClass, flipBit, RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const keys = makeTestKeys();
 const signer = keys.publicKey;

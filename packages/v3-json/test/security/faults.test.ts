@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeNotificationHandler,
@@ -16,7 +17,6 @@ import {
   type V3ClientConfig,
 } from '../../src/index.js';
 import { SlowBodyProxy } from './support/slow-body-proxy.js';
-import { RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const recorder = new RejectionRecorder();
 const tally = new Tally('faults (handled as specified)');

@@ -1,7 +1,8 @@
 import { randomBytes, sign } from 'node:crypto';
+import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V3Client } from '../../src/index.js';
-import { makeTestKeys, type SignerIdentity } from '../../src/test-support/test-keys.js';
+import { makeTestKeys, type SignerIdentity } from '../support/test-keys.js';
 import {
   MCH,
   NOW,
@@ -11,7 +12,6 @@ import {
   TRANSACTION,
 } from './support/fixtures.js';
 import { pool, sampleBodies } from './support/mutate.js';
-import { RejectionRecorder, settle, Tally } from './support/tally.js';
 import { isValidNotification } from './support/valid.js';
 
 const keys = makeTestKeys();

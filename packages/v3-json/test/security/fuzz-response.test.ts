@@ -1,6 +1,7 @@
 import { verify } from 'node:crypto';
 import { AuthenticationError, SignatureVerificationError, WxPayError } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { flipBit, RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,11 +16,10 @@ import { toOrder } from '../../src/map-order.js';
 import { toRefund } from '../../src/map-refund.js';
 import { parseJson } from '../../src/schemas/decode-wire.js';
 import { signMessage } from '../../src/signing/sign.js';
-import { makeTestKeys, signedHeaders } from '../../src/test-support/test-keys.js';
+import { makeTestKeys, signedHeaders } from '../support/test-keys.js';
 import { NOW, publicKeyClient, signed, TRANSACTION } from './support/fixtures.js';
 import { sampleBodies } from './support/mutate.js';
 import { ReplyServer } from './support/reply-server.js';
-import { flipBit, RejectionRecorder, settle, Tally } from './support/tally.js';
 import { isValidOrder, isValidRefund } from './support/valid.js';
 
 const keys = makeTestKeys();

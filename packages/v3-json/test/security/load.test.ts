@@ -2,10 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Order } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client } from '../../src/index.js';
 import { pool } from './support/mutate.js';
-import { RejectionRecorder, settle, Tally } from './support/tally.js';
 
 // The only heavy work in this file: 10,000 signed queries (20,000 RSA signatures in all).
 const QUERIES = 10_000;

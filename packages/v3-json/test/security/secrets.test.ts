@@ -18,6 +18,7 @@ import {
   WxPayError,
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeNotificationHandler,
@@ -25,7 +26,6 @@ import {
   type V3Client,
   type V3ClientConfig,
 } from '../../src/index.js';
-import { RejectionRecorder, settle, Tally } from './support/tally.js';
 
 const recorder = new RejectionRecorder();
 const events: LogEvent[] = [];

@@ -1,11 +1,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import type { Clock } from '@wxpay/core';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../../../src/index.js';
-import {
-  type SignerIdentity,
-  signedHeaders,
-  type TestKeys,
-} from '../../../src/test-support/test-keys.js';
+import { type SignerIdentity, signedHeaders, type TestKeys } from '../../support/test-keys.js';
 
 export const MCH = '1900000001';
 export const APP = 'wx8888888888888888';

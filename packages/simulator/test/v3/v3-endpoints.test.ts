@@ -1,10 +1,10 @@
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RawAnswer, v3Request } from '../contract/raw-client.js';
-import { type Simulator, startSimulator } from '../start-simulator.js';
-import { decryptResource, verifyV3Answer } from '../test-support/verify.js';
-import { billDate } from '../time-format.js';
+import { type RawAnswer, v3Request } from '../../src/contract/raw-client.js';
+import { type Simulator, startSimulator } from '../../src/start-simulator.js';
+import { decryptResource, verifyV3Answer } from '../../src/testing/index.js';
+import { billDate } from '../../src/time-format.js';
 
 let sim: Simulator;
 let seq = 0;

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v2Request, v3Request } from './contract/raw-client.js';
-import { type Simulator, startSimulator } from './start-simulator.js';
-import { verifyV3Answer } from './test-support/verify.js';
-import { createCertificate } from './x509/index.js';
+import { v2Request, v3Request } from '../src/contract/raw-client.js';
+import { type Simulator, startSimulator } from '../src/start-simulator.js';
+import { verifyV3Answer } from '../src/testing/index.js';
+import { createCertificate } from '../src/x509/index.js';
 
 let sim: Simulator;
 let trusting: Agent;

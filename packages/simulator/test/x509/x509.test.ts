@@ -4,7 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createCertificate } from './create-certificate.js';
+import { createCertificate } from '../../src/x509/create-certificate.js';
 
 const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
 

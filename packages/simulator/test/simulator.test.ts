@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type NotificationReceiver,
   startNotificationReceiver,
-} from './contract/notification-receiver.js';
-import { parseV2, v2Request, v2Sign, v3Request } from './contract/raw-client.js';
-import { type Simulator, startSimulator } from './start-simulator.js';
-import { decryptReqInfo, decryptResource, verifyV3Answer } from './test-support/verify.js';
+} from '../src/contract/notification-receiver.js';
+import { parseV2, v2Request, v2Sign, v3Request } from '../src/contract/raw-client.js';
+import { type Simulator, startSimulator } from '../src/start-simulator.js';
+import { decryptReqInfo, decryptResource, verifyV3Answer } from '../src/testing/index.js';
 
 let sim: Simulator;
 let receiver: NotificationReceiver;

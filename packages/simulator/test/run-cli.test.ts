@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { v3Request } from './contract/raw-client.js';
-import { runSimulatorCli } from './run-cli.js';
-import type { Simulator } from './start-simulator.js';
+import { v3Request } from '../src/contract/raw-client.js';
+import { runSimulatorCli } from '../src/run-cli.js';
+import type { Simulator } from '../src/start-simulator.js';
 
 describe('wxpay-simulator command', () => {
   it('prints the URL and ids, keeps secrets in a 0600 file, serves, and stops on a signal', async () => {

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseV2, v2Request, v2Sign } from '../contract/raw-client.js';
-import { type Simulator, startSimulator } from '../start-simulator.js';
-import { billDate } from '../time-format.js';
+import { parseV2, v2Request, v2Sign } from '../../src/contract/raw-client.js';
+import { type Simulator, startSimulator } from '../../src/start-simulator.js';
+import { billDate } from '../../src/time-format.js';
 
 let sim: Simulator;
 let seq = 0;

@@ -1,0 +1,110 @@
+import type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
+import type { SimulatorMerchant } from './credentials.js';
+import type { AppliedFault, FaultQueue } from './faults.js';
+import type { NotificationLog } from './notification-log.js';
+import type { SimulatedCoupon, SimulatedOrder, SimulatedRefund } from './order-store.js';
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /** TCP port (default 0: any free port). */
+  readonly port?: number;
+  /** Interface to listen on (default `127.0.0.1`). */
+  readonly host?: string;
+  /**
+   * How v3 answers are signed: `certificate` (platform certificates from `/v3/certificates`),
+   * `public-key` (the WeChat Pay public key; `/v3/certificates` answers RESOURCE_NOT_EXISTS), or
+   * `both` (default: the key the request's `Wechatpay-Serial` names, else the certificate).
+   */
+  readonly trust?: TrustMode;
+  /** The simulator's clock in ms (default `Date.now`); `advanceTime` adds to it. */
+  readonly now?: () => number;
+  /** Waits between notification redeliveries (default `[50, 100, 200, 400, 800]`). */
+  readonly notificationRetryDelaysMs?: readonly number[];
+  /**
+   * Serve HTTPS with a generated CA (see {@link Simulator.tls}); `/secapi/*` then require the
+   * merchant certificate over mutual TLS, as at WeChat Pay. Default false (plain HTTP).
+   */
+  readonly tls?: boolean;
+  /**
+   * Deliver notifications to hosts other than loopback (default false: a `notify_url` on
+   * another host is recorded as a failed attempt and nothing leaves the machine).
+   */
+  readonly allowRemoteNotify?: boolean;
+}
+
+/** Options of {@link Simulator.pay}. */
+export interface PayOptions {
+  /** Coupons used by the payer; `id` defaults to a generated one. */
+  readonly coupons?: ReadonlyArray<Omit<SimulatedCoupon, 'id'> & { readonly id?: string }>;
+  /** The payer's openid (default: the order's, else a generated one). */
+  readonly openid?: string;
+  /** Paying bank (default `OTHERS`). */
+  readonly bankType?: string;
+  /** Do not send the payment notification. */
+  readonly silent?: boolean;
+}
+
+/** One request the simulator received (control-surface calls excluded). */
+export interface RecordedRequest {
+  readonly protocol: 'v2' | 'v3';
+  readonly method: string;
+  /** Path and query as received. */
+  readonly url: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  /** v2 `nonce_str` or v3 Authorization nonce, when the request had one. */
+  readonly nonce?: string;
+  /** HTTP status answered (undefined for a reset connection). */
+  readonly status?: number;
+  /** The fault applied, if any. */
+  readonly fault?: AppliedFault['kind'];
+  /** Simulator time (ms). */
+  readonly at: number;
+}
+
+/** A running simulated WeChat Pay (both protocols on one base URL). */
+export interface Simulator {
+  /** Base URL, e.g. `http://127.0.0.1:43121`; use it as the client's `baseUrl`. */
+  readonly url: string;
+  /** Test credentials for both protocols, generated at start. */
+  readonly merchant: SimulatorMerchant;
+  /** Scripted faults for upcoming requests. */
+  readonly faults: FaultQueue;
+  /** Delivery attempts of notifications. */
+  readonly notifications: NotificationLog;
+  /** Every API request received, oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** In TLS mode: the CA certificate (PEM) clients must trust; undefined over plain HTTP. */
+  readonly tls: { readonly ca: string } | undefined;
+  /** Current simulator time (ms). */
+  now(): number;
+  /** The payer pays (NOTPAY/USERPAYING/ACCEPT → SUCCESS) and the payment notification is sent. */
+  pay(outTradeNo: string, options?: PayOptions): SimulatedOrder;
+  /** The payment fails (→ PAYERROR). */
+  fail(outTradeNo: string): SimulatedOrder;
+  /** The payer is entering a password (→ USERPAYING). */
+  setUserPaying(outTradeNo: string): SimulatedOrder;
+  /** The order expires unpaid (→ CLOSED). */
+  expire(outTradeNo: string): SimulatedOrder;
+  /** A refund finishes (default SUCCESS) and the refund notification is sent. */
+  completeRefund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
+  /** Alias of {@link Simulator.completeRefund} (the name DESIGN.md uses). */
+  refund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
+  /** Alias of {@link Simulator.expire}: the order closes unpaid (the name DESIGN.md uses). */
+  close(outTradeNo: string): SimulatedOrder;
+  /** Decides what the next `/pay/micropay` charges do (queue; default SUCCESS). */
+  queueMicropayOutcome(...outcomes: MicropayOutcome[]): void;
+  /** (Re)sends the payment notification of a paid order, optionally skewed or mis-signed. */
+  sendPaymentNotification(outTradeNo: string, options?: NotifyOptions): void;
+  /** Moves the simulator clock forward (or back, with a negative value). */
+  advanceTime(ms: number): void;
+  /** Starts signing with a new platform certificate; the old one stays listed. Returns its serial. */
+  rotatePlatformCertificate(): Promise<string>;
+  /** A snapshot of an order, or undefined. */
+  getOrder(outTradeNo: string): SimulatedOrder | undefined;
+  /** A snapshot of a refund, or undefined. */
+  getRefund(outRefundNo: string): SimulatedRefund | undefined;
+  /** Stops the server and pending redeliveries. */
+  stop(): Promise<void>;
+}
