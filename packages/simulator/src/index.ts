@@ -2,6 +2,7 @@ export type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 export { CONTROL_PREFIX } from './control-surface.js';
 export type { SimulatorMerchant } from './credentials.js';
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
+export type { PlantOptions } from './planted-history.js';
 export type {
   DropSpec,
   DroppedNotification,

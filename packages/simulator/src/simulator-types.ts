@@ -1,3 +1,4 @@
+import type { PlantOptions } from './planted-history.js';
 import type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 import type { SimulatorMerchant } from './credentials.js';
 import type { AppliedFault, FaultQueue } from './faults.js';
@@ -101,6 +102,8 @@ export interface Simulator {
   advanceTime(ms: number): void;
   /** Starts signing with a new platform certificate; the old one stays listed. Returns its serial. */
   rotatePlatformCertificate(): Promise<string>;
+  /** Adds many already-paid orders at once (bill-scale tests); returns their number prefix. */
+  plantPaidOrders(options: PlantOptions): string;
   /** A snapshot of an order, or undefined. */
   getOrder(outTradeNo: string): SimulatedOrder | undefined;
   /** A snapshot of a refund, or undefined. */
