@@ -11,6 +11,7 @@ export type {
   ReconcileProgress,
   ReconcileReport,
 } from './reconcile/report.js';
+export { readTracker, type TrackerReader } from './read-tracker.js';
 export { createRedisBackend } from './redis/redis-backend.js';
 export { DEFAULT_SCHEDULE, type TrackerSchedule } from './schedule.js';
 export type {

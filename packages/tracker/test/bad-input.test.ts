@@ -46,17 +46,35 @@ describe('tracker: bad input, unreachable WeChat Pay, Redis going away', () => {
     const no = orderNo('bad');
     await h.client.createOrder(nativeOrder(no));
     const cases: [Promise<unknown>, string][] = [
-      [tracker.track({ outTradeNo: no }, { expiresAt: new Date('not a date'), kind: 'native' }), 'expiresAt'],
       [
-        tracker.track({ outTradeNo: no }, {
-          expiresAt: '2030-01-01' as unknown as Date,
-          kind: 'native',
-        }),
+        tracker.track({ outTradeNo: no }, { expiresAt: new Date('not a date'), kind: 'native' }),
         'expiresAt',
       ],
-      [tracker.track({ outTradeNo: no }, { expiresAt: later(1_000), kind: 'cash' as 'native' }), 'kind'],
-      [tracker.track({ outTradeNo: 'no spaces allowed' }, { expiresAt: later(1_000), kind: 'native' }), 'outTradeNo'],
-      [tracker.createOrder({ ...nativeOrder(orderNo('bad')), expiresAt: new Date(Number.NaN) }), 'expiresAt'],
+      [
+        tracker.track(
+          { outTradeNo: no },
+          {
+            expiresAt: '2030-01-01' as unknown as Date,
+            kind: 'native',
+          },
+        ),
+        'expiresAt',
+      ],
+      [
+        tracker.track({ outTradeNo: no }, { expiresAt: later(1_000), kind: 'cash' as 'native' }),
+        'kind',
+      ],
+      [
+        tracker.track(
+          { outTradeNo: 'no spaces allowed' },
+          { expiresAt: later(1_000), kind: 'native' },
+        ),
+        'outTradeNo',
+      ],
+      [
+        tracker.createOrder({ ...nativeOrder(orderNo('bad')), expiresAt: new Date(Number.NaN) }),
+        'expiresAt',
+      ],
       [tracker.reconcile({ billDate: '2024-02-30' }), 'billDate'],
     ];
     for (const [promise, field] of cases) {
@@ -91,7 +109,10 @@ describe('tracker: bad input, unreachable WeChat Pay, Redis going away', () => {
     const status = (await tracker.status({ outTradeNo: no })) as OrderStatus;
     expect(status).toMatchObject({ phase: 'open', state: 'NOTPAY' });
     expect(status.lastError?.name).toBe('ConnectionError');
-    const tracked = await tracker.track({ outTradeNo: orderNo('down') }, { expiresAt: later(60_000), kind: 'native' });
+    const tracked = await tracker.track(
+      { outTradeNo: orderNo('down') },
+      { expiresAt: later(60_000), kind: 'native' },
+    );
     expect(tracked).toMatchObject({ phase: 'open' });
     expect(tracked.lastError?.name).toBe('ConnectionError');
     await tracker.stop();
@@ -130,7 +151,9 @@ describe('tracker: bad input, unreachable WeChat Pay, Redis going away', () => {
       path: '/pay/orderquery',
       times: Number.POSITIVE_INFINITY,
       rewrite: (a) =>
-        a.out_trade_no === broken ? { ...a, result_code: 'FAIL', err_code: 'NOAUTH', err_code_des: '商户无此接口权限' } : a,
+        a.out_trade_no === broken
+          ? { ...a, result_code: 'FAIL', err_code: 'NOAUTH', err_code_des: '商户无此接口权限' }
+          : a,
     });
     h.sim.notifications.drops.add(broken, fine);
     h.sim.pay(fine);
@@ -147,7 +170,9 @@ describe('tracker: bad input, unreachable WeChat Pay, Redis going away', () => {
     await tracker.stop();
   });
 
-  it('Redis goes away and comes back: the tracker waits, resumes and loses nothing', { timeout: 60_000 }, async () => {
+  it('Redis goes away and comes back: the tracker waits, resumes and loses nothing', {
+    timeout: 60_000,
+  }, async () => {
     const redis = await startTestRedis({ persist: true });
     try {
       const backend = { redis: { host: redis.host, port: redis.port, prefix: 'outage' } };
@@ -179,7 +204,9 @@ describe('tracker: bad input, unreachable WeChat Pay, Redis going away', () => {
         'both orders to settle after the outage',
       );
       for (const no of [before, during]) {
-        expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => c.key)).toEqual([`${no}:paid`]);
+        expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => c.key)).toEqual([
+          `${no}:paid`,
+        ]);
       }
       await tracker.stop();
     } finally {

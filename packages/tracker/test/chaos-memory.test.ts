@@ -21,7 +21,9 @@ describe('chaos run, in-memory backend, one process', () => {
     await h?.stop();
   });
 
-  it(`${ORDERS} orders of every outcome all end final, each callback effect once`, { timeout: 120_000 }, async () => {
+  it(`${ORDERS} orders of every outcome all end final, each callback effect once`, {
+    timeout: 120_000,
+  }, async () => {
     const tracker = h.tracker({ schedule: CHAOS_SCHEDULE });
     await tracker.start();
     const orders = planOrders(ORDERS, 'MEM');

@@ -62,85 +62,89 @@ describe('chaos run, Redis backend, two worker processes', () => {
     await redis?.dispose();
   });
 
-  it(
-    `${ORDERS} orders of every outcome, one worker SIGKILLed mid-run and restarted: all final, each effect once`,
-    { timeout: 150_000 },
-    async () => {
-      const prefix = 'chaos';
-      const config: ChaosConfig = {
-        simUrl: h.sim.url,
-        merchant: h.sim.merchant,
-        redisPort: redis.port,
-        prefix,
-        lockDurationMs: LOCK_MS,
-        schedule: CHAOS_SCHEDULE,
-      };
-      // This process creates orders and receives notifications; only the children work.
-      const tracker = h.tracker({
-        backend: { redis: { host: redis.host, port: redis.port, prefix } },
-        schedule: CHAOS_SCHEDULE,
-      });
-      const first = spawnWorker(config);
-      const second = spawnWorker(config);
-      workers.push(first, second);
-      await Promise.all([first.ready, second.ready]);
+  it(`${ORDERS} orders of every outcome, one worker SIGKILLed mid-run and restarted: all final, each effect once`, {
+    timeout: 150_000,
+  }, async () => {
+    const prefix = 'chaos';
+    const config: ChaosConfig = {
+      simUrl: h.sim.url,
+      merchant: h.sim.merchant,
+      redisPort: redis.port,
+      prefix,
+      lockDurationMs: LOCK_MS,
+      schedule: CHAOS_SCHEDULE,
+    };
+    // This process creates orders and receives notifications; only the children work.
+    const tracker = h.tracker({
+      backend: { redis: { host: redis.host, port: redis.port, prefix } },
+      schedule: CHAOS_SCHEDULE,
+    });
+    const first = spawnWorker(config);
+    const second = spawnWorker(config);
+    workers.push(first, second);
+    await Promise.all([first.ready, second.ready]);
 
-      const orders = planOrders(ORDERS, 'RDS');
-      let restarted: WorkerProcess | undefined;
-      const payers = await createAll(h, tracker, orders, 60, async (created) => {
-        if (restarted || created < ORDERS * 0.4) return;
-        await terminate(first, 'SIGKILL');
-        restarted = spawnWorker(config);
-        workers.push(restarted);
-      });
-      await Promise.all(payers);
-      await restarted?.ready;
-      await driveRefunds(h, tracker, orders, 60_000);
-      const refunds = orders.filter((o) => o.outcome === 'refunded').length;
-      await waitUntil(
-        async () => {
-          const s = await tracker.summary();
-          return s.open === 0 && s.settled + s.failed === ORDERS + refunds;
-        },
-        60_000,
-        'every order and refund to settle',
-      );
-      await Promise.all([terminate(second, 'SIGTERM'), terminate(restarted, 'SIGTERM')]);
+    const orders = planOrders(ORDERS, 'RDS');
+    let restarted: WorkerProcess | undefined;
+    const payers = await createAll(h, tracker, orders, 60, async (created) => {
+      if (restarted || created < ORDERS * 0.4) return;
+      await terminate(first, 'SIGKILL');
+      restarted = spawnWorker(config);
+      workers.push(restarted);
+    });
+    await Promise.all(payers);
+    await restarted?.ready;
+    await driveRefunds(h, tracker, orders, 60_000);
+    const refunds = orders.filter((o) => o.outcome === 'refunded').length;
+    await waitUntil(
+      async () => {
+        const s = await tracker.summary();
+        return s.open === 0 && s.settled + s.failed === ORDERS + refunds;
+      },
+      60_000,
+      'every order and refund to settle',
+    );
+    await Promise.all([terminate(second, 'SIGTERM'), terminate(restarted, 'SIGTERM')]);
 
-      const inspect = new Redis({ host: redis.host, port: redis.port });
-      const calls = (await inspect.lrange(`${prefix}:chaos:calls`, 0, -1)).map(
-        (line) => JSON.parse(line) as LoggedCall,
+    const inspect = new Redis({ host: redis.host, port: redis.port });
+    const calls = (await inspect.lrange(`${prefix}:chaos:calls`, 0, -1)).map(
+      (line) => JSON.parse(line) as LoggedCall,
+    );
+    const effects = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await inspect.scan(
+        cursor,
+        'MATCH',
+        `${prefix}:chaos:effect:*`,
+        'COUNT',
+        1000,
       );
-      const effects = new Set<string>();
-      let cursor = '0';
-      do {
-        const [next, keys] = await inspect.scan(cursor, 'MATCH', `${prefix}:chaos:effect:*`, 'COUNT', 1000);
-        cursor = next;
-        for (const k of keys) effects.add(k.slice(`${prefix}:chaos:effect:`.length));
-      } while (cursor !== '0');
-      await inspect.quit();
+      cursor = next;
+      for (const k of keys) effects.add(k.slice(`${prefix}:chaos:effect:`.length));
+    } while (cursor !== '0');
+    await inspect.quit();
 
-      // A crash may repeat a call, never lose one: step + the killed worker's lock lapsing.
-      const bound = (CHAOS_SCHEDULE.intervalMs ?? 0) + 2 * LOCK_MS;
-      const { problems, repeatedCalls, latestCloseMs } = await checkOutcomes(
-        h,
-        tracker,
-        orders,
-        calls,
-        effects,
-        bound,
-      );
-      expect(problems.slice(0, 20)).toEqual([]);
-      // Both original workers and the restarted one did work; the kill hit a busy worker.
-      const pids = new Set(calls.map((c) => c.pid));
-      expect(pids.has(first.child.pid)).toBe(true);
-      expect(pids.has(second.child.pid)).toBe(true);
-      expect(pids.has(restarted?.child.pid)).toBe(true);
-      expect(await tracker.summary()).toEqual({ open: 0, settled: ORDERS + refunds, failed: 0 });
-      console.info(
-        `chaos (Redis): ${calls.length} callback calls, ${repeatedCalls} repeated after the crash, ` +
-          `latest close ${latestCloseMs} ms after expiry`,
-      );
-    },
-  );
+    // A crash may repeat a call, never lose one: step + the killed worker's lock lapsing.
+    const bound = (CHAOS_SCHEDULE.intervalMs ?? 0) + 2 * LOCK_MS;
+    const { problems, repeatedCalls, latestCloseMs } = await checkOutcomes(
+      h,
+      tracker,
+      orders,
+      calls,
+      effects,
+      bound,
+    );
+    expect(problems.slice(0, 20)).toEqual([]);
+    // Both original workers and the restarted one did work; the kill hit a busy worker.
+    const pids = new Set(calls.map((c) => c.pid));
+    expect(pids.has(first.child.pid)).toBe(true);
+    expect(pids.has(second.child.pid)).toBe(true);
+    expect(pids.has(restarted?.child.pid)).toBe(true);
+    expect(await tracker.summary()).toEqual({ open: 0, settled: ORDERS + refunds, failed: 0 });
+    console.info(
+      `chaos (Redis): ${calls.length} callback calls, ${repeatedCalls} repeated after the crash, ` +
+        `latest close ${latestCloseMs} ms after expiry`,
+    );
+  });
 });

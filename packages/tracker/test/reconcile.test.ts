@@ -44,7 +44,9 @@ describe('T+1 reconciliation', () => {
     await redis?.dispose();
   });
 
-  it(`finds a planted 单边账 and an amount mismatch in a ${ROWS.toLocaleString('en')}-row bill, streaming in flat memory`, { timeout: 120_000 }, async () => {
+  it(`finds a planted 单边账 and an amount mismatch in a ${ROWS.toLocaleString('en')}-row bill, streaming in flat memory`, {
+    timeout: 120_000,
+  }, async () => {
     const prefix = 'rec';
     const backend = { redis: { host: redis.host, port: redis.port, prefix } };
     const first = h.tracker({ backend });
@@ -88,7 +90,12 @@ describe('T+1 reconciliation', () => {
     expect(report.rows).toBe(ROWS);
     expect(report.matched).toBe(normal.length);
     expect(report.paidNotFulfilled).toEqual([
-      expect.objectContaining({ outTradeNo: oneSided, total: 300, trackedState: 'NOTPAY', rescheduled: true }),
+      expect.objectContaining({
+        outTradeNo: oneSided,
+        total: 300,
+        trackedState: 'NOTPAY',
+        rescheduled: true,
+      }),
     ]);
     expect(report.amountMismatches).toEqual([
       expect.objectContaining({ outTradeNo: mismatch, total: 120, expectedTotal: 100 }),
@@ -113,7 +120,8 @@ describe('T+1 reconciliation', () => {
     const second = h.tracker({ backend });
     await second.start();
     await waitUntil(
-      async () => ((await second.status({ outTradeNo: oneSided })) as OrderStatus)?.phase === 'settled',
+      async () =>
+        ((await second.status({ outTradeNo: oneSided })) as OrderStatus)?.phase === 'settled',
       10_000,
       'the one-sided order to be fulfilled',
     );

@@ -1,9 +1,4 @@
-import {
-  ApiError,
-  type CallOptions,
-  ConfigError,
-  type PaymentClient,
-} from '@wxpay/core';
+import { ApiError, type CallOptions, ConfigError, type PaymentClient } from '@wxpay/core';
 import { csvLines } from './bill-lines.js';
 
 /** The v2 client's streaming statement download. */
@@ -68,4 +63,3 @@ export async function openTradeBill(
     'the client cannot download trade bills (needs streamBill or downloadTradeBill)',
   );
 }
-

@@ -22,7 +22,14 @@ const record =
     const state = 'state' in value ? value.state : (value as { status?: string }).status;
     await redis.rpush(
       `${config.prefix}:chaos:calls`,
-      JSON.stringify({ callback, key: ctx.key, attempt: ctx.attempt, outTradeNo: value.outTradeNo, state, pid: process.pid }),
+      JSON.stringify({
+        callback,
+        key: ctx.key,
+        attempt: ctx.attempt,
+        outTradeNo: value.outTradeNo,
+        state,
+        pid: process.pid,
+      }),
     );
     // Some work between the call and its record widens the window a crash can hit.
     await new Promise((r) => setTimeout(r, 20));

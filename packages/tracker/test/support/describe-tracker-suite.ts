@@ -5,7 +5,7 @@ import { type Harness, nativeOrder, orderNo, startHarness } from './harness.js';
 import { waitUntil } from './notify-endpoint.js';
 
 /** Makes the backend option for one test (a fresh namespace each time). */
-export type BackendFactory = () => TrackerOptions['backend'];
+export type BackendFactory = () => NonNullable<TrackerOptions['backend']>;
 
 async function settled(tracker: Tracker, outTradeNo: string, timeoutMs = 8_000) {
   let status: OrderStatus | RefundStatus | undefined;
@@ -118,7 +118,10 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
       await tracker.start();
       const no = orderNo('late');
       await h.client.createOrder(nativeOrder(no));
-      await tracker.track({ outTradeNo: no }, { expiresAt: new Date(Date.now() + 600), kind: 'native' });
+      await tracker.track(
+        { outTradeNo: no },
+        { expiresAt: new Date(Date.now() + 600), kind: 'native' },
+      );
       h.sim.notifications.drops.add(no);
       h.sim.pay(no);
       const status = await settled(tracker, no);

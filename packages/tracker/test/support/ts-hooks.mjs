@@ -10,7 +10,8 @@ const root = new URL('../../../../', import.meta.url);
 
 export async function resolve(specifier, context, next) {
   const pkg = /^@wxpay\/([a-z0-9-]+)$/.exec(specifier);
-  if (pkg) return { url: new URL(`packages/${pkg[1]}/src/index.ts`, root).href, shortCircuit: true };
+  if (pkg)
+    return { url: new URL(`packages/${pkg[1]}/src/index.ts`, root).href, shortCircuit: true };
   const relative = specifier.startsWith('./') || specifier.startsWith('../');
   if (relative && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
     const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
