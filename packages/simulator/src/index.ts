@@ -2,10 +2,9 @@ export type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 export { CONTROL_PREFIX } from './control-surface.js';
 export type { SimulatorMerchant } from './credentials.js';
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
-export type { PlantOptions } from './planted-history.js';
 export type {
-  DropSpec,
   DroppedNotification,
+  DropSpec,
   NotificationDrops,
 } from './notification-drops.js';
 export type {
@@ -19,6 +18,7 @@ export type {
   SimulatedRefund,
   SimulatedTradeType,
 } from './order-store.js';
+export type { PlantOptions } from './planted-history.js';
 export {
   type PayOptions,
   type RecordedRequest,

@@ -1,9 +1,9 @@
-import type { PlantOptions } from './planted-history.js';
 import type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 import type { SimulatorMerchant } from './credentials.js';
 import type { AppliedFault, FaultQueue } from './faults.js';
 import type { NotificationLog } from './notification-log.js';
 import type { SimulatedCoupon, SimulatedOrder, SimulatedRefund } from './order-store.js';
+import type { PlantOptions } from './planted-history.js';
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {

@@ -10,8 +10,8 @@ import {
 import type { Observation, TrackerBackend } from './backend.js';
 import {
   describeError,
-  orderId,
   type OrderItem,
+  orderId,
   type RefundItem,
   refundId,
   storeOrder,

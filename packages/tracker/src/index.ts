@@ -2,6 +2,7 @@ export type { ItemRunner, Observation, TrackerBackend } from './backend.js';
 export { createTracker } from './create-tracker.js';
 export type { OrderItem, RefundItem, StoredOrder, StoredRefund, TrackedItem } from './items.js';
 export { createMemoryBackend, type MemoryBackendOptions } from './memory-backend.js';
+export { readTracker, type TrackerReader } from './read-tracker.js';
 export type {
   AmountMismatch,
   BillPayment,
@@ -11,7 +12,6 @@ export type {
   ReconcileProgress,
   ReconcileReport,
 } from './reconcile/report.js';
-export { readTracker, type TrackerReader } from './read-tracker.js';
 export { createRedisBackend } from './redis/redis-backend.js';
 export { DEFAULT_SCHEDULE, type TrackerSchedule } from './schedule.js';
 export type {
@@ -22,10 +22,10 @@ export type {
   RefundStatus,
   TrackedError,
   TrackedKind,
+  Tracker,
   TrackerCallback,
   TrackerOptions,
   TrackerSummary,
-  Tracker,
   TrackingPhase,
   TrackOptions,
 } from './types.js';

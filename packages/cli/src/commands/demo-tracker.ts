@@ -31,27 +31,32 @@ export async function trackerStory(ctx: TrackerStoryContext): Promise<void> {
   await tracker.start();
   try {
     const no = ctx.orderNo('DEMOTRK');
-    await ctx.step('v3', `order ${no} paid, notification dropped; the tracker queries`, async () => {
-      await tracker.createOrder({
-        kind: 'native',
-        outTradeNo: no,
-        description: 'tracked checkout',
-        amount: { total: 1_999 },
-        clientIp: '203.0.113.7',
-      });
-      ctx.sim.notifications.drops.add(no);
-      ctx.sim.pay(no);
-      const deadline = Date.now() + 10_000;
-      while (!paid.some((p) => p.order.outTradeNo === no)) {
-        if (Date.now() > deadline) throw new Error('the tracker did not find the payment in 10 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const status = await tracker.status({ outTradeNo: no });
-      const queries = status?.type === 'order' ? status.queries : 0;
-      const dropped = ctx.sim.notifications.drops.dropped.some((d) => d.outTradeNo === no);
-      if (!dropped) throw new Error('the simulator did not drop the notification');
-      return `notification lost; found SUCCESS after ${queries} quer${queries === 1 ? 'y' : 'ies'}; onPaid(key ${paid[0]?.key}) once`;
-    });
+    await ctx.step(
+      'v3',
+      `order ${no} paid, notification dropped; the tracker queries`,
+      async () => {
+        await tracker.createOrder({
+          kind: 'native',
+          outTradeNo: no,
+          description: 'tracked checkout',
+          amount: { total: 1_999 },
+          clientIp: '203.0.113.7',
+        });
+        ctx.sim.notifications.drops.add(no);
+        ctx.sim.pay(no);
+        const deadline = Date.now() + 10_000;
+        while (!paid.some((p) => p.order.outTradeNo === no)) {
+          if (Date.now() > deadline)
+            throw new Error('the tracker did not find the payment in 10 s');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const status = await tracker.status({ outTradeNo: no });
+        const queries = status?.type === 'order' ? status.queries : 0;
+        const dropped = ctx.sim.notifications.drops.dropped.some((d) => d.outTradeNo === no);
+        if (!dropped) throw new Error('the simulator did not drop the notification');
+        return `notification lost; found SUCCESS after ${queries} quer${queries === 1 ? 'y' : 'ies'}; onPaid(key ${paid[0]?.key}) once`;
+      },
+    );
     const day = beijingDay(ctx.sim.now());
     await ctx.step('v3', `T+1 reconciliation of the ${day} trade bill`, async () => {
       const report = await tracker.reconcile({ billDate: day });

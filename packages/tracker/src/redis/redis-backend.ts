@@ -122,7 +122,7 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
     },
     async observe(id, observation) {
       const item = await get(id);
-      if (!item || item.phase !== 'open') return;
+      if (item?.phase !== 'open') return;
       await redis.rpush(keys.inbox(id), JSON.stringify(observation));
       const job = await queue.getJob(jobIdOf(id));
       if (!job) {

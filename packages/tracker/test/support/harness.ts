@@ -1,8 +1,8 @@
 import type { Order, PaymentNotification, Refund } from '@wxpay/core';
-import { startSimulator, type Simulator } from '@wxpay/simulator';
+import { type Simulator, startSimulator } from '@wxpay/simulator';
 import { createV2Client, type V2Client } from '@wxpay/v2-xml';
-import { createTracker } from '../../src/index.js';
 import type { Tracker, TrackerOptions, TrackerSchedule } from '../../src/index.js';
+import { createTracker } from '../../src/index.js';
 import { type NotifyEndpoint, startNotifyEndpoint } from './notify-endpoint.js';
 
 /** One callback call as a test saw it. */
