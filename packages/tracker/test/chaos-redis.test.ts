@@ -147,4 +147,57 @@ describe('chaos run, Redis backend, two worker processes', () => {
         `latest close ${latestCloseMs} ms after expiry`,
     );
   });
+
+  it('a worker killed inside onPaid: another worker calls it again with the same key; the effect happens once', {
+    timeout: 60_000,
+  }, async () => {
+    const prefix = 'crash';
+    const no = 'CRASH000001';
+    const config: ChaosConfig = {
+      simUrl: h.sim.url,
+      merchant: h.sim.merchant,
+      redisPort: redis.port,
+      prefix,
+      lockDurationMs: LOCK_MS,
+      schedule: CHAOS_SCHEDULE,
+      hangOn: [no],
+    };
+    const tracker = h.tracker({
+      backend: { redis: { host: redis.host, port: redis.port, prefix } },
+      schedule: CHAOS_SCHEDULE,
+    });
+    const doomed = spawnWorker(config);
+    workers.push(doomed);
+    await doomed.ready;
+    await tracker.createOrder({
+      kind: 'native',
+      outTradeNo: no,
+      description: 'crash test',
+      amount: { total: 100 },
+      clientIp: '127.0.0.1',
+    });
+    h.sim.pay(no);
+    const inspect = new Redis({ host: redis.host, port: redis.port });
+    const calls = async () =>
+      (await inspect.lrange(`${prefix}:chaos:calls`, 0, -1)).map(
+        (l) => JSON.parse(l) as LoggedCall,
+      );
+    await waitUntil(async () => (await calls()).length === 1, 10_000, 'the first onPaid call');
+    await terminate(doomed, 'SIGKILL');
+    const survivor = spawnWorker(config);
+    workers.push(survivor);
+    await survivor.ready;
+    await waitUntil(
+      async () => (await tracker.status({ outTradeNo: no }))?.phase === 'settled',
+      20_000,
+      'the order to settle on the surviving worker',
+    );
+    await terminate(survivor, 'SIGTERM');
+    expect((await calls()).map((c) => [c.key, c.attempt, c.pid])).toEqual([
+      [`${no}:paid`, 1, doomed.child.pid],
+      [`${no}:paid`, 2, survivor.child.pid],
+    ]);
+    expect(await inspect.get(`${prefix}:chaos:effect:${no}:paid`)).toBe(String(survivor.child.pid));
+    await inspect.quit();
+  });
 });

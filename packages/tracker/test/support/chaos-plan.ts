@@ -23,6 +23,8 @@ export interface ChaosConfig {
   readonly prefix: string;
   readonly lockDurationMs: number;
   readonly schedule: Partial<TrackerSchedule>;
+  /** Orders whose first callback call hangs (so a test can kill the worker inside it). */
+  readonly hangOn?: readonly string[];
 }
 
 /**

@@ -33,6 +33,10 @@ const record =
     );
     // Some work between the call and its record widens the window a crash can hit.
     await new Promise((r) => setTimeout(r, 20));
+    // For the crash test: the first call for these orders never returns (the process is killed).
+    if (ctx.attempt === 1 && config.hangOn?.includes(value.outTradeNo ?? '')) {
+      await new Promise(() => {});
+    }
     // The merchant's idempotent effect: applied once per key, whatever repeats.
     await redis.set(`${config.prefix}:chaos:effect:${ctx.key}`, String(process.pid), 'NX');
   };
