@@ -73,7 +73,7 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
     return list.map((text) => JSON.parse(text) as Observation);
   };
 
-  const process = (runner: ItemRunner) => async (job: Job<JobData>, token?: string) => {
+  const runJob = (runner: ItemRunner) => async (job: Job<JobData>, token?: string) => {
     const { id } = job.data;
     const item = await get(id);
     if (!item) return 'gone';
@@ -136,7 +136,7 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
       if (worker) return;
       workerConnection = connect();
       workerConnection.on('error', () => {});
-      worker = new Worker<JobData>(QUEUE, process(runner), {
+      worker = new Worker<JobData>(QUEUE, runJob(runner), {
         connection: workerConnection,
         prefix,
         concurrency: options.concurrency ?? 8,
