@@ -6,7 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
  * A UTF-8 BOM and CRLF are tolerated.
  */
 export async function* csvLines(
-  source: AsyncIterable<Buffer | string>,
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   onBytes?: (n: number) => void,
 ): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
