@@ -60,9 +60,10 @@ export function createMemoryBackend(
     const run = runner;
     if (!run) return;
     const now = clock.now();
-    for (const [id, at] of due) {
-      if (running.size >= concurrency) break;
-      if (at > now || running.has(id)) continue;
+    // Longest overdue first, so a backlog delays the newest work, not an expiry.
+    const ready = [...due].filter(([id, at]) => at <= now && !running.has(id));
+    ready.sort((a, b) => a[1] - b[1]);
+    for (const [id] of ready.slice(0, Math.max(0, concurrency - running.size))) {
       due.delete(id);
       const p = runOne(id, run).finally(() => {
         running.delete(id);

@@ -41,18 +41,20 @@ describe('chaos run, in-memory backend, one process', () => {
     );
     await tracker.stop();
     const effects = new Set(h.calls.map((c) => c.key));
-    const { problems, repeatedCalls } = await checkOutcomes(
+    const { problems, repeatedCalls, latestCloseMs } = await checkOutcomes(
       h,
       tracker,
       orders,
       h.calls,
       effects,
-      (CHAOS_SCHEDULE.intervalMs ?? 0) + 1_000,
+      // One schedule step, plus time for the closing query, close and confirming query.
+      (CHAOS_SCHEDULE.intervalMs ?? 0) + 2_000,
     );
     expect(problems.slice(0, 20)).toEqual([]);
     // One process, no crash: nothing is ever repeated.
     expect(repeatedCalls).toBe(0);
     expect(new Set(orders.map((o) => o.outcome)).size).toBe(OUTCOMES.length);
     expect(await tracker.summary()).toEqual({ open: 0, settled: ORDERS + refunds, failed: 0 });
+    console.info(`chaos (memory): latest close ${latestCloseMs} ms after expiry`);
   });
 });
