@@ -9,6 +9,8 @@ export interface MemoryBackendOptions {
   readonly concurrency?: number;
   /** How often due items are looked for, in ms (default 50). */
   readonly pollMs?: number;
+  /** How long settled items are kept, in ms (default 40 days). */
+  readonly retentionMs?: number;
 }
 
 /**
@@ -27,8 +29,26 @@ export function createMemoryBackend(
   const running = new Map<string, Promise<void>>();
   const concurrency = options.concurrency ?? 8;
   const pollMs = options.pollMs ?? 50;
+  const retentionMs = options.retentionMs ?? 40 * 24 * 3600_000;
+  // When each settled item was settled, oldest first, so expired ones are dropped cheaply.
+  const settled = new Map<string, number>();
   let runner: ItemRunner | undefined;
   let timer: NodeJS.Timeout | undefined;
+
+  const store = (item: TrackedItem) => {
+    items.set(item.id, JSON.stringify(item));
+    settled.delete(item.id);
+    if (item.phase === 'settled') settled.set(item.id, item.settledAt ?? clock.now());
+  };
+
+  const forgetExpired = () => {
+    const cutoff = clock.now() - retentionMs;
+    for (const [id, at] of settled) {
+      if (at >= cutoff) break;
+      settled.delete(id);
+      items.delete(id);
+    }
+  };
 
   const parse = (id: string): TrackedItem | undefined => {
     const text = items.get(id);
@@ -42,9 +62,7 @@ export function createMemoryBackend(
     if (!item) return;
     let next: number | undefined;
     try {
-      next = await run(item, observations, async (updated) => {
-        items.set(id, JSON.stringify(updated));
-      });
+      next = await run(item, observations, async (updated) => store(updated));
     } catch {
       // The runner records its own failures; an escape here is retried soon rather than lost.
       next = clock.now() + 1_000;
@@ -59,6 +77,7 @@ export function createMemoryBackend(
     timer = undefined;
     const run = runner;
     if (!run) return;
+    forgetExpired();
     const now = clock.now();
     // Longest overdue first, so a backlog delays the newest work, not an expiry.
     const ready = [...due].filter(([id, at]) => at <= now && !running.has(id));
@@ -76,7 +95,7 @@ export function createMemoryBackend(
   return {
     async insert(item, runAt) {
       if (items.has(item.id)) return false;
-      items.set(item.id, JSON.stringify(item));
+      store(item);
       due.set(item.id, runAt);
       return true;
     },
@@ -88,6 +107,7 @@ export function createMemoryBackend(
     },
     async remove(id) {
       items.delete(id);
+      settled.delete(id);
       due.delete(id);
       inbox.delete(id);
     },

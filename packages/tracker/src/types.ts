@@ -48,6 +48,11 @@ export interface RedisBackendOptions {
    * crashed worker's orders are picked up by another after about this long.
    */
   readonly lockDurationMs?: number;
+  /**
+   * How long a settled order or refund is kept, in ms (default 40 days, past any T+1
+   * reconciliation). Open and failed ones are kept until they settle or are dealt with.
+   */
+  readonly retentionMs?: number;
 }
 
 /** Options of {@link createTracker}. */

@@ -3,11 +3,12 @@ import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ItemRunner, Observation, TrackerBackend } from '../backend.js';
 import { billDayOf, type TrackedItem } from '../items.js';
-import type { RedisBackendOptions, TrackingPhase } from '../types.js';
+import type { RedisBackendOptions } from '../types.js';
 import { jobIdOf, redisKeys } from './redis-keys.js';
 
 const QUEUE = 'tracker';
-const PHASES: readonly TrackingPhase[] = ['open', 'settled', 'failed'];
+/** How long settled items are kept (default 40 days: past any T+1 reconciliation). */
+const DEFAULT_RETENTION_MS = 40 * 24 * 3600_000;
 
 interface JobData {
   readonly id: string;
@@ -44,14 +45,30 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
 
   const delayUntil = (at: number) => Math.max(0, at - clock.now());
 
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+
+  // Settled items expire after the retention period (their index entries are trimmed with
+  // them); open and failed items stay until someone deals with them.
   const save = async (item: TrackedItem) => {
-    const tx = redis.multi().set(keys.item(item.id), JSON.stringify(item));
-    for (const phase of PHASES) {
-      if (phase === item.phase) tx.sadd(keys.phase(phase), item.id);
-      else tx.srem(keys.phase(phase), item.id);
+    const now = clock.now();
+    const text = JSON.stringify(item);
+    const settled = item.phase === 'settled';
+    const tx = settled
+      ? redis.multi().set(keys.item(item.id), text, 'PX', retentionMs)
+      : redis.multi().set(keys.item(item.id), text);
+    tx.srem(keys.phase('open'), item.id).srem(keys.phase('failed'), item.id);
+    tx.zrem(keys.phase('settled'), item.id);
+    if (settled) {
+      tx.zadd(keys.phase('settled'), item.settledAt ?? now, item.id);
+      tx.zremrangebyscore(keys.phase('settled'), '-inf', `(${now - retentionMs}`);
+    } else {
+      tx.sadd(keys.phase(item.phase), item.id);
     }
     const day = billDayOf(item);
-    if (day) tx.sadd(item.type === 'order' ? keys.paidOn(day) : keys.refundedOn(day), item.id);
+    if (day) {
+      const dayKey = item.type === 'order' ? keys.paidOn(day) : keys.refundedOn(day);
+      tx.sadd(dayKey, item.id).pexpire(dayKey, retentionMs);
+    }
     await tx.exec();
   };
 
@@ -116,9 +133,13 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
     },
     async remove(id) {
       await queue.remove(jobIdOf(id));
-      const tx = redis.multi().del(keys.item(id), keys.inbox(id));
-      for (const phase of PHASES) tx.srem(keys.phase(phase), id);
-      await tx.exec();
+      await redis
+        .multi()
+        .del(keys.item(id), keys.inbox(id))
+        .srem(keys.phase('open'), id)
+        .srem(keys.phase('failed'), id)
+        .zrem(keys.phase('settled'), id)
+        .exec();
     },
     async observe(id, observation) {
       const item = await get(id);
@@ -163,10 +184,13 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
       workerConnection = undefined;
     },
     async summary() {
-      const [open, settled, failed] = await Promise.all(
-        PHASES.map((phase) => redis.scard(keys.phase(phase))),
-      );
-      return { open: open ?? 0, settled: settled ?? 0, failed: failed ?? 0 };
+      const settledSince = clock.now() - retentionMs;
+      const [open, settled, failed] = await Promise.all([
+        redis.scard(keys.phase('open')),
+        redis.zcount(keys.phase('settled'), settledSince, '+inf'),
+        redis.scard(keys.phase('failed')),
+      ]);
+      return { open, settled, failed };
     },
     paidOn: (day) => scan(keys.paidOn(day)),
     refundedOn: (day) => scan(keys.refundedOn(day)),
