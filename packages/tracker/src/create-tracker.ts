@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   type CreateOrderParams,
   OrderNotFoundError,
   type PaymentClient,
@@ -132,6 +133,12 @@ export function createTracker(options: TrackerOptions): Tracker {
       const expiresAt = requireDate(trackOptions?.expiresAt, 'expiresAt').getTime();
       const kind = requireKind(trackOptions.kind);
       const expectedTotal = requireAmount(trackOptions.expectedTotal, 'expectedTotal');
+      if (
+        kind === 'micropay' &&
+        typeof (client as { reverseOrder?: unknown }).reverseOrder !== 'function'
+      ) {
+        throw new ConfigError('payment-code orders need a client that can reverse (a v2 client)');
+      }
       const item = newOrder(outTradeNo, { kind, expiresAt, expectedTotal });
       try {
         const order = await client.queryOrder({ outTradeNo });

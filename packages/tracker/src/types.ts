@@ -168,7 +168,10 @@ export interface Tracker {
   notify(notification: PaymentNotification): Promise<NotifyResult>;
   /** Starts working on due orders in this process. */
   start(): Promise<void>;
-  /** Stops gracefully: in-flight work finishes (or is handed back), then connections close. */
+  /**
+   * Stops gracefully: in-flight work finishes (or, with Redis, is handed back), then the
+   * connections close. Final: make a new tracker to start again.
+   */
   stop(): Promise<void>;
   /** The tracker's view of an order (or a refund with `{ outRefundNo }`); undefined if unknown. */
   status(

@@ -66,6 +66,11 @@ describe('tracker with a v3 client and with the migration client', () => {
     expect(paid).toEqual([no]);
     const report = await tracker.reconcile({ billDate: today(sim) });
     expect(report).toMatchObject({ rows: 1, matched: 1, clean: true });
+    // v3 has no payment-code charges, so nothing to reverse them with: refused up front.
+    const micropay = await tracker
+      .track({ outTradeNo: no }, { expiresAt: new Date(Date.now() + 60_000), kind: 'micropay' })
+      .catch((e: unknown) => e);
+    expect(ConfigError.isInstance(micropay)).toBe(true);
     await tracker.stop();
   });
 
