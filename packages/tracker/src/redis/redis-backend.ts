@@ -7,6 +7,12 @@ import type { RedisBackendOptions } from '../types.js';
 import { jobIdOf, redisKeys } from './redis-keys.js';
 
 const QUEUE = 'tracker';
+const INSERT_SCRIPT = `if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  redis.call('SADD', KEYS[2], ARGV[2])
+  return 1
+end
+return 0`;
+
 /** How long settled items are kept (default 40 days: past any T+1 reconciliation). */
 const DEFAULT_RETENTION_MS = 40 * 24 * 3600_000;
 
@@ -119,9 +125,17 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
 
   return {
     async insert(item, runAt) {
-      const created = await redis.set(keys.item(item.id), JSON.stringify(item), 'NX');
-      if (created === null) return false;
-      await save(item);
+      // The item and its place in the open set are written together, so a crash before its job
+      // is added leaves it where `start()` finds it and gives it one.
+      const created = await redis.eval(
+        INSERT_SCRIPT,
+        2,
+        keys.item(item.id),
+        keys.phase('open'),
+        JSON.stringify(item),
+        item.id,
+      );
+      if (created !== 1) return false;
       await schedule(item.id, runAt);
       return true;
     },
