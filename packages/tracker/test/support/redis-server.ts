@@ -55,8 +55,16 @@ export async function startTestRedis(options: { persist?: boolean } = {}): Promi
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
     if (options.persist) args.push('--appendonly', 'yes', '--appendfsync', 'always');
     else args.push('--appendonly', 'no');
-    child = spawn('redis-server', args, { stdio: 'ignore' });
-    await waitForPort(port, 10_000);
+    const c = spawn('redis-server', args, { stdio: 'ignore' });
+    child = c;
+    const failed = new Promise<never>((_, reject) =>
+      c.once('error', (error) =>
+        reject(
+          new Error(`cannot start redis-server (Debian package redis-server): ${error.message}`),
+        ),
+      ),
+    );
+    await Promise.race([waitForPort(port, 10_000), failed]);
   };
   const stop = async () => {
     const c = child;
