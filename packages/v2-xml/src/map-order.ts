@@ -5,8 +5,8 @@ import {
   type TradeState,
   UnknownTradeStateError,
 } from '@wxpay/core';
-import { parseBeijingTime } from './beijing-time.js';
-import type { V2Order } from './v2-types.js';
+import { parseBeijingTime } from './map-time.js';
+import type { V2Order } from './types.js';
 
 type Raw = Readonly<Record<string, string>>;
 
