@@ -9,9 +9,17 @@ import ts from 'typescript';
 const root = new URL('../../../../', import.meta.url);
 
 export async function resolve(specifier, context, next) {
-  const pkg = /^@wxpay\/([a-z0-9-]+)$/.exec(specifier);
-  if (pkg)
-    return { url: new URL(`packages/${pkg[1]}/src/index.ts`, root).href, shortCircuit: true };
+  // `@wxpay/core` → src/index.ts; a subpath `@wxpay/core/adapter` → src/adapter.ts or
+  // src/adapter/index.ts, as the root vitest.config.ts aliases them.
+  const pkg = /^@wxpay\/([a-z0-9-]+)(?:\/([a-z0-9-]+))?$/.exec(specifier);
+  if (pkg) {
+    const [, name, sub] = pkg;
+    const candidates = sub ? [`${sub}.ts`, `${sub}/index.ts`] : ['index.ts'];
+    for (const file of candidates) {
+      const url = new URL(`packages/${name}/src/${file}`, root);
+      if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
+    }
+  }
   const relative = specifier.startsWith('./') || specifier.startsWith('../');
   if (relative && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
     const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
