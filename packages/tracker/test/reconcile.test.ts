@@ -115,6 +115,10 @@ describe('T+1 reconciliation', () => {
     expect(billBytes).toBeGreaterThan(15_000_000);
     // Flat memory: the heap never grew by more than a fraction of the bill it read.
     expect(heapGrowthBytes).toBeLessThan(billBytes / 4);
+    console.info(
+      `reconcile: ${ROWS} rows, ${(billBytes / 1e6).toFixed(1)} MB of bill, ` +
+        `retained heap growth ${(heapGrowthBytes / 1e6).toFixed(1)} MB`,
+    );
 
     // The tracker comes back: the 单边账 order was made due, so onPaid runs at once.
     const second = h.tracker({ backend });

@@ -14,8 +14,11 @@ export interface ReconcileOptions {
 
 /** Progress of a reconciliation. */
 export interface ReconcileProgress {
+  /** Detail rows read so far. */
   readonly rows: number;
+  /** Size of the bill read so far: bytes for v3; for v2 (read line by line) the characters. */
   readonly bytes: number;
+  /** True on the last call, when the whole bill was read. */
   readonly done: boolean;
 }
 
