@@ -5,12 +5,22 @@
  * merchant's autocomplete shows the payment API only (see docs/decisions/0006-core-entry-points.md).
  * @packageDocumentation
  */
+export {
+  BACKUP_API_ORIGIN,
+  type BackupDomainOptions,
+  isConnectionFailure,
+  PRIMARY_API_ORIGIN,
+  resolveBackupBaseUrl,
+  withBackupDomain,
+} from './backup-domain.js';
 export { randomNonce, unixSeconds } from './clock.js';
 export {
   type ApiErrorClass,
   type ErrorCodeContext,
   errorClassForCode,
 } from './error-class-for-code.js';
+export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
+export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 export {
   type AttemptContext,
   backoffDelay,
@@ -29,6 +39,7 @@ export {
   toValidationIssues,
   transactionIdSchema,
 } from './schemas.js';
+export { type SettleCloseSteps, settleClose } from './settle-close.js';
 export {
   createTransport,
   type HttpRequest,

@@ -15,6 +15,8 @@ import {
   parseInput,
   randomNonce,
   refundParamsSchema,
+  resolveBackupBaseUrl,
+  settleClose,
   type Transport,
   unixSeconds,
 } from '@wxpay/core/adapter';
@@ -70,6 +72,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     apiKey: config.apiKey,
     signType,
     baseUrl,
+    backupBaseUrl: resolveBackupBaseUrl(baseUrl, config.backupBaseUrl),
     nonce,
     clock,
     timeoutMs: config.timeoutMs ?? 10_000,
@@ -83,7 +86,9 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     appId: config.appId,
     mchId: config.mchId,
     apiKey: config.apiKey,
-    acceptedSignTypes: config.acceptedNotifySignTypes ?? [signType],
+    // Live notifications carry no sign_type, and some for HMAC-SHA256 merchants arrive
+    // MD5-signed, so both are accepted by default (docs/protocol/live-behaviour.md).
+    acceptedSignTypes: config.acceptedNotifySignTypes ?? ['MD5', 'HMAC-SHA256'],
     reqInfoKey: reqInfoKey(config.apiKey),
   };
 
@@ -136,11 +141,19 @@ export function createV2Client(config: V2ClientConfig): V2Client {
 
     async closeOrder(outTradeNo, options) {
       const no = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      // Closing a closed order is success: the caller's intent already holds.
-      await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
-        transport,
-        acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
-        ...callOptions(options),
+      // Closing a closed order is success: the caller's intent already holds. A failure that
+      // leaves the outcome unclear is settled by a query (paid → OrderPaidError).
+      await settleClose({
+        close: async () => {
+          await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
+            transport,
+            acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
+            ...callOptions(options),
+          });
+        },
+        query: () => client.queryOrder({ outTradeNo: no }, options),
+        // v2 documents ORDERPAID for a paid order, so a success answer is taken as closed.
+        confirmSuccess: false,
       });
     },
 

@@ -20,7 +20,7 @@ export interface ResponseCheck {
 }
 
 /**
- * Applies PROTOCOL.md §1.5 to a decoded reply: `return_code=FAIL` → error (unsigned);
+ * Applies docs/protocol/v2.md to a decoded reply: `return_code=FAIL` → error (unsigned);
  * `SUCCESS` → `sign` mandatory and verified over every received field before anything else is
  * read; then appid/mch_id must be ours; then `result_code=FAIL` → the mapped error.
  */

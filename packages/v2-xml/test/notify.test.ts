@@ -100,7 +100,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('parseNotification: payments', () => {
-  const md5Client = createV2Client(config());
+  const md5Client = createV2Client(config({ acceptedNotifySignTypes: ['MD5'] }));
 
   it('verifies and maps a payment notification with a stable id', async () => {
     const body = paymentBody();
@@ -147,7 +147,9 @@ describe('parseNotification: payments', () => {
 
   it('never trusts the message sign_type: the allow-list decides', async () => {
     const claimsHmac = { ...PAYMENT, sign_type: 'HMAC-SHA256' };
-    const hmacOnly = createV2Client(config({ signType: 'HMAC-SHA256' }));
+    const hmacOnly = createV2Client(
+      config({ signType: 'HMAC-SHA256', acceptedNotifySignTypes: ['HMAC-SHA256'] }),
+    );
     // MD5-signed while claiming HMAC: an HMAC-only client refuses it…
     const error = await rejection(
       hmacOnly.parseNotification({ headers: {}, body: paymentBody(claimsHmac, 'MD5') }),
@@ -258,7 +260,7 @@ describe('parseNotification: refunds', () => {
 });
 
 describe('buildAcknowledgement', () => {
-  it('success is the exact XML of PROTOCOL.md §1.8 with HTTP 200', () => {
+  it('success is the exact XML of docs/protocol/v2.md with HTTP 200', () => {
     expect(buildAcknowledgement(true)).toEqual({
       status: 200,
       headers: { 'content-type': 'text/xml; charset=utf-8' },

@@ -21,6 +21,7 @@ import {
   parseInput,
   randomNonce,
   refundParamsSchema,
+  settleClose,
   unixSeconds,
 } from '@wxpay/core/adapter';
 import { downloadBill } from './bill/download-bill.js';
@@ -63,6 +64,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
   });
   const requester = createV3Requester({
     baseUrl: resolved.baseUrl,
+    backupBaseUrl: resolved.backupBaseUrl,
     mchId,
     certificateSerial: resolved.certificateSerial,
     privateKey,
@@ -120,6 +122,8 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     requester,
     transport,
     baseUrl: resolved.baseUrl,
+    backupBaseUrl: resolved.backupBaseUrl,
+    billDownloadHosts: resolved.billDownloadHosts,
     userAgent: USER_AGENT,
     retry: config.retry,
     now: () => clock.now(),
@@ -146,18 +150,26 @@ export function createV3Client(config: V3ClientConfig): V3Client {
 
     async closeOrder(outTradeNo, options): Promise<void> {
       const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      try {
-        await postJson(
-          `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
-          { mchid: mchId },
-          'order',
-          options,
-        );
-      } catch (error) {
-        // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
-        if (OrderClosedError.isInstance(error)) return;
-        throw error;
-      }
+      // Live close answers 204 for unknown and closed orders, and the docs name no answer for
+      // a paid one, so the order is queried after the close (docs/protocol/live-behaviour.md).
+      await settleClose({
+        close: async () => {
+          try {
+            await postJson(
+              `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+              { mchid: mchId },
+              'order',
+              options,
+            );
+          } catch (error) {
+            // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
+            if (OrderClosedError.isInstance(error)) return;
+            throw error;
+          }
+        },
+        query: () => client.queryOrder({ outTradeNo: valid }, options),
+        confirmSuccess: true,
+      });
     },
 
     async refund(params: RefundParams, options): Promise<Refund> {
@@ -195,6 +207,12 @@ export function createV3Client(config: V3ClientConfig): V3Client {
           mchId,
           clock,
           resolveKey: (serial) => trust.resolveKey(serial, 'notification'),
+          // While WeChat Pay moves a merchant to the public key it signs callbacks with either
+          // key at random (docs/protocol/live-behaviour.md, notifications).
+          missingKeyHint: (serial) =>
+            trust.mode === 'off' && !serial.startsWith('PUB_KEY_ID_')
+              ? "signed with a platform certificate, which a client with only the public key cannot verify; while WeChat Pay migrates a merchant it signs callbacks with either key, so set platformCertificates: 'auto' too"
+              : undefined,
         },
         request,
       );

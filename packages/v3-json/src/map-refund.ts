@@ -4,9 +4,11 @@ import {
   type RefundParams,
   type RefundState,
   ResponseValidationError,
+  ValidationError,
 } from '@wxpay/core';
 import { opt } from './map-order.js';
 import { parseRfc3339 } from './map-time.js';
+import { notifyUrlProblem } from './notify-url.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import {
   refundNotificationResourceSchema,
@@ -19,6 +21,13 @@ export function toWireRefundRequest(
   params: RefundParams,
   notifyUrl: string | undefined,
 ): Record<string, unknown> {
+  const url = params.notifyUrl ?? notifyUrl;
+  const problem = url === undefined ? undefined : notifyUrlProblem(url);
+  if (problem) {
+    throw new ValidationError(`invalid refund params: notifyUrl ${problem}`, [
+      { path: 'notifyUrl', message: problem },
+    ]);
+  }
   const order =
     'transactionId' in params.order
       ? { transaction_id: params.order.transactionId }
@@ -27,7 +36,7 @@ export function toWireRefundRequest(
     ...order,
     out_refund_no: params.outRefundNo,
     ...opt('reason', params.reason),
-    ...opt('notify_url', params.notifyUrl ?? notifyUrl),
+    ...opt('notify_url', url),
     amount: {
       refund: params.amount.refund,
       total: params.amount.total,

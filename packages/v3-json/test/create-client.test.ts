@@ -294,6 +294,11 @@ describe('queryOrder, closeOrder, refunds', () => {
   });
 
   it('close: 204 verified over the empty body; ORDER_CLOSED counts as closed', async () => {
+    // Every close is confirmed by a query (docs/protocol/live-behaviour.md, closing).
+    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
+      status: 200,
+      body: { out_trade_no: 'ORDER_000001', trade_state: 'CLOSED', amount: { total: 100 } },
+    }));
     server.on('POST /v3/pay/transactions/out-trade-no/ORDER_000001/close', () => ({ status: 204 }));
     server.on('POST /v3/pay/transactions/out-trade-no/ORDER_000002/close', () => ({
       status: 400,
@@ -305,7 +310,9 @@ describe('queryOrder, closeOrder, refunds', () => {
     }));
     const client = makeClient();
     await expect(client.closeOrder('ORDER_000001')).resolves.toBeUndefined();
-    expect(JSON.parse(lastApi().body)).toEqual({ mchid: MCH });
+    const close = server.requests.filter((r) => r.path.endsWith('/ORDER_000001/close'));
+    expect(JSON.parse(close.at(-1)?.body ?? '')).toEqual({ mchid: MCH });
+    expect(lastApi().path).toBe(`/v3/pay/transactions/out-trade-no/ORDER_000001?mchid=${MCH}`);
     await expect(client.closeOrder('ORDER_000002')).resolves.toBeUndefined();
     await expect(client.closeOrder('ORDER_000003')).rejects.toThrow(SignatureVerificationError);
   });

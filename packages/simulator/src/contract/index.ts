@@ -14,6 +14,8 @@ import {
 import { describeCertificateRotation } from './scenarios/certificate-rotation.js';
 import { describeErrorClasses } from './scenarios/errors.js';
 import { describeOrderLifecycle } from './scenarios/lifecycle.js';
+import { describeLiveForms } from './scenarios/live-forms.js';
+import { describeNotificationDelivery } from './scenarios/notification-delivery.js';
 import { describeNotificationHandlers } from './scenarios/notification-handlers.js';
 import { describeNotifications } from './scenarios/notifications.js';
 import { describeSharedOrderBook } from './scenarios/order-book.js';
@@ -54,8 +56,10 @@ const scenarioGroups: readonly ScenarioGroup[] = [
   describeTransport,
   describeNotifications,
   describeNotificationHandlers,
+  describeNotificationDelivery,
   describeCertificateRotation,
   describeSharedOrderBook,
+  describeLiveForms,
 ];
 
 /**

@@ -22,6 +22,8 @@ export interface NotificationContext {
   readonly mchId: string;
   readonly clock: Clock;
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
+  /** Explains a serial no key is known for (see `verifyWechatpaySignature`). */
+  readonly missingKeyHint?: (serial: string) => string | undefined;
 }
 
 /** Strict UTF-8, valid JSON, no key twice in one object (see `strict-json.ts`). */
@@ -32,7 +34,7 @@ function parseJsonMessage(input: Uint8Array, what: string): unknown {
 }
 
 /**
- * Verifies, then decodes a v3 notification (PROTOCOL.md §2.7): headers, ±300 s, signature
+ * Verifies, then decodes a v3 notification (docs/protocol/v3.md): headers, ±300 s, signature
  * over the raw body — all before parsing — then `AEAD_AES_256_GCM` with a 12-byte nonce,
  * decryption, and mapping to the neutral {@link PaymentNotification}. A notification for
  * another merchant id is refused.
@@ -47,6 +49,7 @@ export async function parseV3Notification(
     body,
     nowSeconds: unixSeconds(context.clock),
     resolveKey: context.resolveKey,
+    ...(context.missingKeyHint ? { missingKeyHint: context.missingKeyHint } : {}),
   });
   const parsed = parseJsonMessage(body, 'notification body');
   const envelope = decodeWire(notificationEnvelopeSchema, parsed, 'notification');
@@ -78,8 +81,17 @@ export async function parseV3Notification(
       raw: raw,
     };
   }
-  throw new ResponseValidationError(`unsupported notification event_type ${envelope.event_type}`, {
-    issues: [{ path: 'event_type', message: 'expected TRANSACTION.* or REFUND.*' }],
-    raw: raw,
-  });
+  // Any other event type keeps the same envelope and encryption: hand it over verified and
+  // decrypted instead of refusing it (docs/protocol/live-behaviour.md, notifications).
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new MalformedMessageError('decrypted notification resource is not a JSON object');
+  }
+  return {
+    type: 'other',
+    id: envelope.id,
+    eventType: envelope.event_type,
+    ...(typeof resource.original_type === 'string' ? { resourceType: resource.original_type } : {}),
+    resource: decoded as Readonly<Record<string, unknown>>,
+    raw,
+  };
 }
