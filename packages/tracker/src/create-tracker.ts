@@ -180,13 +180,16 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (notification.type === 'payment') {
         id = orderId(notification.order.outTradeNo);
         observation = { type: 'order', order: storeOrder(notification.order) };
-      } else {
+      } else if (notification.type === 'refund') {
         const r = notification.refund;
         id = refundId(r.outRefundNo);
         observation = { type: 'refund', refund: storeRefund(r) };
         // A refund made elsewhere for an order we follow is followed from now on.
         if (!(await backend.get(id)) && r.outTradeNo && (await backend.get(orderId(r.outTradeNo))))
           await backend.insert(newRefund(r.outRefundNo, r.outTradeNo), now());
+      } else {
+        // Other event types (e.g. products beyond payments) concern nothing the tracker follows.
+        return { tracked: false };
       }
       if (!(await backend.get(id))) return { tracked: false };
       await backend.observe(id, observation);
