@@ -133,6 +133,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       const r = parseInput(orderRefSchema, ref, 'order reference');
       const raw = await postV2(ctx, '/pay/orderquery', orderRefFields(r), {
         transport,
+        answer: r,
         ...callOptions(options),
       });
       decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
@@ -165,6 +166,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         toRefundFields(p, { notifyUrl: config.notifyUrl }),
         {
           transport: secapi(),
+          answer: { ...p.order, outRefundNo: p.outRefundNo },
           ...callOptions(options),
         },
       );
@@ -189,6 +191,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       const offset = parseInput(offsetSchema, options?.offset, 'offset');
       const raw = await postV2(ctx, '/pay/refundquery', toRefundQueryFields(r, offset), {
         transport,
+        answer: r,
         ...callOptions(options),
       });
       return toRefundQueryResult(raw);

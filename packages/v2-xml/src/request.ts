@@ -8,6 +8,7 @@ import {
   WxPayError,
 } from '@wxpay/core';
 import { type Transport, withBackupDomain, withRetry } from '@wxpay/core/adapter';
+import { checkAnswer, type V2AnswerBinding } from './check-answer.js';
 import { httpStatusError } from './map-error.js';
 import { signedBody } from './map-request.js';
 import { checkResponse } from './map-response.js';
@@ -40,6 +41,8 @@ export interface PostOptions extends CallOptions {
   readonly idempotent?: boolean;
   /** `err_code`s that are not failures for this call. */
   readonly acceptErrCodes?: readonly string[];
+  /** The order and refund the request is about; the reply must be about them too. */
+  readonly answer?: Omit<V2AnswerBinding, 'appId' | 'mchId'>;
 }
 
 const HEADERS = Object.freeze({
@@ -111,6 +114,7 @@ export async function postV2(
         status: response.status,
         ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
       });
+      checkAnswer(checked, { appId: ctx.appId, mchId: ctx.mchId, ...options.answer });
       log(ctx.logger, {
         level: 'debug',
         message: 'wxpay v2 request succeeded',

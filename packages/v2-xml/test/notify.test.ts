@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AnswerMismatchError,
   DecryptionError,
   MalformedMessageError,
   type PaymentNotification,
-  ResponseValidationError,
   SignatureVerificationError,
 } from '@wxpay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,7 +176,14 @@ describe('parseNotification: payments', () => {
     const error = await rejection(
       md5Client.parseNotification({ headers: {}, body: paymentBody({ ...PAYMENT, mch_id: '1' }) }),
     );
-    expect(ResponseValidationError.isInstance(error)).toBe(true);
+    expect(AnswerMismatchError.isInstance(error)).toBe(true);
+    const other = await rejection(
+      md5Client.parseNotification({
+        headers: {},
+        body: paymentBody({ ...PAYMENT, appid: 'wx0000000000000000' }),
+      }),
+    );
+    expect((other as AnswerMismatchError).field).toBe('appid');
   });
 
   it('DOCTYPE and oversized bodies are MalformedMessageError', async () => {

@@ -28,6 +28,7 @@ import { downloadBill } from './bill/download-bill.js';
 import { toFundFlowBillApplication, toTradeBillApplication } from './bill/map-bill.js';
 import { downloadCertificates } from './certificates/download-certificates.js';
 import { TrustStore } from './certificates/trust-store.js';
+import { checkAnswer } from './check-answer.js';
 import { resolveV3Config, type V3ClientConfig } from './config.js';
 import { decryptOaep, encryptOaep } from './crypto/rsa-oaep.js';
 import { toPrepay, toWireOrderRequest } from './map-create-order.js';
@@ -145,7 +146,9 @@ export function createV3Client(config: V3ClientConfig): V3Client {
         'transactionId' in valid
           ? `/v3/pay/transactions/id/${encodeURIComponent(valid.transactionId)}?mchid=${mchId}`
           : `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?mchid=${mchId}`;
-      return toOrder(await getJson(path, 'order', options));
+      const data = await getJson(path, 'order', options);
+      checkAnswer(data, { mchId, appId, ...valid });
+      return toOrder(data);
     },
 
     async closeOrder(outTradeNo, options): Promise<void> {
@@ -175,18 +178,17 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     async refund(params: RefundParams, options): Promise<Refund> {
       const valid = parseInput(refundParamsSchema, params, 'refund params');
       const body = toWireRefundRequest(valid, resolved.notifyUrl);
-      return toRefund(await postJson('/v3/refund/domestic/refunds', body, 'order', options));
+      const data = await postJson('/v3/refund/domestic/refunds', body, 'order', options);
+      checkAnswer(data, { mchId, appId, ...valid.order, outRefundNo: valid.outRefundNo });
+      return toRefund(data);
     },
 
     async queryRefund(outRefundNo, options): Promise<Refund> {
       const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
-      return toRefund(
-        await getJson(
-          `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`,
-          'refund',
-          options,
-        ),
-      );
+      const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`;
+      const data = await getJson(path, 'refund', options);
+      checkAnswer(data, { mchId, appId, outRefundNo: valid });
+      return toRefund(data);
     },
 
     async parseNotification(request: NotificationRequest): Promise<PaymentNotification> {
@@ -205,6 +207,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
         {
           apiV3Key: resolved.apiV3Key,
           mchId,
+          appId,
           clock,
           resolveKey: (serial) => trust.resolveKey(serial, 'notification'),
           // While WeChat Pay moves a merchant to the public key it signs callbacks with either

@@ -247,7 +247,12 @@ describe('queryOrder, closeOrder, refunds', () => {
     }));
     server.on('GET /v3/pay/transactions/id/*', () => ({
       status: 200,
-      body: { out_trade_no: 'ORDER_000001', trade_state: 'NOTPAY', amount: { total: 100 } },
+      body: {
+        out_trade_no: 'ORDER_000001',
+        transaction_id: '4200001207202108286046087211',
+        trade_state: 'NOTPAY',
+        amount: { total: 100 },
+      },
     }));
     const client = makeClient();
     const order = await client.queryOrder({ outTradeNo: 'ORDER_000001' });
@@ -295,9 +300,14 @@ describe('queryOrder, closeOrder, refunds', () => {
 
   it('close: 204 verified over the empty body; ORDER_CLOSED counts as closed', async () => {
     // Every close is confirmed by a query (docs/protocol/live-behaviour.md, closing).
-    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
+    // Each query is answered about the order it asks for (answers are bound to their request).
+    server.on('GET /v3/pay/transactions/out-trade-no/*', (request) => ({
       status: 200,
-      body: { out_trade_no: 'ORDER_000001', trade_state: 'CLOSED', amount: { total: 100 } },
+      body: {
+        out_trade_no: /out-trade-no\/([^?/]+)/.exec(request.path)?.[1],
+        trade_state: 'CLOSED',
+        amount: { total: 100 },
+      },
     }));
     server.on('POST /v3/pay/transactions/out-trade-no/ORDER_000001/close', () => ({ status: 204 }));
     server.on('POST /v3/pay/transactions/out-trade-no/ORDER_000002/close', () => ({

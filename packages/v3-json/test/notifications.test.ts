@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AnswerMismatchError,
   DecryptionError,
   MalformedMessageError,
   type PaymentNotification,
@@ -183,7 +184,9 @@ describe('parseNotification', () => {
       [{ algorithm: 'AEAD_AES_128_GCM' }, DecryptionError],
       [{ nonce: '0123456789a' }, DecryptionError],
       [{ apiV3Key: 'x'.repeat(32) }, DecryptionError],
-      [{ resource: { ...TRANSACTION, mchid: '1900000002' } }, ResponseValidationError],
+      [{ resource: { ...TRANSACTION, mchid: '1900000002' } }, AnswerMismatchError],
+      [{ resource: { ...TRANSACTION, appid: 'wx0000000000000000' } }, AnswerMismatchError],
+      [{ resource: { ...TRANSACTION, amount: { total: -1 } } }, ResponseValidationError],
       [{ resource: { ...TRANSACTION, trade_state: 'WHATEVER' } }, ResponseValidationError],
     ];
     for (const [overrides, kind] of cases) {

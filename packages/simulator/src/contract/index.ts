@@ -11,6 +11,7 @@ import {
   type PaymentClientContractOptions,
   type ScenarioGroup,
 } from './context.js';
+import { describeAnswerBinding } from './scenarios/answer-binding.js';
 import { describeCertificateRotation } from './scenarios/certificate-rotation.js';
 import { describeErrorClasses } from './scenarios/errors.js';
 import { describeOrderLifecycle } from './scenarios/lifecycle.js';
@@ -60,6 +61,7 @@ const scenarioGroups: readonly ScenarioGroup[] = [
   describeCertificateRotation,
   describeSharedOrderBook,
   describeLiveForms,
+  describeAnswerBinding,
 ];
 
 /**

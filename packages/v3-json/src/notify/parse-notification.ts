@@ -5,9 +5,9 @@ import {
   MalformedMessageError,
   type NotificationRequest,
   type PaymentNotification,
-  ResponseValidationError,
   unixSeconds,
 } from '@wxpay/core';
+import { checkAnswer } from '../check-answer.js';
 import { decryptAesGcm } from '../crypto/aes-gcm.js';
 import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
@@ -20,6 +20,8 @@ import { verifyWechatpaySignature } from '../signing/verify.js';
 export interface NotificationContext {
   readonly apiV3Key: string | Uint8Array;
   readonly mchId: string;
+  /** Compared with the resource's `appid` where it carries one. */
+  readonly appId?: string;
   readonly clock: Clock;
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
   /** Explains a serial no key is known for (see `verifyWechatpaySignature`). */
@@ -64,12 +66,7 @@ export async function parseV3Notification(
     associatedData: resource.associated_data,
   });
   const decoded = parseJsonMessage(plaintext, 'decrypted notification resource');
-  const mchid = (decoded as { mchid?: unknown } | null)?.mchid;
-  if (typeof mchid === 'string' && mchid !== context.mchId) {
-    throw new ResponseValidationError(`notification is for merchant ${mchid}, not this client`, {
-      issues: [{ path: 'mchid', message: 'does not match the configured mchId' }],
-    });
-  }
+  checkAnswer(decoded, { mchId: context.mchId, appId: context.appId });
   if (envelope.event_type.startsWith('TRANSACTION.')) {
     return { type: 'payment', id: envelope.id, order: toOrder(decoded), raw: raw };
   }
