@@ -40,7 +40,7 @@ import { reqInfoKey } from './notify/decrypt-req-info.js';
 import { parseV2Notification } from './notify/parse-notification.js';
 import { callOptions, type PostContext, postV2 } from './request.js';
 import { decodeWire } from './schemas/decode-wire.js';
-import { orderQueryResponseSchema } from './schemas/transaction.js';
+import { isOrderQueryReply, orderQueryResponseSchema } from './schemas/transaction.js';
 import type {
   Bill,
   DownloadBillParams,
@@ -136,7 +136,8 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         answer: r,
         ...callOptions(options),
       });
-      decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
+      // The usual reply passes the hand check; any other is decoded by zod (detailed error).
+      if (!isOrderQueryReply(raw)) decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
       return toOrder(raw, tradeStateOf(raw));
     },
 
