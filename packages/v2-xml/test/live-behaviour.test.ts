@@ -20,6 +20,7 @@ import {
   type V2Client,
   type V2ClientConfig,
 } from '../src/index.js';
+import { posCharge } from './support/pos-charge.js';
 
 // The v2 client against the simulator's live forms (docs/protocol/live-behaviour.md).
 let sim: Simulator;
@@ -210,20 +211,11 @@ describe('refunds', () => {
   });
 });
 
-/** A point-of-sale charge (micropay) of 5 fen with a scanned payment code. */
-const posCharge = (outTradeNo: string) => ({
-  outTradeNo,
-  description: 'pos',
-  amount: { total: 5 },
-  authCode: '134567890123456789',
-  clientIp: '10.1.2.3',
-});
-
 describe('reverse', () => {
   it('calls reverse again while the answer says recall=Y', async () => {
     const outTradeNo = no('MP');
     sim.queueMicropayOutcome('USERPAYING');
-    const charge = await client.micropay(posCharge(outTradeNo)).catch((e: unknown) => e);
+    const charge = await client.micropay(posCharge(outTradeNo, 'pos', 5)).catch((e: unknown) => e);
     expect(UserPayingError.isInstance(charge)).toBe(true);
     sim.live.queueReverseRecall(2);
     const result = await client.reverseOrder({ outTradeNo }, { recallDelayMs: 1 });
@@ -264,7 +256,9 @@ describe('backup domain', () => {
     const plain = createV2Client(config({ baseUrl: dead.url, retry: { maxAttempts: 1 } }));
     try {
       const outTradeNo = no('MP');
-      const error = await failover.micropay(posCharge(outTradeNo)).catch((e: unknown) => e);
+      const error = await failover
+        .micropay(posCharge(outTradeNo, 'pos', 5))
+        .catch((e: unknown) => e);
       expect(ConnectionError.isInstance(error), String(error)).toBe(true);
       expect(sim.getOrder(outTradeNo)).toBeUndefined();
       const plainError = await plain.queryOrder({ outTradeNo: no() }).catch((e: unknown) => e);

@@ -9,6 +9,7 @@ import {
   formatBeijingTime,
   type V2Client,
 } from '../src/index.js';
+import { posCharge } from './support/pos-charge.js';
 
 // The v2-only calls against the shared simulator (the neutral ones run in contract.test.ts).
 let sim: Simulator;
@@ -53,13 +54,7 @@ async function until<T>(read: () => T | undefined, what: string): Promise<T> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const micropay = (outTradeNo: string) => ({
-  outTradeNo,
-  description: '门店-收银',
-  amount: { total: 250 },
-  authCode: '134567890123456789',
-  clientIp: '10.1.2.3',
-});
+const micropay = (outTradeNo: string) => posCharge(outTradeNo, '门店-收银', 250);
 
 describe('v2 against the simulator', () => {
   it('micropay charges; reverse revokes the order', async () => {
