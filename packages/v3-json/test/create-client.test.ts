@@ -86,10 +86,9 @@ beforeEach(() => {
 
 describe('createOrder', () => {
   it('jsapi: signed request verified by the server, bridge config with RSA paySign', async () => {
-    server.on('POST /v3/pay/transactions/jsapi', () => ({
-      status: 200,
-      body: { prepay_id: 'wx201410272009395522657a690389285100' },
-    }));
+    server.answer('POST /v3/pay/transactions/jsapi', {
+      prepay_id: 'wx201410272009395522657a690389285100',
+    });
     const client = makeClient();
     const prepay = await client.createOrder({
       kind: 'jsapi',
@@ -131,10 +130,7 @@ describe('createOrder', () => {
   });
 
   it('app: App config signed over appid, timestamp, noncestr, prepayid', async () => {
-    server.on('POST /v3/pay/transactions/app', () => ({
-      status: 200,
-      body: { prepay_id: 'WX1217' },
-    }));
+    server.answer('POST /v3/pay/transactions/app', { prepay_id: 'WX1217' });
     const prepay = await makeClient().createOrder({
       kind: 'app',
       outTradeNo: 'ORDER_000002',
@@ -154,14 +150,12 @@ describe('createOrder', () => {
   });
 
   it('native and h5 (scene_info with h5_info)', async () => {
-    server.on('POST /v3/pay/transactions/native', () => ({
-      status: 200,
-      body: { code_url: 'weixin://wxpay/bizpayurl?pr=abc' },
-    }));
-    server.on('POST /v3/pay/transactions/h5', () => ({
-      status: 200,
-      body: { h5_url: 'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=1' },
-    }));
+    server.answer('POST /v3/pay/transactions/native', {
+      code_url: 'weixin://wxpay/bizpayurl?pr=abc',
+    });
+    server.answer('POST /v3/pay/transactions/h5', {
+      h5_url: 'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=1',
+    });
     const client = makeClient();
     await expect(
       client.createOrder({
@@ -234,19 +228,13 @@ describe('createOrder', () => {
 
 describe('queryOrder, closeOrder, refunds', () => {
   it('maps a Transaction to Order (success_time → Date, promotions, unknown enums kept)', async () => {
-    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
-      status: 200,
-      body: TRANSACTION,
-    }));
-    server.on('GET /v3/pay/transactions/id/*', () => ({
-      status: 200,
-      body: {
-        out_trade_no: 'ORDER_000001',
-        transaction_id: '4200001207202108286046087211',
-        trade_state: 'NOTPAY',
-        amount: { total: 100 },
-      },
-    }));
+    server.answer('GET /v3/pay/transactions/out-trade-no/*', TRANSACTION);
+    server.answer('GET /v3/pay/transactions/id/*', {
+      out_trade_no: 'ORDER_000001',
+      transaction_id: '4200001207202108286046087211',
+      trade_state: 'NOTPAY',
+      amount: { total: 100 },
+    });
     const client = makeClient();
     const order = await client.queryOrder({ outTradeNo: 'ORDER_000001' });
     expect(lastApi().path).toBe(`/v3/pay/transactions/out-trade-no/ORDER_000001?mchid=${MCH}`);
@@ -271,14 +259,15 @@ describe('queryOrder, closeOrder, refunds', () => {
   });
 
   it('unknown trade_state → UnknownTradeStateError with raw kept; bad shape → ResponseValidationError', async () => {
-    server.on('GET /v3/pay/transactions/out-trade-no/ORDER_UNKNOWN', () => ({
-      status: 200,
-      body: { out_trade_no: 'ORDER_UNKNOWN', trade_state: 'TELEPORTED' },
-    }));
-    server.on('GET /v3/pay/transactions/out-trade-no/ORDER_BADSHAPE', () => ({
-      status: 200,
-      body: { out_trade_no: 'ORDER_BADSHAPE', trade_state: 'SUCCESS', amount: { total: '1' } },
-    }));
+    server.answer('GET /v3/pay/transactions/out-trade-no/ORDER_UNKNOWN', {
+      out_trade_no: 'ORDER_UNKNOWN',
+      trade_state: 'TELEPORTED',
+    });
+    server.answer('GET /v3/pay/transactions/out-trade-no/ORDER_BADSHAPE', {
+      out_trade_no: 'ORDER_BADSHAPE',
+      trade_state: 'SUCCESS',
+      amount: { total: '1' },
+    });
     const client = makeClient();
     const err = await client.queryOrder({ outTradeNo: 'ORDER_UNKNOWN' }).catch((e: unknown) => e);
     expect(UnknownTradeStateError.isInstance(err)).toBe(true);
@@ -333,15 +322,12 @@ describe('queryOrder, closeOrder, refunds', () => {
       amount: { total: 100, refund: 50, payer_total: 100, payer_refund: 50, currency: 'CNY' },
     };
     server.on('POST /v3/refund/domestic/refunds', () => ({ status: 200, body: refund }));
-    server.on('GET /v3/refund/domestic/refunds/R_0001', () => ({
-      status: 200,
-      body: {
-        ...refund,
-        status: 'SUCCESS',
-        success_time: '2020-12-01T16:19:12+08:00',
-        channel: 'NEW_CHANNEL',
-      },
-    }));
+    server.answer('GET /v3/refund/domestic/refunds/R_0001', {
+      ...refund,
+      status: 'SUCCESS',
+      success_time: '2020-12-01T16:19:12+08:00',
+      channel: 'NEW_CHANNEL',
+    });
     const client = makeClient();
     const created = await client.refund({
       order: { transactionId: '4200001207202108286046087211' },
@@ -525,10 +511,7 @@ describe('trust modes', () => {
     k.export({ type: 'spki', format: 'pem' }) as string;
 
   it('public-key mode: announces PUB_KEY_ID, never downloads certificates', async () => {
-    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
-      status: 200,
-      body: TRANSACTION,
-    }));
+    server.answer('GET /v3/pay/transactions/out-trade-no/*', TRANSACTION);
     const client = makeClient({
       wechatpayPublicKey: { id: keys.publicKey.serial, key: pem(keys.publicKey.publicKey) },
     });
@@ -567,10 +550,7 @@ describe('trust modes', () => {
   });
 
   it('certificate mode: downloads once, then announces the certificate serial', async () => {
-    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
-      status: 200,
-      body: TRANSACTION,
-    }));
+    server.answer('GET /v3/pay/transactions/out-trade-no/*', TRANSACTION);
     const client = makeClient();
     await client.queryOrder({ outTradeNo: 'ORDER_000001' });
     await client.queryOrder({ outTradeNo: 'ORDER_000001' });
@@ -582,10 +562,7 @@ describe('trust modes', () => {
 
 describe('transport', () => {
   it('reuses one keep-alive connection; close() releases it', async () => {
-    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
-      status: 200,
-      body: TRANSACTION,
-    }));
+    server.answer('GET /v3/pay/transactions/out-trade-no/*', TRANSACTION);
     const client = createV3Client({
       mchId: MCH,
       appId: APPID,
@@ -664,10 +641,7 @@ describe('configuration and secrets', () => {
   });
 
   it('accepts the private key as PKCS#8/PKCS#1 PEM, DER Buffer or KeyObject; refuses non-RSA', async () => {
-    server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
-      status: 200,
-      body: TRANSACTION,
-    }));
+    server.answer('GET /v3/pay/transactions/out-trade-no/*', TRANSACTION);
     const forms = [
       keys.merchant.privateKey,
       keys.merchant.privateKey.export({ type: 'pkcs1', format: 'pem' }),

@@ -84,6 +84,11 @@ export class FakeWechat {
     return this;
   }
 
+  /** Registers `METHOD /path` to answer 200 with `body`, signed (the common case). */
+  answer(methodAndPath: string, body: NonNullable<Reply['body']>): this {
+    return this.on(methodAndPath, () => ({ status: 200, body }));
+  }
+
   async start(): Promise<this> {
     this.#server = createServer((req, res) => {
       this.#handle(req)
