@@ -9,7 +9,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client } from '../src/index.js';
 import { type FakeServer, type Route, startFakeV2Server } from './support/fake-v2-server.js';
-import { TEST_API_KEY, TEST_APP_ID, TEST_MCH_ID } from './support/keys.js';
+import { TEST_API_KEY, TEST_APP_ID, TEST_MCH_ID, TEST_MERCHANT } from './support/keys.js';
 
 const CSV = [
   '\uFEFF交易时间,公众账号ID,商户号,微信订单号,商户订单号,交易状态,应结订单金额,商品名称',
@@ -26,9 +26,7 @@ let client: V2Client;
 
 beforeAll(async () => {
   server = await startFakeV2Server({
-    apiKey: TEST_API_KEY,
-    appId: TEST_APP_ID,
-    mchId: TEST_MCH_ID,
+    ...TEST_MERCHANT,
     routes,
   });
   client = createV2Client({

@@ -21,7 +21,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client, type V2ClientConfig, verifyFields } from '../src/index.js';
 import { type FakeServer, type Route, startFakeV2Server } from './support/fake-v2-server.js';
-import { TEST_API_KEY, TEST_APP_ID, TEST_MCH_ID } from './support/keys.js';
+import { TEST_API_KEY, TEST_APP_ID, TEST_MCH_ID, TEST_MERCHANT } from './support/keys.js';
 
 const routes: Record<string, Route> = {};
 let server: FakeServer;
@@ -29,9 +29,7 @@ const clients: V2Client[] = [];
 
 beforeAll(async () => {
   server = await startFakeV2Server({
-    apiKey: TEST_API_KEY,
-    appId: TEST_APP_ID,
-    mchId: TEST_MCH_ID,
+    ...TEST_MERCHANT,
     // Routes are looked up per request, so each test installs its own.
     routes: new Proxy(routes, {}),
   });

@@ -4,7 +4,7 @@ import { createCertificate } from '@wxpay/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client } from '../src/index.js';
 import { type FakeServer, startFakeV2Server } from './support/fake-v2-server.js';
-import { TEST_API_KEY, TEST_APP_ID, TEST_MCH_ID } from './support/keys.js';
+import { TEST_API_KEY, TEST_APP_ID, TEST_MCH_ID, TEST_MERCHANT } from './support/keys.js';
 
 function rsa(): { publicKey: KeyObject; privateKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -48,9 +48,7 @@ const clients: V2Client[] = [];
 
 beforeAll(async () => {
   server = await startFakeV2Server({
-    apiKey: TEST_API_KEY,
-    appId: TEST_APP_ID,
-    mchId: TEST_MCH_ID,
+    ...TEST_MERCHANT,
     tls: {
       key: pem(serverKeys.privateKey),
       cert: serverCert.pem,
