@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { type DeadServer, startDeadServer } from './dead-server.js';
+export { findGc } from './find-gc.js';
 export {
   type ExpectedErrorClass,
   flipBit,

@@ -1,8 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { TradeState } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
+import { findGc, RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client } from '../../src/index.js';
 
@@ -14,20 +12,7 @@ let sim: Simulator;
 let client: V2Client;
 const expected = new Map<string, TradeState>();
 
-/**
- * A forced garbage collection: `global.gc` under --expose-gc, else the same function obtained
- * by enabling the flag at run time (a fresh context then exposes `gc`).
- */
-const gc: (() => void) | undefined = (() => {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-})();
+const gc = findGc();
 
 function heapMiB(): number {
   gc?.();

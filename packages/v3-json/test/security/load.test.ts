@@ -1,8 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Order } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
+import { findGc, RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client } from '../../src/index.js';
 import { pool } from './support/mutate.js';
@@ -36,17 +34,6 @@ afterAll(async () => {
   await sim.stop();
 });
 
-/** A full GC when one can be had: `--expose-gc` set at run time gives `gc` to a new context. */
-function findGc(): (() => void) | undefined {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
 const gc = findGc();
 
 /** Heap in MB after a GC. The simulator's request log shares this heap, so it is emptied first. */
