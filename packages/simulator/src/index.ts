@@ -29,6 +29,7 @@ export type {
 export type {
   NotificationAttempt,
   NotificationLog,
+  NotificationTarget,
   OutgoingNotification,
 } from './notification-log.js';
 export type {

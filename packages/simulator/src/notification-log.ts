@@ -4,15 +4,20 @@ import type { ChangeFeed } from './change-feed.js';
 import { NotificationDrops } from './notification-drops.js';
 import { parseXmlMessage } from './v2/xml-codec.js';
 
-/** One delivery attempt of a notification to a merchant's notify_url. */
-export interface NotificationAttempt {
+/** Which notification goes where: what every record of one notification shares. */
+export interface NotificationTarget {
   /** Stable id of the notification (v3 event id), identical across redeliveries. */
   readonly id: string;
   readonly protocol: 'v2' | 'v3';
   readonly type: 'payment' | 'refund';
   readonly outTradeNo: string;
   readonly outRefundNo?: string;
+  /** The merchant's notify_url. */
   readonly url: string;
+}
+
+/** One delivery attempt of a notification to a merchant's notify_url. */
+export interface NotificationAttempt extends NotificationTarget {
   /** 1 for the first delivery. */
   readonly attempt: number;
   /** Simulator time of the attempt (ms). */
@@ -31,13 +36,7 @@ export interface NotificationAttempt {
 }
 
 /** A notification ready to deliver; `build` is called per attempt (v3 re-signs each time). */
-export interface OutgoingNotification {
-  readonly id: string;
-  readonly protocol: 'v2' | 'v3';
-  readonly type: 'payment' | 'refund';
-  readonly outTradeNo: string;
-  readonly outRefundNo?: string;
-  readonly url: string;
+export interface OutgoingNotification extends NotificationTarget {
   build(): { headers: Record<string, string>; body: string };
 }
 

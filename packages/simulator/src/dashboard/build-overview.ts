@@ -1,4 +1,4 @@
-import type { NotificationAttempt } from '../notification-log.js';
+import type { NotificationAttempt, NotificationTarget } from '../notification-log.js';
 import type { SimulatedOrder, SimulatedRefund, StateStep } from '../order-store.js';
 import type { DashboardSource } from './dashboard-source.js';
 
@@ -43,13 +43,7 @@ export interface OrderView {
 }
 
 /** One notification with every delivery attempt. */
-export interface DeliveryView {
-  readonly id: string;
-  readonly protocol: 'v2' | 'v3';
-  readonly type: 'payment' | 'refund';
-  readonly outTradeNo: string;
-  readonly outRefundNo?: string;
-  readonly url: string;
+export interface DeliveryView extends NotificationTarget {
   readonly acknowledged: boolean;
   readonly attempts: ReadonlyArray<{
     readonly attempt: number;
