@@ -33,6 +33,7 @@ const packages = {
     'createWebNotificationHandler',
   ],
   simulator: ['startSimulator', 'createCertificate'],
+  tracker: ['createTracker', 'readTracker', 'createMemoryBackend'],
   cli: ['main', 'COMMANDS', 'runDemo'],
 };
 

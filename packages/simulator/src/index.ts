@@ -29,6 +29,11 @@ export {
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
 export type { FormChoice, LiveFormOptions, LiveForms } from './live-forms.js';
 export type {
+  DroppedNotification,
+  DropSpec,
+  NotificationDrops,
+} from './notification-drops.js';
+export type {
   NotificationAttempt,
   NotificationLog,
   OutgoingNotification,
@@ -39,6 +44,7 @@ export type {
   SimulatedRefund,
   SimulatedTradeType,
 } from './order-store.js';
+export type { PlantOptions } from './planted-history.js';
 export {
   type PayOptions,
   type RecordedRequest,
