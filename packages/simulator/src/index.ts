@@ -1,3 +1,10 @@
+/**
+ * `@wxpay/simulator`: a local WeChat Pay for both protocols (v2 XML and v3 JSON) over real
+ * HTTP, with real keys and signatures, scriptable from code or over `/__sim/`. The contract
+ * suite is in `@wxpay/simulator/contract`, test helpers in `@wxpay/simulator/testing`.
+ * @packageDocumentation
+ * @module @wxpay/simulator
+ */
 export {
   clientConfig,
   type RequiredKeys,

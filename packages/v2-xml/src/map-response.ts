@@ -10,6 +10,8 @@ export interface ResponseCheck {
   readonly apiKey: string;
   readonly signType: SignType;
   readonly appId: string;
+  /** Further appids accepted in the reply's `appid`. */
+  readonly acceptedAppIds?: readonly string[] | undefined;
   readonly mchId: string;
   /** HTTP status, kept on errors. */
   readonly status: number;
@@ -40,7 +42,11 @@ export function checkResponse(raw: XmlMessage, check: ResponseCheck): XmlMessage
     throw new SignatureVerificationError(`reply sign does not verify (${check.signType})`);
   }
   // A correctly signed reply for another merchant is still not ours to trust.
-  checkAnswerBinding(raw, { appId: check.appId, mchId: check.mchId });
+  checkAnswerBinding(raw, {
+    appId: check.appId,
+    acceptedAppIds: check.acceptedAppIds,
+    mchId: check.mchId,
+  });
   if (raw.result_code === 'FAIL') {
     const code = raw.err_code ?? '';
     if (check.acceptErrCodes?.includes(code)) return raw;

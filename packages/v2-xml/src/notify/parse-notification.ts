@@ -17,6 +17,8 @@ import { decryptReqInfo } from './decrypt-req-info.js';
 /** What notification parsing checks against. */
 export interface NotificationKeys {
   readonly appId: string;
+  /** Further appids of the same merchant accepted in a notification's `appid`. */
+  readonly acceptedAppIds?: readonly string[] | undefined;
   readonly mchId: string;
   readonly apiKey: string;
   /** Allowed sign types; the algorithm is picked by signature length among these. */
@@ -32,7 +34,7 @@ function signTypeFor(signature: string, accepted: readonly SignType[]): SignType
 }
 
 function checkMerchant(raw: Readonly<Record<string, string>>, keys: NotificationKeys): void {
-  checkAnswer(raw, { appId: keys.appId, mchId: keys.mchId });
+  checkAnswer(raw, { appId: keys.appId, acceptedAppIds: keys.acceptedAppIds, mchId: keys.mchId });
 }
 
 /**

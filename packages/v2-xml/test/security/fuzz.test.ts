@@ -214,7 +214,9 @@ describe('fuzzing the two parsers (10,000 inputs each)', () => {
       );
     }
     expectCleanRun(tally);
-  });
+    // 10,000 real HTTP round trips: a few seconds alone, 15-20 s on a loaded machine, so the
+    // project's 20 s default is too tight. The loop is bounded in count (RUNS), this in time.
+  }, 60_000);
 
   it('notification path (parseNotification): payment and refund, same rule', async () => {
     const tally = new Tally('fuzz notification path');

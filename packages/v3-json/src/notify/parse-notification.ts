@@ -23,6 +23,8 @@ export interface NotificationContext {
   readonly mchId: string;
   /** Compared with the resource's `appid` where it carries one. */
   readonly appId?: string;
+  /** Further appids of the same merchant accepted in the resource's `appid`. */
+  readonly acceptedAppIds?: readonly string[];
   readonly clock: Clock;
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
   /** Explains a serial no key is known for (see `verifyWechatpaySignature`). */
@@ -69,7 +71,11 @@ export async function parseV3Notification(
     associatedData: resource.associated_data,
   });
   const decoded = parseJsonMessage(plaintext, 'decrypted notification resource');
-  checkAnswer(decoded, { mchId: context.mchId, appId: context.appId });
+  checkAnswer(decoded, {
+    mchId: context.mchId,
+    appId: context.appId,
+    acceptedAppIds: context.acceptedAppIds,
+  });
   if (envelope.event_type.startsWith('TRANSACTION.')) {
     return { type: 'payment', id: envelope.id, order: toOrder(decoded), raw: raw };
   }
