@@ -113,3 +113,16 @@ export type {
   Refund,
   RefundParams,
 } from './types.js';
+export type {
+  GoodsDetail,
+  GoodsItem,
+  RefundFundsSource,
+  RefundGoodsItem,
+  StoreInfo,
+  SubMerchant,
+  SubPayer,
+  WireFields,
+  WireValue,
+} from './order-details.js';
+export { subMerchantSchema } from './order-details-schemas.js';
+export type { ServiceProviderClient, SubMerchantClient } from './types.js';
