@@ -48,6 +48,18 @@ export {
   type WxPayErrorOptions,
 } from './errors.js';
 export { type LogEvent, type Logger, redact } from './logger.js';
+export type {
+  GoodsDetail,
+  GoodsItem,
+  RefundFundsSource,
+  RefundGoodsItem,
+  StoreInfo,
+  SubMerchant,
+  SubPayer,
+  WireFields,
+  WireValue,
+} from './order-details.js';
+export { subMerchantSchema } from './order-details-schemas.js';
 export {
   type AttemptContext,
   backoffDelay,
@@ -112,17 +124,6 @@ export type {
   Promotion,
   Refund,
   RefundParams,
+  ServiceProviderClient,
+  SubMerchantClient,
 } from './types.js';
-export type {
-  GoodsDetail,
-  GoodsItem,
-  RefundFundsSource,
-  RefundGoodsItem,
-  StoreInfo,
-  SubMerchant,
-  SubPayer,
-  WireFields,
-  WireValue,
-} from './order-details.js';
-export { subMerchantSchema } from './order-details-schemas.js';
-export type { ServiceProviderClient, SubMerchantClient } from './types.js';

@@ -112,10 +112,13 @@ export const refundParamsSchema: z.ZodType<RefundParams> = z
         message: 'refund must not exceed total',
         path: ['refund'],
       })
-      .refine((a) => a.from === undefined || a.from.reduce((s, f) => s + f.amount, 0) === a.refund, {
-        message: 'the amounts must add up to amount.refund',
-        path: ['from'],
-      }),
+      .refine(
+        (a) => a.from === undefined || a.from.reduce((s, f) => s + f.amount, 0) === a.refund,
+        {
+          message: 'the amounts must add up to amount.refund',
+          path: ['from'],
+        },
+      ),
     reason: z.string().max(80).optional(),
     notifyUrl: httpsUrl.optional(),
     fundsAccount: z.literal('AVAILABLE').optional(),

@@ -1,5 +1,6 @@
 import type { GeneratedCredentials, SigningKey } from './credentials.js';
 import type { OrderStore, SimulatedOrder, SimulatedRefund } from './order-store.js';
+import type { SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { V2SignType } from './v2/sign.js';
 
 /** How the simulator lets v3 clients verify it (see `SimulatorOptions.trust`). */
@@ -65,6 +66,8 @@ export interface IncomingCall {
 export interface HandlerContext {
   readonly store: OrderStore;
   readonly creds: GeneratedCredentials;
+  /** Sub-merchants bound to the simulated service provider (partner mode). */
+  readonly subMerchants: SubMerchantRegistry;
   readonly trust: TrustMode;
   now(): number;
   baseUrl(): string;

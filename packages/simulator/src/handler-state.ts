@@ -5,6 +5,7 @@ import { FaultQueue } from './faults.js';
 import { deliverPaymentNotification, deliverRefundNotification } from './notification-delivery.js';
 import { NotificationLog } from './notification-log.js';
 import { OrderStore, type SimulatedOrder, type SimulatedRefund } from './order-store.js';
+import { SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { RecordedRequest, SimulatorOptions } from './simulator-types.js';
 import { TIMESTAMP_WINDOW_SECONDS } from './v3/handle-v3.js';
 
@@ -18,6 +19,7 @@ export class HandlerState implements HandlerContext {
   readonly store: OrderStore;
   readonly trust: TrustMode;
   readonly requests: RecordedRequest[] = [];
+  readonly subMerchants: SubMerchantRegistry;
   readonly merchant: SimulatorMerchant;
   readonly tls: { readonly ca: string } | undefined;
   /** Platform certificates, newest last (rotation appends, keeps two). */
@@ -38,6 +40,7 @@ export class HandlerState implements HandlerContext {
     this.#clock = options.now ?? Date.now;
     this.trust = options.trust ?? 'both';
     this.store = new OrderStore(() => this.now());
+    this.subMerchants = new SubMerchantRegistry(options.subMerchants);
     this.notifications = new NotificationLog(
       options.notificationRetryDelaysMs ?? [50, 100, 200, 400, 800],
       () => this.now(),

@@ -14,6 +14,10 @@ export type {
   SimulatedTradeType,
 } from './order-store.js';
 export {
+  type SimulatedSubMerchant,
+  SubMerchantRegistry,
+} from './partner/sub-merchants.js';
+export {
   type PayOptions,
   type RecordedRequest,
   type Simulator,

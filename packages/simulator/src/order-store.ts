@@ -1,4 +1,5 @@
 import { type RefundState, type TradeState, transition } from '@wxpay/core';
+import type { PartnerOrderInfo } from './partner/sub-merchants.js';
 import type { V2SignType } from './v2/sign.js';
 
 /** A coupon applied when the simulated payer pays. */
@@ -68,6 +69,8 @@ export interface SimulatedOrder {
   /** v3 `Wechatpay-Serial` of the creating request, so notifications use a key the client knows. */
   readonly notifySerial?: string;
   readonly refunds: SimulatedRefund[];
+  /** Partner mode: the sub-merchant the order is for (set by the partner endpoints). */
+  partner?: PartnerOrderInfo;
 }
 
 /** The in-memory order book, keyed by (mchid, out_trade_no). Every state change goes through core's `transition`. */

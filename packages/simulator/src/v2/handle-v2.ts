@@ -5,6 +5,7 @@ import type { HandlerContext, IncomingCall, RawReply, Reply } from '../context.j
 import { newCodeUrl, newPrepayId, newRefundId, newTransactionId } from '../ids.js';
 import { orderQueryFields, paidOrderFields, refundFields, refundQueryFields } from '../map-v2.js';
 import type { SimulatedOrder, SimulatedRefund, SimulatedTradeType } from '../order-store.js';
+import { preparePartnerV2 } from '../partner/handle-partner-v2.js';
 import { parseCompact } from '../time-format.js';
 import { type V2SignType, verifyV2 } from './sign.js';
 import { buildXml, parseXmlMessage, XmlFormatError } from './xml-codec.js';
@@ -73,8 +74,12 @@ export function handleV2(ctx: HandlerContext, call: IncomingCall): Reply {
   }
   try {
     if (call.path === '/pay/downloadbill') return downloadBill(ctx, req);
-    const fields = route(ctx, call.path, req, signType);
-    return business(ctx, req, signType, fields);
+    const partner =
+      req.sub_mch_id === undefined ? undefined : preparePartnerV2(ctx, call.path, req);
+    if (partner?.kind === 'refused') return fail(partner.message);
+    if (partner?.kind === 'business') throw new BusinessError(partner.code, partner.description);
+    const fields = route(ctx, call.path, partner?.req ?? req, signType);
+    return business(ctx, req, signType, partner ? partner.decorate(fields) : fields);
   } catch (error) {
     if (error instanceof ParamError) return fail(error.message);
     if (error instanceof BusinessError) return business(ctx, req, signType, error);

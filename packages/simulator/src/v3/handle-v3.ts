@@ -7,6 +7,7 @@ import type { HandlerContext, IncomingCall, RawReply, Reply, V3Reply } from '../
 import { newCodeUrl, newPrepayId } from '../ids.js';
 import { refundJson, transactionJson } from '../map-v3.js';
 import type { SimulatedOrder, SimulatedTradeType } from '../order-store.js';
+import { routePartnerV3 } from '../partner/handle-partner-v3.js';
 import { formatRfc3339, parseRfc3339 } from '../time-format.js';
 import { applyRefund, orderFingerprint, RefundRefusal } from '../v2/handle-v2.js';
 import { parseAuthorization, requestMessage, verifyRsa } from './authorization.js';
@@ -94,6 +95,8 @@ type Out = Omit<V3Reply, 'kind'> | RawReply;
 
 function route(ctx: HandlerContext, call: IncomingCall): Out {
   const { method, path } = call;
+  const partner = routePartnerV3(ctx, call, (direct) => route(ctx, direct));
+  if (partner) return partner;
   const parts = path.split('/').map(decodeURIComponent);
   const prepay = /^\/v3\/pay\/transactions\/(jsapi|app|native|h5)$/.exec(path);
   if (prepay && method === 'POST') return createOrder(ctx, call, prepay[1] ?? '');
