@@ -1,5 +1,6 @@
 import { isTradeState, type Order, type Promotion, UnknownTradeStateError } from '@wxpay/core';
 import { parseRfc3339 } from './map-time.js';
+import { partnerAnswerFields } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { transactionSchema, type WireTransaction } from './schemas/transaction.js';
 
@@ -30,6 +31,8 @@ export function toOrder(value: unknown): Order {
     ...opt('scope', p.scope),
   }));
   const amount = wire.amount;
+  const { spOpenid, ...partner } = partnerAnswerFields(raw);
+  const openid = wire.payer?.openid || spOpenid;
   return {
     outTradeNo: wire.out_trade_no,
     state: wire.trade_state,
@@ -42,11 +45,12 @@ export function toOrder(value: unknown): Order {
       ...opt('currency', amount?.currency),
       ...opt('payerCurrency', amount?.payer_currency),
     },
-    ...opt('payer', wire.payer?.openid ? { openid: wire.payer.openid } : undefined),
+    ...opt('payer', openid ? { openid } : undefined),
     ...opt('successTime', parseRfc3339(wire.success_time, 'success_time', raw)),
     ...opt('attach', wire.attach),
     ...opt('bankType', wire.bank_type || undefined),
     promotions,
+    ...partner,
     raw,
   };
 }

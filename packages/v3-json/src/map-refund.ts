@@ -4,9 +4,12 @@ import {
   type RefundParams,
   type RefundState,
   ResponseValidationError,
+  type SubMerchant,
 } from '@wxpay/core';
 import { opt } from './map-order.js';
+import { mergeWire, refundDetailsToWire } from './map-order-details.js';
 import { parseRfc3339 } from './map-time.js';
+import { partnerAnswerFields } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import {
   refundNotificationResourceSchema,
@@ -14,26 +17,37 @@ import {
   type WireRefund,
 } from './schemas/refund.js';
 
-/** The JSON body of `POST /v3/refund/domestic/refunds`. */
+/**
+ * The JSON body of `POST /v3/refund/domestic/refunds`; in partner mode it names `sub_mchid`.
+ * The caller's `wire` fields are merged last.
+ */
 export function toWireRefundRequest(
   params: RefundParams,
   notifyUrl: string | undefined,
+  sub?: SubMerchant,
 ): Record<string, unknown> {
   const order =
     'transactionId' in params.order
       ? { transaction_id: params.order.transactionId }
       : { out_trade_no: params.order.outTradeNo };
-  return {
-    ...order,
-    out_refund_no: params.outRefundNo,
-    ...opt('reason', params.reason),
-    ...opt('notify_url', params.notifyUrl ?? notifyUrl),
-    amount: {
-      refund: params.amount.refund,
-      total: params.amount.total,
-      currency: params.amount.currency ?? 'CNY',
+  const details = refundDetailsToWire(params);
+  return mergeWire(
+    {
+      ...opt('sub_mchid', sub?.subMchId),
+      ...order,
+      out_refund_no: params.outRefundNo,
+      ...opt('reason', params.reason),
+      ...opt('notify_url', params.notifyUrl ?? notifyUrl),
+      ...details.fields,
+      amount: {
+        refund: params.amount.refund,
+        total: params.amount.total,
+        ...opt('from', details.from),
+        currency: params.amount.currency ?? 'CNY',
+      },
     },
-  };
+    params.wire,
+  );
 }
 
 function refundState(value: string, field: string, raw: unknown): RefundState {
@@ -75,6 +89,8 @@ function build(wire: RefundCommon, status: RefundState, raw: Record<string, unkn
     ...opt('receivedAccount', wire.user_received_account),
     ...opt('createTime', parseRfc3339(wire.create_time, 'create_time', raw)),
     ...opt('successTime', parseRfc3339(wire.success_time, 'success_time', raw)),
+    ...opt('subMchId', partnerAnswerFields(raw).subMchId),
+    ...opt('subAppId', partnerAnswerFields(raw).subAppId),
     raw,
   };
 }
