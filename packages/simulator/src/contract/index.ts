@@ -17,7 +17,9 @@ import { describeOrderLifecycle } from './scenarios/lifecycle.js';
 import { describeNotificationHandlers } from './scenarios/notification-handlers.js';
 import { describeNotifications } from './scenarios/notifications.js';
 import { describeSharedOrderBook } from './scenarios/order-book.js';
+import { describeOrderFields } from './scenarios/order-fields.js';
 import { describeOrderCreation } from './scenarios/orders.js';
+import { describePartnerMode } from './scenarios/partner.js';
 import { describeTransport } from './scenarios/transport.js';
 
 export {
@@ -56,6 +58,8 @@ const scenarioGroups: readonly ScenarioGroup[] = [
   describeNotificationHandlers,
   describeCertificateRotation,
   describeSharedOrderBook,
+  describeOrderFields,
+  describePartnerMode,
 ];
 
 /**
