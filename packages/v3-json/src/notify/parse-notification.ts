@@ -11,6 +11,7 @@ import {
 import { decryptAesGcm } from '../crypto/aes-gcm.js';
 import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
+import { partnerAnswerFields } from '../partner/map-partner.js';
 import { decodeWire } from '../schemas/decode-wire.js';
 import { notificationEnvelopeSchema } from '../schemas/misc.js';
 import { readStrictJson } from '../schemas/strict-json.js';
@@ -61,19 +62,24 @@ export async function parseV3Notification(
     associatedData: resource.associated_data,
   });
   const decoded = parseJsonMessage(plaintext, 'decrypted notification resource');
-  const mchid = (decoded as { mchid?: unknown } | null)?.mchid;
+  // Partner notifications name the provider as sp_mchid (docs/protocol/partner.md).
+  const merchant = decoded as { mchid?: unknown; sp_mchid?: unknown } | null;
+  const mchid = merchant?.mchid ?? merchant?.sp_mchid;
   if (typeof mchid === 'string' && mchid !== context.mchId) {
     throw new ResponseValidationError(`notification is for merchant ${mchid}, not this client`, {
       issues: [{ path: 'mchid', message: 'does not match the configured mchId' }],
     });
   }
+  const subMchId = partnerAnswerFields(decoded as Record<string, unknown>).subMchId;
+  const forSub = subMchId === undefined ? {} : { subMchId };
   if (envelope.event_type.startsWith('TRANSACTION.')) {
-    return { type: 'payment', id: envelope.id, order: toOrder(decoded), raw: raw };
+    return { type: 'payment', id: envelope.id, ...forSub, order: toOrder(decoded), raw: raw };
   }
   if (envelope.event_type.startsWith('REFUND.')) {
     return {
       type: 'refund',
       id: envelope.id,
+      ...forSub,
       refund: toRefundFromNotification(decoded),
       raw: raw,
     };
