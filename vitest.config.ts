@@ -8,6 +8,7 @@ const src = (pkg: string, file = 'index.ts') =>
 // The built packages are exercised separately by the smoke test in packages/cli.
 const alias = [
   { find: /^@wxpay\/core$/, replacement: src('core') },
+  { find: /^@wxpay\/core\/adapter$/, replacement: src('core', 'adapter.ts') },
   { find: /^@wxpay\/v2-xml$/, replacement: src('v2-xml') },
   { find: /^@wxpay\/v3-json$/, replacement: src('v3-json') },
   { find: /^@wxpay\/simulator$/, replacement: src('simulator') },

@@ -95,6 +95,30 @@ step('wxpay bin --help', () => {
   if (!out.includes('wxpay demo') && !out.includes('demo')) throw new Error(out);
 });
 
+step('@wxpay/core/adapter subpath (import and require)', () => {
+  const check =
+    "if (typeof a.createTransport !== 'function' || a.withRetry !== c.withRetry) process.exit(1);";
+  const cwd = `${root}packages/v2-xml`;
+  run(
+    'node',
+    [
+      '--input-type=module',
+      '-e',
+      `const a = await import('@wxpay/core/adapter'); const c = await import('@wxpay/core'); ${check}`,
+    ],
+    cwd,
+  );
+  run(
+    'node',
+    [
+      '--no-warnings',
+      '-e',
+      `const a = require('@wxpay/core/adapter'); const c = require('@wxpay/core'); ${check}`,
+    ],
+    cwd,
+  );
+});
+
 console.log(
   failed === 0 ? '\npackages: all checks passed' : `\npackages: ${failed} check(s) failed`,
 );

@@ -149,7 +149,7 @@ async function internal<T>(pkg: string, file: string): Promise<T> {
   return (await import(new URL(file, entry).href)) as T;
 }
 
-/** `@wxpay/v2-xml` `post-v2.ts`: the body builder `postV2` runs per attempt. */
+/** `@wxpay/v2-xml` `request.ts`: the body builder `postV2` runs per attempt. */
 export interface V2PostModule {
   signedBody(ctx: Record<string, unknown>, fields: Record<string, string>): string;
 }
@@ -160,7 +160,7 @@ export interface V2ResponseModule {
     check: { apiKey: string; signType: string; appId: string; mchId: string; status: number },
   ): Record<string, string>;
 }
-/** `@wxpay/v3-json` `request-v3.ts`: the signed-request pipeline of the v3 client. */
+/** `@wxpay/v3-json` `request.ts`: the signed-request pipeline of the v3 client. */
 export interface V3RequestModule {
   createV3Requester(options: Record<string, unknown>): {
     authorize(method: string, pathAndQuery: string, body?: string): Promise<string>;
@@ -180,11 +180,11 @@ export interface V2QueryPieces {
 export async function loadV2QueryPieces(): Promise<V2QueryPieces> {
   const decode = await internal<Pick<V2QueryPieces, 'decodeWire'>>(
     '@wxpay/v2-xml',
-    './schemas/decode.js',
+    './schemas/decode-wire.js',
   );
   const wire = await internal<Pick<V2QueryPieces, 'orderQueryResponseSchema'>>(
     '@wxpay/v2-xml',
-    './schemas/wire.js',
+    './schemas/transaction.js',
   );
   const order = await internal<Pick<V2QueryPieces, 'toOrder' | 'tradeStateOf'>>(
     '@wxpay/v2-xml',
@@ -223,8 +223,8 @@ export async function loadWxpayInternals(): Promise<{
   );
   return {
     v3Pieces: { toOrder: mapOrder.toOrder, parseJson: decode.parseJson },
-    v2Post: await internal<V2PostModule>('@wxpay/v2-xml', './post-v2.js'),
+    v2Post: await internal<V2PostModule>('@wxpay/v2-xml', './request.js'),
     v2Response: await internal<V2ResponseModule>('@wxpay/v2-xml', './map-response.js'),
-    v3Request: await internal<V3RequestModule>('@wxpay/v3-json', './request-v3.js'),
+    v3Request: await internal<V3RequestModule>('@wxpay/v3-json', './request.js'),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Tuned copies of `@wxpay/v2-xml` `post-v2.ts` `signedBody` and `map-response.ts`
+ * Tuned copies of `@wxpay/v2-xml` `request.ts` `signedBody` and `map-response.ts`
  * `checkResponse`, built on the tuned signing and XML functions. `checkResponse` keeps a fast
  * accept path only: any reply it does not accept outright is handed to the adapter's own
  * `checkResponse`, which raises exactly the errors it raises today.

@@ -1,8 +1,16 @@
+/**
+ * `@wxpay/core`: the protocol-neutral payment API a merchant uses — the {@link PaymentClient}
+ * contract and its types, the trade-state machine, typed errors, the retry policy, the
+ * migration client. The plumbing adapters are built from is in `@wxpay/core/adapter`.
+ * @packageDocumentation
+ */
+import * as adapter from './adapter.js';
+
 export {
   type AwaitFinalStateOptions,
   awaitFinalState,
 } from './await-final-state.js';
-export { type Clock, type NonceSource, randomNonce, systemClock, unixSeconds } from './clock.js';
+export { type Clock, type NonceSource, systemClock } from './clock.js';
 export { compareOrders, type OrderDivergence } from './compare-orders.js';
 export {
   createMigrationClient,
@@ -11,11 +19,6 @@ export {
   type MigrationClientOptions,
   type MigrationMode,
 } from './create-migration-client.js';
-export {
-  type ApiErrorClass,
-  type ErrorCodeContext,
-  errorClassForCode,
-} from './error-class-for-code.js';
 export {
   AbortedError,
   ApiError,
@@ -59,27 +62,7 @@ export type {
   WireFields,
   WireValue,
 } from './order-details.js';
-export { subMerchantSchema } from './order-details-schemas.js';
-export {
-  type AttemptContext,
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  type RetryEvent,
-  type RetryOptions,
-  type RetryPolicy,
-  sleep,
-  withRetry,
-} from './retry.js';
-export {
-  createOrderParamsSchema,
-  orderRefSchema,
-  outRefundNoSchema,
-  outTradeNoSchema,
-  parseInput,
-  refundParamsSchema,
-  toValidationIssues,
-  transactionIdSchema,
-} from './schemas.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export {
   canTransition,
   isTerminal,
@@ -94,16 +77,7 @@ export {
   type TradeStateAction,
   transition,
 } from './trade-state.js';
-export {
-  type ClientCertificate,
-  createTransport,
-  type HttpRequest,
-  type HttpResponse,
-  type HttpStreamResponse,
-  type Transport,
-  type TransportOptions,
-  toTransportError,
-} from './transport.js';
+export type { ClientCertificate, TransportOptions } from './transport.js';
 export type {
   AppConfig,
   BridgeConfig,
@@ -127,3 +101,59 @@ export type {
   ServiceProviderClient,
   SubMerchantClient,
 } from './types.js';
+
+// ---- Deprecated: adapter plumbing, kept here so existing imports keep working -------------
+// Each name below is the very same value as in `@wxpay/core/adapter` (see
+// docs/decisions/0006-core-entry-points.md); new code imports it from there.
+
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const randomNonce: typeof adapter.randomNonce = adapter.randomNonce;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const unixSeconds: typeof adapter.unixSeconds = adapter.unixSeconds;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type ApiErrorClass = adapter.ApiErrorClass;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type ErrorCodeContext = adapter.ErrorCodeContext;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const errorClassForCode: typeof adapter.errorClassForCode = adapter.errorClassForCode;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type AttemptContext = adapter.AttemptContext;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const backoffDelay: typeof adapter.backoffDelay = adapter.backoffDelay;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type RetryEvent = adapter.RetryEvent;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type RetryOptions = adapter.RetryOptions;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const sleep: typeof adapter.sleep = adapter.sleep;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const withRetry: typeof adapter.withRetry = adapter.withRetry;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const createOrderParamsSchema: typeof adapter.createOrderParamsSchema =
+  adapter.createOrderParamsSchema;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const orderRefSchema: typeof adapter.orderRefSchema = adapter.orderRefSchema;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const outRefundNoSchema: typeof adapter.outRefundNoSchema = adapter.outRefundNoSchema;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const outTradeNoSchema: typeof adapter.outTradeNoSchema = adapter.outTradeNoSchema;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const parseInput: typeof adapter.parseInput = adapter.parseInput;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const refundParamsSchema: typeof adapter.refundParamsSchema = adapter.refundParamsSchema;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const toValidationIssues: typeof adapter.toValidationIssues = adapter.toValidationIssues;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const transactionIdSchema: typeof adapter.transactionIdSchema = adapter.transactionIdSchema;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const createTransport: typeof adapter.createTransport = adapter.createTransport;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type HttpRequest = adapter.HttpRequest;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type HttpResponse = adapter.HttpResponse;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type HttpStreamResponse = adapter.HttpStreamResponse;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export type Transport = adapter.Transport;
+/** @deprecated Adapter plumbing: import it from `@wxpay/core/adapter`. */
+export const toTransportError: typeof adapter.toTransportError = adapter.toTransportError;

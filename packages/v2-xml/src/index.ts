@@ -2,9 +2,10 @@
  * `@wxpay/v2-xml`: the WeChat Pay legacy v2 (XML, MD5 / HMAC-SHA256) client.
  * @packageDocumentation
  */
-export { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
-export { createV2Client, DEFAULT_BASE_URL } from './create-v2-client.js';
+export type { V2ClientConfig } from './config.js';
+export { createV2Client, DEFAULT_BASE_URL } from './create-client.js';
 export { errorClassFor } from './map-error.js';
+export { formatBeijingTime, parseBeijingTime } from './map-time.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
 export { decryptReqInfo, encryptReqInfo, reqInfoKey } from './notify/decrypt-req-info.js';
 export type {
@@ -38,9 +39,8 @@ export type {
   ReverseOptions,
   ReverseResult,
   V2Client,
-  V2ClientConfig,
   V2Order,
-} from './v2-types.js';
+} from './types.js';
 export {
   buildXml,
   type ParseXmlOptions,

@@ -5,10 +5,10 @@ import {
   ResponseValidationError,
   ValidationError,
 } from '@wxpay/core';
-import { formatBeijingTime } from './beijing-time.js';
 import { mergeWireV2, orderDetailsToV2, sceneInfoWithStore } from './map-order-details.js';
-import { decodeWire } from './schemas/decode.js';
-import { unifiedOrderResponseSchema } from './schemas/wire.js';
+import { formatBeijingTime } from './map-time.js';
+import { decodeWire } from './schemas/decode-wire.js';
+import { unifiedOrderResponseSchema } from './schemas/misc.js';
 import { buildAppConfig, buildBridgeConfig } from './signing/client-params.js';
 import type { SignType } from './signing/sign-type.js';
 

@@ -1,12 +1,11 @@
 import {
   type ApiError,
-  type ApiErrorClass,
   AuthenticationError,
-  errorClassForCode,
   InvalidRequestError,
   RateLimitedError,
   SystemError,
 } from '@wxpay/core';
+import { type ApiErrorClass, errorClassForCode } from '@wxpay/core/adapter';
 
 /**
  * The error class for a v2 `err_code` (PROTOCOL.md §1.7/§3.3), from core's table shared with

@@ -5,9 +5,9 @@ import {
   type TradeState,
   UnknownTradeStateError,
 } from '@wxpay/core';
-import { parseBeijingTime } from './beijing-time.js';
+import { parseBeijingTime } from './map-time.js';
 import { partnerFieldsOf } from './partner/map-partner.js';
-import type { V2Order } from './v2-types.js';
+import type { V2Order } from './types.js';
 
 type Raw = Readonly<Record<string, string>>;
 

@@ -4,17 +4,27 @@ import {
   type RefundState,
   ResponseValidationError,
 } from '@wxpay/core';
+import { outRefundNoSchema, outTradeNoSchema, transactionIdSchema } from '@wxpay/core/adapter';
+import { z } from 'zod';
 import { beijingTime, fen } from './map-order.js';
 import { mergeWireV2, refundDetailsToV2 } from './map-order-details.js';
-import { decodeWire } from './schemas/decode.js';
+import { decodeWire } from './schemas/decode-wire.js';
 import {
   refundNotificationInfoSchema,
   refundQueryResponseSchema,
   refundResponseSchema,
-} from './schemas/wire.js';
-import type { RefundQueryRef, RefundQueryResult } from './v2-types.js';
+} from './schemas/refund.js';
+import type { RefundQueryRef, RefundQueryResult } from './types.js';
 
 type Raw = Readonly<Record<string, string>>;
+
+/** A `/pay/refundquery` reference: exactly one of the four ids. */
+export const refundQueryRefSchema: z.ZodType<RefundQueryRef> = z.union([
+  z.object({ refundId: z.string().min(1).max(32) }).strict(),
+  z.object({ outRefundNo: outRefundNoSchema }).strict(),
+  z.object({ transactionId: transactionIdSchema }).strict(),
+  z.object({ outTradeNo: outTradeNoSchema }).strict(),
+]);
 
 const REFUND_STATUS: Readonly<Record<string, RefundState>> = {
   PROCESSING: 'PROCESSING',

@@ -6,8 +6,8 @@ import {
   type NonceSource,
   type RetryPolicy,
   type TransportOptions,
-  toValidationIssues,
 } from '@wxpay/core';
+import { toValidationIssues } from '@wxpay/core/adapter';
 import { z } from 'zod';
 
 /** Configuration of {@link createV3Client}. */

@@ -1,16 +1,7 @@
 export { BillIntegrityError } from './bill/bill-integrity-error.js';
 export type { BillDownload } from './bill/download-bill.js';
 export type { V3ClientConfig } from './config.js';
-export {
-  createV3Client,
-  type FundFlowBillParams,
-  type PlatformCertificateInfo,
-  type SensitiveCiphertext,
-  type TradeBillParams,
-  type V3Client,
-  type V3RawRequest,
-  type V3RawResponse,
-} from './create-v3-client.js';
+export { createV3Client } from './create-client.js';
 export { decryptAesGcm, encryptAesGcm, type GcmResource } from './crypto/aes-gcm.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
 export {
@@ -37,3 +28,12 @@ export {
   type VerifySignatureInput,
   verifyWechatpaySignature,
 } from './signing/verify.js';
+export type {
+  FundFlowBillParams,
+  PlatformCertificateInfo,
+  SensitiveCiphertext,
+  TradeBillParams,
+  V3Client,
+  V3RawRequest,
+  V3RawResponse,
+} from './types.js';

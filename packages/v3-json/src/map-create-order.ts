@@ -1,9 +1,15 @@
-import type { CreateOrderParams, SubMerchant } from '@wxpay/core';
+import type { AppConfig, BridgeConfig, CreateOrderParams, Prepay, SubMerchant } from '@wxpay/core';
 import { ValidationError } from '@wxpay/core';
 import { opt } from './map-order.js';
 import { mergeWire, orderDetailsToWire } from './map-order-details.js';
 import { formatRfc3339Beijing } from './map-time.js';
 import { checkPayer, PARTNER_ORDER_PATHS, toPartnerOrderBody } from './partner/map-partner.js';
+import { decodeWire } from './schemas/decode-wire.js';
+import {
+  codeUrlResponseSchema,
+  h5UrlResponseSchema,
+  prepayIdResponseSchema,
+} from './schemas/misc.js';
 
 /** The v3 endpoint and JSON body for a neutral order. */
 export interface WireOrderRequest {
@@ -102,4 +108,37 @@ export function toWireOrderRequest(
     path: PARTNER_ORDER_PATHS[params.kind],
     body: mergeWire(toPartnerOrderBody(body, sub, payer), params.wire),
   };
+}
+
+/** Signs the client-side parameters for a prepay id (they need the merchant key). */
+export interface ClientParamsSigner {
+  bridge(prepayId: string): Promise<BridgeConfig>;
+  app(prepayId: string): Promise<AppConfig>;
+}
+
+/** Maps the verified answer of an order creation to the neutral {@link Prepay} of its kind. */
+export async function toPrepay(
+  kind: CreateOrderParams['kind'],
+  data: unknown,
+  sign: ClientParamsSigner,
+): Promise<Prepay> {
+  switch (kind) {
+    case 'jsapi':
+    case 'miniprogram': {
+      const { prepay_id } = decodeWire(prepayIdResponseSchema, data, 'prepay response');
+      return { kind, prepayId: prepay_id, bridgeConfig: await sign.bridge(prepay_id) };
+    }
+    case 'app': {
+      const { prepay_id } = decodeWire(prepayIdResponseSchema, data, 'prepay response');
+      return { kind: 'app', prepayId: prepay_id, appConfig: await sign.app(prepay_id) };
+    }
+    case 'native': {
+      const { code_url } = decodeWire(codeUrlResponseSchema, data, 'native prepay response');
+      return { kind: 'native', codeUrl: code_url };
+    }
+    case 'h5': {
+      const { h5_url } = decodeWire(h5UrlResponseSchema, data, 'h5 prepay response');
+      return { kind: 'h5', h5Url: h5_url };
+    }
+  }
 }

@@ -2,12 +2,12 @@ import {
   type ApiError,
   type ApiErrorDetails,
   AuthenticationError,
-  errorClassForCode,
   InvalidRequestError,
   RateLimitedError,
   SystemError,
   UserPayingError,
 } from '@wxpay/core';
+import { errorClassForCode } from '@wxpay/core/adapter';
 import { errorBodySchema } from './schemas/misc.js';
 
 /** What the failed call was about, to place RESOURCE_NOT_EXISTS. */

@@ -8,8 +8,8 @@ import {
 import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
 import { partnerFieldsOf } from '../partner/map-partner.js';
-import { decodeWire } from '../schemas/decode.js';
-import { paymentNotificationSchema } from '../schemas/wire.js';
+import { decodeWire } from '../schemas/decode-wire.js';
+import { paymentNotificationSchema } from '../schemas/transaction.js';
 import { isCanonicalSign, verifyFields } from '../signing/sign-fields.js';
 import { SIGNATURE_HEX_LENGTH, type SignType } from '../signing/sign-type.js';
 import { parseXml } from '../xml/parse-xml.js';

@@ -5,13 +5,11 @@ import {
   type CallOptions,
   ResponseValidationError,
   type RetryPolicy,
-  type Transport,
-  toTransportError,
   WxPayError,
-  withRetry,
 } from '@wxpay/core';
+import { type Transport, toTransportError, withRetry } from '@wxpay/core/adapter';
 import { toApiError } from '../map-error.js';
-import type { V3Requester } from '../request-v3.js';
+import type { V3Requester } from '../request.js';
 import { decodeWire, parseJson } from '../schemas/decode-wire.js';
 import { billResponseSchema } from '../schemas/misc.js';
 import { BillIntegrityError } from './bill-integrity-error.js';

@@ -7,7 +7,7 @@ import {
   SignatureVerificationError,
 } from '@wxpay/core';
 import { decryptAesGcm } from '../crypto/aes-gcm.js';
-import type { V3Requester } from '../request-v3.js';
+import type { V3Requester } from '../request.js';
 import { decodeWire, parseJson } from '../schemas/decode-wire.js';
 import { certificatesResponseSchema } from '../schemas/misc.js';
 import { normalizeSerial, type PlatformCertificate, type TrustStore } from './trust-store.js';

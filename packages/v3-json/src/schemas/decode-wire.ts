@@ -1,4 +1,5 @@
-import { ResponseValidationError, toValidationIssues } from '@wxpay/core';
+import { ResponseValidationError } from '@wxpay/core';
+import { toValidationIssues } from '@wxpay/core/adapter';
 import type { z } from 'zod';
 import { readStrictJson } from './strict-json.js';
 

@@ -190,7 +190,7 @@ describe('sign/verify round trips', () => {
 
 describe('response parsers under fuzzing', () => {
   it('10,000 mutated transactions and 3,000 refunds: typed errors or valid results only', async () => {
-    // The exact steps queryOrder / queryRefund run on a verified body (create-v3-client.ts).
+    // The exact steps queryOrder / queryRefund run on a verified body (create-client.ts).
     const orders = new Tally('response parser fuzz: transactions');
     for (const [i, body] of sampleBodies(TRANSACTION, 10_000, 84).entries()) {
       await orders.fuzz(

@@ -1,0 +1,40 @@
+/**
+ * `@wxpay/core/adapter`: the plumbing a protocol adapter is built from — the HTTP transport,
+ * the retry loop, input validation and its schemas, the error-code table and the nonce and
+ * time helpers. A merchant never needs these; they live apart from `@wxpay/core` so that a
+ * merchant's autocomplete shows the payment API only (see docs/decisions/0006-core-entry-points.md).
+ * @packageDocumentation
+ */
+export { randomNonce, unixSeconds } from './clock.js';
+export {
+  type ApiErrorClass,
+  type ErrorCodeContext,
+  errorClassForCode,
+} from './error-class-for-code.js';
+export {
+  type AttemptContext,
+  backoffDelay,
+  type RetryEvent,
+  type RetryOptions,
+  sleep,
+  withRetry,
+} from './retry.js';
+export { subMerchantSchema } from './order-details-schemas.js';
+export {
+  createOrderParamsSchema,
+  orderRefSchema,
+  outRefundNoSchema,
+  outTradeNoSchema,
+  parseInput,
+  refundParamsSchema,
+  toValidationIssues,
+  transactionIdSchema,
+} from './schemas.js';
+export {
+  createTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpStreamResponse,
+  type Transport,
+  toTransportError,
+} from './transport.js';

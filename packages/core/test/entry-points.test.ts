@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+
+// `@wxpay/core/adapter` took the plumbing out of the merchant entry point; the old names stay
+// on `@wxpay/core` (deprecated) and must stay the very same values, or existing code breaks.
+const adapter: Readonly<Record<string, unknown>> = await import('../src/adapter.js');
+const core: Readonly<Record<string, unknown>> = await import('../src/index.js');
+
+describe('core entry points', () => {
+  it('every runtime export of @wxpay/core/adapter is the same value on @wxpay/core', () => {
+    const names = Object.keys(adapter);
+    expect(names).toEqual(
+      expect.arrayContaining(['createTransport', 'withRetry', 'parseInput', 'errorClassForCode']),
+    );
+    for (const name of names) expect(core[name], name).toBe(adapter[name]);
+  });
+
+  it('the adapter entry carries plumbing only, not the merchant API', () => {
+    for (const name of ['createMigrationClient', 'awaitFinalState', 'WxPayError', 'TRADE_STATES']) {
+      expect(name in adapter, name).toBe(false);
+      expect(name in core, name).toBe(true);
+    }
+  });
+});

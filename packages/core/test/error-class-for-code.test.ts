@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { errorClassForCode } from '../src/error-class-for-code.js';
+import {
+  AuthenticationError,
+  DuplicateOrderError,
+  InvalidRequestError,
+  OrderClosedError,
+  OrderNotFoundError,
+  OrderPaidError,
+  RateLimitedError,
+  RefundNotFoundError,
+  SystemError,
+  UserPayingError,
+} from '../src/errors.js';
+
+describe('errorClassForCode', () => {
+  it('maps both spellings of each code to the same class (PROTOCOL.md §3.3)', () => {
+    const table = [
+      [['ORDERNOTEXIST', 'ORDER_NOT_EXIST'], OrderNotFoundError],
+      [['REFUNDNOTEXIST', 'REFUND_NOT_EXIST'], RefundNotFoundError],
+      [['ORDERPAID', 'ORDER_PAID'], OrderPaidError],
+      [['ORDERCLOSED', 'ORDER_CLOSED'], OrderClosedError],
+      [['OUT_TRADE_NO_USED'], DuplicateOrderError],
+      [
+        ['FREQUENCY_LIMITED', 'RATELIMIT_EXCEEDED', 'RATE_LIMITED', 'INVALID_REQ_TOO_MUCH'],
+        RateLimitedError,
+      ],
+      [
+        [
+          'SYSTEMERROR',
+          'SYSTEM_ERROR',
+          'BANKERROR',
+          'BANK_ERROR',
+          'BIZERR_NEED_RETRY',
+          'SERVICE_UNAVAILABLE',
+        ],
+        SystemError,
+      ],
+      [['SIGNERROR', 'SIGN_ERROR', 'NOAUTH', 'NO_AUTH'], AuthenticationError],
+      [['USERPAYING'], UserPayingError],
+      [['PARAM_ERROR', 'NOTENOUGH', 'INVALID_REQUEST', 'SOMETHING_NEW'], InvalidRequestError],
+    ] as const;
+    for (const [codes, cls] of table)
+      for (const code of codes) expect(errorClassForCode(code)).toBe(cls);
+  });
+
+  it('places RESOURCE_NOT_EXISTS by context', () => {
+    expect(errorClassForCode('RESOURCE_NOT_EXISTS', 'order')).toBe(OrderNotFoundError);
+    expect(errorClassForCode('RESOURCE_NOT_EXISTS', 'refund')).toBe(RefundNotFoundError);
+    expect(errorClassForCode('RESOURCE_NOT_EXISTS')).toBe(InvalidRequestError);
+  });
+
+  it('builds errors that keep the code and retryability', () => {
+    const Cls = errorClassForCode('SYSTEM_ERROR');
+    const error = new Cls('busy', { code: 'SYSTEM_ERROR', status: 500 });
+    expect(error.retryable).toBe(true);
+    expect(error.code).toBe('SYSTEM_ERROR');
+  });
+});

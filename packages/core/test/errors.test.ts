@@ -1,0 +1,80 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  ApiError,
+  ConnectionError,
+  OrderNotFoundError,
+  RateLimitedError,
+  SignatureProbeError,
+  SignatureVerificationError,
+  SystemError,
+  TimeoutError,
+  WxPayError,
+} from '../src/errors.js';
+
+describe('error hierarchy', () => {
+  it('sets name, inheritance and retryability', () => {
+    const err = new OrderNotFoundError('order does not exist', {
+      code: 'ORDERNOTEXIST',
+      status: 404,
+    });
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(WxPayError);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('OrderNotFoundError');
+    expect(err.code).toBe('ORDERNOTEXIST');
+    expect(err.retryable).toBe(false);
+    expect(new SystemError('x', { code: 'SYSTEMERROR' }).retryable).toBe(true);
+    expect(new RateLimitedError('x', { code: 'FREQUENCY_LIMITED' }).retryable).toBe(true);
+    expect(new ConnectionError('x').retryable).toBe(true);
+    expect(new TimeoutError('x').retryable).toBe(true);
+    expect(new AbortedError('x').retryable).toBe(false);
+    expect(new SignatureProbeError('x')).toBeInstanceOf(SignatureVerificationError);
+  });
+
+  it('isInstance follows the chain and rejects unrelated values', () => {
+    const err = new SignatureProbeError('probe');
+    expect(SignatureProbeError.isInstance(err)).toBe(true);
+    expect(SignatureVerificationError.isInstance(err)).toBe(true);
+    expect(WxPayError.isInstance(err)).toBe(true);
+    expect(ApiError.isInstance(err)).toBe(false);
+    expect(WxPayError.isInstance(new Error('plain'))).toBe(false);
+    expect(WxPayError.isInstance(null)).toBe(false);
+    expect(WxPayError.isInstance({ name: 'WxPayError' })).toBe(false);
+  });
+
+  it('isInstance recognises errors from a second copy of the module (duplicate installs)', async () => {
+    // A query string makes Vite load a separate instance of the module, as a second install would.
+    const copy = (await import(
+      // @ts-expect-error TypeScript cannot resolve a specifier with a query; Vite can.
+      '../src/errors.js?duplicate-install'
+    )) as typeof import('../src/errors.js');
+    expect(copy.OrderNotFoundError).not.toBe(OrderNotFoundError);
+    const foreign = new copy.OrderNotFoundError('x', { code: 'ORDER_NOT_EXIST' });
+    expect(foreign instanceof OrderNotFoundError).toBe(false);
+    expect(OrderNotFoundError.isInstance(foreign)).toBe(true);
+    expect(ApiError.isInstance(foreign)).toBe(true);
+    expect(SystemError.isInstance(foreign)).toBe(false);
+  });
+
+  it('serializes without hidden fields and keeps the cause', () => {
+    const cause = new Error('socket hang up');
+    const err = new SystemError('system error', {
+      code: 'SYSTEMERROR',
+      status: 500,
+      requestId: 'r-1',
+      cause,
+    });
+    expect(err.cause).toBe(cause);
+    expect(JSON.parse(JSON.stringify(err))).toEqual({
+      name: 'SystemError',
+      message: 'system error',
+      retryable: true,
+      code: 'SYSTEMERROR',
+      status: 500,
+      requestId: 'r-1',
+    });
+    expect(inspect(err)).toContain('SystemError');
+  });
+});

@@ -1,0 +1,208 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  ConnectionError,
+  ResponseTooLargeError,
+  TimeoutError,
+} from '../src/errors.js';
+import { createTransport } from '../src/transport.js';
+
+let server: Server;
+let base: string;
+const sockets = new Set<Socket>();
+let connections = 0;
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  switch (url.pathname) {
+    case '/echo': {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.setHeader('X-Method', req.method ?? '');
+        res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+        res.end(Buffer.concat(chunks));
+      });
+      return;
+    }
+    case '/big':
+      // No content-length: the cap must hold on a streamed body too.
+      res.write(Buffer.alloc(600, 'a'));
+      res.end(Buffer.alloc(600, 'b'));
+      return;
+    case '/big-declared':
+      res.setHeader('Content-Length', '5000');
+      res.end(Buffer.alloc(5000, 'c'));
+      return;
+    case '/slow':
+      setTimeout(() => res.end('late'), 2_000).unref();
+      return;
+    case '/reset':
+      req.socket.destroy();
+      return;
+    default:
+      res.statusCode = 404;
+      res.end('nope');
+  }
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  server.on('connection', (s: Socket) => {
+    connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  server.close();
+});
+
+describe('createTransport', () => {
+  it('sends the body and returns status, lower-cased headers and the raw body', async () => {
+    const t = createTransport();
+    try {
+      const res = await t.request({
+        url: `${base}/echo?x=1`,
+        method: 'POST',
+        body: '<xml>你好</xml>',
+        headers: { 'Content-Type': 'text/xml' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-method']).toBe('POST');
+      expect(res.headers['set-cookie']).toBe('a=1, b=2');
+      expect(res.body.toString('utf8')).toBe('<xml>你好</xml>');
+      const missing = await t.request({ url: `${base}/missing`, method: 'GET' });
+      expect(missing.status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('reuses keep-alive connections instead of opening one per request', async () => {
+    const t = createTransport();
+    try {
+      const before = connections;
+      for (let i = 0; i < 20; i++) {
+        const res = await t.request({ url: `${base}/echo`, method: 'POST', body: String(i) });
+        expect(res.body.toString()).toBe(String(i));
+      }
+      // undici may open a second socket while the first is still being released; never more.
+      expect(connections - before).toBeGreaterThanOrEqual(1);
+      expect(connections - before).toBeLessThanOrEqual(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('caps the response body, streamed or declared', async () => {
+    const t = createTransport({ maxResponseBytes: 1_000 });
+    try {
+      await expect(t.request({ url: `${base}/big`, method: 'GET' })).rejects.toBeInstanceOf(
+        ResponseTooLargeError,
+      );
+      await expect(
+        t.request({ url: `${base}/big-declared`, method: 'GET' }),
+      ).rejects.toBeInstanceOf(ResponseTooLargeError);
+      const ok = await t.request({ url: `${base}/big`, method: 'GET', maxResponseBytes: 2_000 });
+      expect(ok.body.length).toBe(1_200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('times out waiting for headers with TimeoutError', async () => {
+    const t = createTransport({ headersTimeoutMs: 100 });
+    try {
+      await expect(t.request({ url: `${base}/slow`, method: 'GET' })).rejects.toBeInstanceOf(
+        TimeoutError,
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('reports a signal timeout as TimeoutError and a caller abort as AbortedError', async () => {
+    const t = createTransport();
+    try {
+      await expect(
+        t.request({ url: `${base}/slow`, method: 'GET', signal: AbortSignal.timeout(50) }),
+      ).rejects.toBeInstanceOf(TimeoutError);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const error = await t
+        .request({ url: `${base}/slow`, method: 'GET', signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AbortedError);
+      expect((error as AbortedError).retryable).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('maps a reset connection and a refused connection to retryable ConnectionError', async () => {
+    const t = createTransport();
+    try {
+      const reset = await t
+        .request({ url: `${base}/reset`, method: 'GET' })
+        .catch((e: unknown) => e);
+      expect(reset).toBeInstanceOf(ConnectionError);
+      expect((reset as ConnectionError).retryable).toBe(true);
+      const closed = createServer();
+      closed.listen(0, '127.0.0.1');
+      await once(closed, 'listening');
+      const port = (closed.address() as AddressInfo).port;
+      closed.close();
+      await once(closed, 'close');
+      const refused = await t
+        .request({ url: `http://127.0.0.1:${port}/`, method: 'GET' })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConnectionError);
+      expect((refused as Error).message).toMatch(/ECONNREFUSED/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('streams a body for large downloads', async () => {
+    const t = createTransport({ maxResponseBytes: 10 });
+    try {
+      const res = await t.stream({ url: `${base}/big`, method: 'GET' });
+      let size = 0;
+      for await (const chunk of res.body) size += (chunk as Buffer).length;
+      expect(res.status).toBe(200);
+      expect(size).toBe(1_200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('createTransport configuration', () => {
+  it('refuses a client certificate next to an injected dispatcher', async () => {
+    const { Agent } = await import('undici');
+    const dispatcher = new Agent();
+    try {
+      expect(() => createTransport({ dispatcher, tls: { cert: 'x', key: 'y' } })).toThrow(
+        /either `dispatcher` or `tls`/,
+      );
+    } finally {
+      await dispatcher.close();
+    }
+  });
+
+  it('closes idempotently', async () => {
+    const t = createTransport();
+    await t.request({ url: `${base}/echo`, method: 'POST', body: 'x' });
+    await Promise.all([t.close(), t.close()]);
+    await expect(t.close()).resolves.toBeUndefined();
+  });
+});

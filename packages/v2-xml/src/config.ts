@@ -1,0 +1,126 @@
+import {
+  type ClientCertificate,
+  type Clock,
+  ConfigError,
+  type Logger,
+  type NonceSource,
+  type RetryPolicy,
+  type TransportOptions,
+} from '@wxpay/core';
+import { toValidationIssues } from '@wxpay/core/adapter';
+import { z } from 'zod';
+import type { SignType } from './signing/sign-type.js';
+
+/** Configuration of {@link createV2Client}. Validated on creation; mistakes raise `ConfigError`. */
+export interface V2ClientConfig {
+  /** The appid (公众账号ID / 小程序ID / App ID) orders are made for. */
+  readonly appId: string;
+  /** The merchant id (`mch_id`). */
+  readonly mchId: string;
+  /** The 32-character APIv2 key set in the merchant console. Never logged or echoed. */
+  readonly apiKey: string;
+  /** Request and reply signature algorithm (default `MD5`, the protocol default). */
+  readonly signType?: SignType;
+  /** Default `notify_url` for orders and refunds (https, no query string). */
+  readonly notifyUrl?: string;
+  /** API origin (default `https://api.mch.weixin.qq.com`); tests point it at a simulator. */
+  readonly baseUrl?: string;
+  /**
+   * The merchant API certificate for `/secapi/*` calls (refund, reverse), sent over mutual TLS.
+   * Required for those calls unless `baseUrl` is plain `http://` (a local simulator).
+   */
+  readonly clientCertificate?: ClientCertificate;
+  /**
+   * Sign types accepted on payment notifications (default: only `signType`). The algorithm is
+   * chosen by signature length within this list; the message's own `sign_type` is never trusted.
+   */
+  readonly acceptedNotifySignTypes?: readonly SignType[];
+  /** Per-attempt timeout in milliseconds (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Retry policy overrides (retried: system errors, rate limits, 5xx, network failures). */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Receives redacted, structured request events. */
+  readonly logger?: Logger;
+  /** Connection pool options (keep-alive, body cap, a custom undici dispatcher). */
+  readonly transport?: TransportOptions;
+  /** Time source (bridge/App timestamps). */
+  readonly clock?: Clock;
+  /** `nonce_str` source (default 32 random `[0-9A-Za-z]`). */
+  readonly nonce?: NonceSource;
+}
+
+const signType = z.enum(['MD5', 'HMAC-SHA256'], { error: 'must be MD5 or HMAC-SHA256' });
+const httpUrl = z
+  .string({ error: 'must be a URL' })
+  .refine((u) => URL.canParse(u) && /^https?:\/\//.test(u), 'must be an http(s) URL');
+const isFunction = (message: string) =>
+  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', message);
+const bufferLike = z.custom<string | Buffer>(
+  (v) => typeof v === 'string' || Buffer.isBuffer(v),
+  'must be a string or Buffer',
+);
+
+const configSchema = z
+  .object({
+    appId: z
+      .string({ error: 'must be a string' })
+      .min(1, 'is required')
+      .max(32, 'must be at most 32 characters'),
+    mchId: z
+      .string({ error: 'must be a string' })
+      .min(1, 'is required')
+      .max(32, 'must be at most 32 characters'),
+    apiKey: z.string({ error: 'must be a string' }).length(32, 'must be exactly 32 characters'),
+    signType: signType.optional(),
+    notifyUrl: httpUrl
+      .refine((u) => !u.includes('?'), 'must not contain a query string')
+      .optional(),
+    baseUrl: httpUrl.optional(),
+    clientCertificate: z
+      .object({
+        cert: bufferLike.optional(),
+        key: bufferLike.optional(),
+        pfx: z.custom<Buffer>((v) => Buffer.isBuffer(v), 'must be a Buffer').optional(),
+        passphrase: z.string().optional(),
+        ca: z.union([bufferLike, z.array(bufferLike)]).optional(),
+      })
+      .strict()
+      .refine((c) => (c.cert !== undefined && c.key !== undefined) || c.pfx !== undefined, {
+        message: 'needs cert and key (PEM), or pfx',
+      })
+      .optional(),
+    acceptedNotifySignTypes: z
+      .array(signType)
+      .min(1, 'must list at least one sign type')
+      .optional(),
+    timeoutMs: z.number().int().positive('must be a positive integer').optional(),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(10).optional(),
+        baseDelayMs: z.number().min(0).optional(),
+        maxDelayMs: z.number().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+    logger: isFunction('must be a function').optional(),
+    transport: z.record(z.string(), z.unknown()).optional(),
+    clock: z.object({ now: isFunction('must be a function') }).optional(),
+    nonce: isFunction('must be a function').optional(),
+  })
+  .strict();
+
+/**
+ * Validates a {@link V2ClientConfig}. The {@link ConfigError} names each bad field and why,
+ * never the value (the API key must not end up in logs).
+ */
+export function validateConfig(config: V2ClientConfig): void {
+  const result = configSchema.safeParse(config);
+  if (result.success) return;
+  const issues = toValidationIssues(result.error).map((i) => ({
+    path: i.path,
+    // zod's messages for unknown keys quote the key only; type messages never echo values.
+    message: i.message,
+  }));
+  const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+  throw new ConfigError(`invalid v2 client config: ${summary}`, issues);
+}

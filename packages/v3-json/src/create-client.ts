@@ -1,0 +1,273 @@
+import {
+  type CallOptions,
+  MalformedMessageError,
+  type NotificationRequest,
+  type Order,
+  OrderClosedError,
+  type OrderRef,
+  type PaymentNotification,
+  type Prepay,
+  type Refund,
+  type RefundParams,
+  systemClock,
+  ValidationError,
+} from '@wxpay/core';
+import {
+  createOrderParamsSchema,
+  createTransport,
+  orderRefSchema,
+  outRefundNoSchema,
+  outTradeNoSchema,
+  parseInput,
+  randomNonce,
+  refundParamsSchema,
+  unixSeconds,
+} from '@wxpay/core/adapter';
+import { downloadBill } from './bill/download-bill.js';
+import { toFundFlowBillApplication, toTradeBillApplication } from './bill/map-bill.js';
+import { downloadCertificates } from './certificates/download-certificates.js';
+import { TrustStore } from './certificates/trust-store.js';
+import { resolveV3Config, type V3ClientConfig } from './config.js';
+import { decryptOaep, encryptOaep } from './crypto/rsa-oaep.js';
+import { toPrepay, toWireOrderRequest } from './map-create-order.js';
+import { toOrder } from './map-order.js';
+import { toRefund, toWireRefundRequest } from './map-refund.js';
+import { parseV3Notification } from './notify/parse-notification.js';
+import { createV3Requester } from './request.js';
+import { parseJson } from './schemas/decode-wire.js';
+import { buildAppConfig, buildBridgeConfig } from './signing/client-params.js';
+import type { V3Client, V3RawRequest, V3RawResponse } from './types.js';
+
+const USER_AGENT = `wxpay-v3-json/0.1.0 node/${process.versions.node}`;
+
+/**
+ * Creates a WeChat Pay v3 client. Keys are parsed once; one keep-alive transport is shared by
+ * every call; every answer and notification is verified before it is trusted.
+ */
+export function createV3Client(config: V3ClientConfig): V3Client {
+  const resolved = resolveV3Config(config);
+  const clock = config.clock ?? systemClock;
+  const nonce = config.nonce ?? (() => randomNonce());
+  const transport = createTransport(config.transport ?? {});
+  const { mchId, appId, privateKey } = resolved;
+
+  // The trust store and the requester refer to each other: the store downloads through the
+  // requester; the requester verifies through the store.
+  const trust: TrustStore = new TrustStore({
+    publicKey: resolved.wechatpayPublicKey,
+    mode: resolved.platformCertificates,
+    clock,
+    logger: config.logger,
+    download: (store) =>
+      downloadCertificates(requester, resolved.apiV3Key, store, () => clock.now()),
+  });
+  const requester = createV3Requester({
+    baseUrl: resolved.baseUrl,
+    mchId,
+    certificateSerial: resolved.certificateSerial,
+    privateKey,
+    transport,
+    clock,
+    nonce,
+    logger: config.logger,
+    retry: config.retry,
+    timeoutMs: resolved.timeoutMs,
+    userAgent: USER_AGENT,
+    resolveKey: (serial) => trust.resolveKey(serial),
+    preferredSerial: () => trust.preferredSerial(),
+  });
+
+  async function getJson(
+    path: string,
+    context: 'order' | 'refund' | 'other',
+    options?: CallOptions,
+  ) {
+    const response = await requester.send(
+      { method: 'GET', path, context, idempotent: true },
+      options,
+    );
+    return parseJson(response.body, `response of GET ${path.split('?')[0]}`);
+  }
+
+  async function postJson(
+    path: string,
+    body: unknown,
+    context: 'order' | 'refund' | 'other',
+    options?: CallOptions,
+  ) {
+    const response = await requester.send(
+      { method: 'POST', path, body: JSON.stringify(body), context, idempotent: true },
+      options,
+    );
+    return response.body.length === 0
+      ? undefined
+      : parseJson(response.body, `response of POST ${path}`);
+  }
+
+  const clientParams = {
+    bridge: (prepayId: string) => {
+      const timestamp = String(unixSeconds(clock));
+      return buildBridgeConfig(privateKey, { appId, prepayId, timestamp, nonceStr: nonce() });
+    },
+    app: (prepayId: string) => {
+      const timestamp = String(unixSeconds(clock));
+      return buildAppConfig(privateKey, mchId, { appId, prepayId, timestamp, nonceStr: nonce() });
+    },
+  };
+
+  let closing: Promise<void> | undefined;
+  const billContext = {
+    requester,
+    transport,
+    baseUrl: resolved.baseUrl,
+    userAgent: USER_AGENT,
+    retry: config.retry,
+    now: () => clock.now(),
+  };
+
+  const client: V3Client = {
+    protocol: 'v3',
+
+    async createOrder(params, options): Promise<Prepay> {
+      const valid = parseInput(createOrderParamsSchema, params, 'createOrder params');
+      const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: resolved.notifyUrl });
+      const data = await postJson(wire.path, wire.body, 'order', options);
+      return toPrepay(valid.kind, data, clientParams);
+    },
+
+    async queryOrder(ref: OrderRef, options): Promise<Order> {
+      const valid = parseInput(orderRefSchema, ref, 'order reference');
+      const path =
+        'transactionId' in valid
+          ? `/v3/pay/transactions/id/${encodeURIComponent(valid.transactionId)}?mchid=${mchId}`
+          : `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?mchid=${mchId}`;
+      return toOrder(await getJson(path, 'order', options));
+    },
+
+    async closeOrder(outTradeNo, options): Promise<void> {
+      const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
+      try {
+        await postJson(
+          `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+          { mchid: mchId },
+          'order',
+          options,
+        );
+      } catch (error) {
+        // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
+        if (OrderClosedError.isInstance(error)) return;
+        throw error;
+      }
+    },
+
+    async refund(params: RefundParams, options): Promise<Refund> {
+      const valid = parseInput(refundParamsSchema, params, 'refund params');
+      const body = toWireRefundRequest(valid, resolved.notifyUrl);
+      return toRefund(await postJson('/v3/refund/domestic/refunds', body, 'order', options));
+    },
+
+    async queryRefund(outRefundNo, options): Promise<Refund> {
+      const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
+      return toRefund(
+        await getJson(
+          `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`,
+          'refund',
+          options,
+        ),
+      );
+    },
+
+    async parseNotification(request: NotificationRequest): Promise<PaymentNotification> {
+      if (
+        typeof request !== 'object' ||
+        request === null ||
+        typeof request.headers !== 'object' ||
+        request.headers === null ||
+        !(typeof request.body === 'string' || request.body instanceof Uint8Array)
+      ) {
+        throw new MalformedMessageError(
+          'parseNotification needs { headers, body } with the raw body as a string or bytes',
+        );
+      }
+      return parseV3Notification(
+        {
+          apiV3Key: resolved.apiV3Key,
+          mchId,
+          clock,
+          resolveKey: (serial) => trust.resolveKey(serial, 'notification'),
+        },
+        request,
+      );
+    },
+
+    async downloadTradeBill(params, options) {
+      const { path, gzip } = toTradeBillApplication(params);
+      return downloadBill(billContext, path, gzip, options);
+    },
+
+    async downloadFundFlowBill(params, options) {
+      const { path, gzip } = toFundFlowBillApplication(params);
+      return downloadBill(billContext, path, gzip, options);
+    },
+
+    async encryptSensitive(plaintext) {
+      if (typeof plaintext !== 'string') {
+        throw new ValidationError('encryptSensitive needs a string', [
+          { path: 'plaintext', message: 'must be a string' },
+        ]);
+      }
+      const { serial, key } = await trust.encryptionKey();
+      return { ciphertext: encryptOaep(key, plaintext), serial };
+    },
+
+    decryptSensitive(ciphertext) {
+      return decryptOaep(privateKey, ciphertext);
+    },
+
+    async refreshCertificates() {
+      await trust.refresh();
+      return trust.certificates().map(({ serial, notBefore, notAfter, pem }) => ({
+        serial,
+        notBefore,
+        notAfter,
+        pem,
+      }));
+    },
+
+    async request<T>(raw: V3RawRequest, options?: CallOptions): Promise<V3RawResponse<T>> {
+      if (!/^\/v3\//.test(raw.path)) {
+        throw new ValidationError('request path must start with /v3/', [
+          { path: 'path', message: 'must start with /v3/' },
+        ]);
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(raw.headers ?? {})) {
+        headers[name.toLowerCase()] = value;
+      }
+      const response = await requester.send(
+        {
+          method: raw.method,
+          path: raw.path,
+          ...(raw.body !== undefined ? { body: JSON.stringify(raw.body) } : {}),
+          headers,
+          context: 'other',
+          idempotent: raw.method === 'GET',
+        },
+        options,
+      );
+      const requestId = response.headers['request-id'];
+      return {
+        status: response.status,
+        data: response.body.length === 0 ? undefined : (parseJson(response.body, 'response') as T),
+        ...(requestId ? { requestId } : {}),
+      };
+    },
+
+    close() {
+      closing ??= transport.close();
+      return closing;
+    },
+  };
+
+  return client;
+}

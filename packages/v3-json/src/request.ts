@@ -1,0 +1,178 @@
+import type { KeyObject } from 'node:crypto';
+import {
+  type CallOptions,
+  type Clock,
+  type Logger,
+  type NonceSource,
+  type RetryPolicy,
+  WxPayError,
+} from '@wxpay/core';
+import { type HttpResponse, type Transport, unixSeconds, withRetry } from '@wxpay/core/adapter';
+import { type ErrorContext, toApiError } from './map-error.js';
+import { buildAuthorization } from './signing/authorization.js';
+import { buildRequestMessage } from './signing/build-message.js';
+import { signMessage } from './signing/sign.js';
+import { verifyWechatpaySignature } from './signing/verify.js';
+
+/** One signed v3 call. */
+export interface V3Request {
+  readonly method: 'GET' | 'POST';
+  /** Path and query exactly as sent (and signed). */
+  readonly path: string;
+  /** JSON text, serialized once so every attempt signs the same bytes. */
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly context: ErrorContext;
+  /** Safe to repeat (queries, close, creation and refunds keyed by merchant numbers). */
+  readonly idempotent: boolean;
+  /**
+   * How to find the key that verifies a 2xx answer; defaults to the client's trust store.
+   * The certificate download passes its own, built from the certificates it just received.
+   */
+  readonly resolveKey?: (serial: string, body: Buffer) => Promise<KeyObject | undefined>;
+}
+
+/** Everything the signed-request pipeline needs from the client. */
+export interface V3RequesterOptions {
+  readonly baseUrl: string;
+  readonly mchId: string;
+  readonly certificateSerial: string;
+  readonly privateKey: KeyObject;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly nonce: NonceSource;
+  readonly logger?: Logger | undefined;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly timeoutMs: number;
+  readonly userAgent: string;
+  readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
+  /** The `Wechatpay-Serial` to announce so WeChat Pay answers with a key we hold. */
+  readonly preferredSerial: () => string | undefined;
+}
+
+/** The signed-request pipeline shared by every v3 call. */
+export interface V3Requester {
+  /** Sends with retries; resolves with a verified 2xx response, throws typed errors otherwise. */
+  send(request: V3Request, options?: CallOptions): Promise<HttpResponse>;
+  /** The `Authorization` header value for a request (fresh timestamp and nonce). */
+  authorize(method: string, pathAndQuery: string, body?: string): Promise<string>;
+}
+
+/** Creates the signed-request pipeline: sign per attempt, send, verify, classify. */
+export function createV3Requester(options: V3RequesterOptions): V3Requester {
+  async function authorize(method: string, pathAndQuery: string, body = ''): Promise<string> {
+    const timestamp = unixSeconds(options.clock);
+    const nonce = options.nonce();
+    const message = buildRequestMessage(method, pathAndQuery, timestamp, nonce, body);
+    const signature = await signMessage(options.privateKey, message);
+    return buildAuthorization({
+      mchId: options.mchId,
+      nonce,
+      timestamp,
+      serialNo: options.certificateSerial,
+      signature,
+    });
+  }
+
+  async function send(request: V3Request, call: CallOptions = {}): Promise<HttpResponse> {
+    return withRetry(
+      async ({ attempt, signal }) => {
+        const started = Date.now();
+        // Sign exactly what goes on the wire: the URL parser may normalize the path.
+        const url = new URL(`${options.baseUrl}${request.path}`);
+        const wirePath = `${url.pathname}${url.search}`;
+        const headers: Record<string, string> = {
+          accept: 'application/json',
+          'user-agent': options.userAgent,
+          ...request.headers,
+          authorization: await authorize(request.method, wirePath, request.body ?? ''),
+        };
+        const announce = options.preferredSerial();
+        if (announce && !('wechatpay-serial' in headers)) headers['wechatpay-serial'] = announce;
+        if (request.body !== undefined) headers['content-type'] = 'application/json';
+        let response: HttpResponse | undefined;
+        try {
+          response = await options.transport.request({
+            url: url.href,
+            method: request.method,
+            headers,
+            ...(request.body !== undefined ? { body: request.body } : {}),
+            signal,
+          });
+          if (response.status < 200 || response.status >= 300 || response.status === 202) {
+            throw toApiError(
+              {
+                status: response.status,
+                headers: response.headers,
+                body: response.body.toString('utf8'),
+              },
+              request.context,
+              options.clock.now(),
+            );
+          }
+          await verifyWechatpaySignature({
+            headers: response.headers,
+            body: response.body,
+            nowSeconds: unixSeconds(options.clock),
+            resolveKey: (serial) =>
+              request.resolveKey
+                ? request.resolveKey(serial, (response as HttpResponse).body)
+                : options.resolveKey(serial),
+          });
+          options.logger?.({
+            level: 'debug',
+            message: 'v3 call succeeded',
+            method: request.method,
+            path: request.path,
+            status: response.status,
+            attempt,
+            durationMs: Date.now() - started,
+            ...(response.headers['request-id']
+              ? { requestId: response.headers['request-id'] }
+              : {}),
+          });
+          return response;
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          options.logger?.({
+            level: 'warn',
+            message: 'v3 call failed',
+            method: request.method,
+            path: request.path,
+            attempt,
+            durationMs: Date.now() - started,
+            ...(response ? { status: response.status } : {}),
+            ...(response?.headers['request-id']
+              ? { requestId: response.headers['request-id'] }
+              : {}),
+            errorName: error instanceof Error ? error.name : 'Error',
+            ...(typeof code === 'string' ? { errorCode: code } : {}),
+          });
+          throw WxPayError.isInstance(error)
+            ? error
+            : new WxPayError('v3 call failed unexpectedly', {
+                cause:
+                  error instanceof Error ? { name: error.name, message: error.message } : undefined,
+              });
+        }
+      },
+      {
+        policy: options.retry ?? {},
+        signal: call.signal,
+        attemptTimeoutMs: call.timeoutMs ?? options.timeoutMs,
+        idempotent: request.idempotent,
+        onRetry: ({ attempt, delayMs, error }) =>
+          options.logger?.({
+            level: 'info',
+            message: `retrying in ${delayMs} ms`,
+            method: request.method,
+            path: request.path,
+            attempt,
+            errorName: error instanceof Error ? error.name : 'Error',
+          }),
+      },
+    );
+  }
+
+  return { send, authorize };
+}
