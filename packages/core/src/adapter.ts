@@ -11,6 +11,7 @@ export {
   type ErrorCodeContext,
   errorClassForCode,
 } from './error-class-for-code.js';
+export { subMerchantSchema } from './order-details-schemas.js';
 export {
   type AttemptContext,
   backoffDelay,
@@ -19,7 +20,6 @@ export {
   sleep,
   withRetry,
 } from './retry.js';
-export { subMerchantSchema } from './order-details-schemas.js';
 export {
   createOrderParamsSchema,
   orderRefSchema,

@@ -71,7 +71,9 @@ describe('order detail fields', () => {
 
   it('a JSAPI payer is an openid or a subOpenid, not both', () => {
     const jsapi = { ...order, kind: 'jsapi' as const };
-    expect(issuePaths(createOrderParamsSchema, { ...jsapi, payer: { subOpenid: 'o1' } })).toEqual([]);
+    expect(issuePaths(createOrderParamsSchema, { ...jsapi, payer: { subOpenid: 'o1' } })).toEqual(
+      [],
+    );
     expect(
       issuePaths(createOrderParamsSchema, { ...jsapi, payer: { openid: 'o1', subOpenid: 'o2' } }),
     ).toContain('payer');

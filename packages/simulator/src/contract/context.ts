@@ -11,6 +11,8 @@ import type {
   PaymentNotification,
   Prepay,
   ServiceProviderClient,
+  SubMerchant,
+  SubMerchantClient,
 } from '@wxpay/core';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
@@ -62,6 +64,8 @@ export interface ContractContext {
   readonly receiver: NotificationReceiver;
   /** Partner mode: the service provider's client the suite's `client` was scoped from. */
   readonly provider: (PaymentClient & ServiceProviderClient) | undefined;
+  /** Partner mode: the sub-merchant the suite's `client` is scoped to. */
+  readonly subMerchant: SubMerchant | undefined;
   /** Options for the suite's own raw requests (in TLS mode, a dispatcher trusting the CA). */
   raw(): { readonly dispatcher?: Agent };
   /** A fresh, unique out_trade_no / out_refund_no. */
@@ -215,6 +219,9 @@ export function createContractContext(
     },
     get provider() {
       return provider;
+    },
+    get subMerchant() {
+      return provider ? (client as SubMerchantClient).subMerchant : undefined;
     },
     raw,
     no,

@@ -60,11 +60,16 @@ export function createV2SubMerchantClient(
     options: Parameters<typeof callOptions>[0],
     extra: { transport?: Transport; acceptErrCodes?: readonly string[] } = {},
   ) =>
-    postV2(ctx, path, { ...scoped, ...fields }, {
-      transport: extra.transport ?? transport,
-      ...(extra.acceptErrCodes ? { acceptErrCodes: extra.acceptErrCodes } : {}),
-      ...callOptions(options),
-    });
+    postV2(
+      ctx,
+      path,
+      { ...scoped, ...fields },
+      {
+        transport: extra.transport ?? transport,
+        ...(extra.acceptErrCodes ? { acceptErrCodes: extra.acceptErrCodes } : {}),
+        ...callOptions(options),
+      },
+    );
   // Answers about this sub-merchant's orders name it even where WeChat Pay leaves it out.
   const mine = <T extends object>(value: T): T & { subMchId: string } => ({
     ...value,
@@ -79,7 +84,11 @@ export function createV2SubMerchantClient(
       const p = parseInput(createOrderParamsSchema, params, 'createOrder params');
       const payer = p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined;
       checkV2Payer(payer, sub);
-      const raw = await send('/pay/unifiedorder', toUnifiedOrderFields(p, { notifyUrl: parts.notifyUrl }), options);
+      const raw = await send(
+        '/pay/unifiedorder',
+        toUnifiedOrderFields(p, { notifyUrl: parts.notifyUrl }),
+        options,
+      );
       const kind = p.kind === 'app' ? 'app' : 'bridge';
       return toPrepay(p.kind, raw, {
         appId: payingAppId(ctx.appId, sub, kind, payer),
@@ -108,9 +117,14 @@ export function createV2SubMerchantClient(
 
     async refund(params, options) {
       const p = parseInput(refundParamsSchema, params, 'refund params');
-      const raw = await send('/secapi/pay/refund', toRefundFields(p, { notifyUrl: parts.notifyUrl }), options, {
-        transport: parts.secapi(),
-      });
+      const raw = await send(
+        '/secapi/pay/refund',
+        toRefundFields(p, { notifyUrl: parts.notifyUrl }),
+        options,
+        {
+          transport: parts.secapi(),
+        },
+      );
       return mine(toRefundFromReply(raw));
     },
 

@@ -1,3 +1,4 @@
+import type { AppConfig, BridgeConfig } from '@wxpay/core';
 import {
   type CallOptions,
   type NotificationRequest,
@@ -18,7 +19,6 @@ import {
 import { toPrepay, toWireOrderRequest } from '../map-create-order.js';
 import { toOrder } from '../map-order.js';
 import { toRefund, toWireRefundRequest } from '../map-refund.js';
-import type { AppConfig, BridgeConfig } from '@wxpay/core';
 import { payingAppId } from './map-partner.js';
 
 type Context = 'order' | 'refund' | 'other';
@@ -64,7 +64,8 @@ export function createV3SubMerchantClient(
       const valid = parseInput(createOrderParamsSchema, params, 'createOrder params');
       const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: parts.notifyUrl }, sub);
       const data = await parts.postJson(wire.path, wire.body, 'order', options);
-      const payer = valid.kind === 'jsapi' || valid.kind === 'miniprogram' ? valid.payer : undefined;
+      const payer =
+        valid.kind === 'jsapi' || valid.kind === 'miniprogram' ? valid.payer : undefined;
       return toPrepay(valid.kind, data, {
         bridge: (prepayId) => parts.bridge(payingAppId(appId, sub, 'bridge', payer), prepayId),
         // The App SDK's partnerid is the sub-merchant's id in partner mode.
@@ -99,7 +100,9 @@ export function createV3SubMerchantClient(
     async refund(params, options) {
       const valid = parseInput(refundParamsSchema, params, 'refund params');
       const body = toWireRefundRequest(valid, parts.notifyUrl, sub);
-      return mine(toRefund(await parts.postJson('/v3/refund/domestic/refunds', body, 'order', options)));
+      return mine(
+        toRefund(await parts.postJson('/v3/refund/domestic/refunds', body, 'order', options)),
+      );
     },
 
     async queryRefund(outRefundNo, options) {

@@ -45,15 +45,22 @@ export function describeSharedOrderBook(ctx: ContractContext): void {
 
     it('an order created through the other protocol is read by this client, before and after payment', async () => {
       const outTradeNo = no();
+      // Partner mode: the other protocol creates it for the same sub-merchant.
+      const sub = ctx.subMerchant;
       if (ctx.client.protocol === 'v2') {
         const res = await v3Request(
           ctx.sim.url,
           'POST',
-          '/v3/pay/transactions/native',
+          sub ? '/v3/pay/partner/transactions/native' : '/v3/pay/transactions/native',
           ctx.sim.merchant,
           {
-            appid: ctx.sim.merchant.appId,
-            mchid: ctx.sim.merchant.mchId,
+            ...(sub
+              ? {
+                  sp_appid: ctx.sim.merchant.appId,
+                  sp_mchid: ctx.sim.merchant.mchId,
+                  sub_mchid: sub.subMchId,
+                }
+              : { appid: ctx.sim.merchant.appId, mchid: ctx.sim.merchant.mchId }),
             description: 'migrated',
             out_trade_no: outTradeNo,
             notify_url: ctx.receiver.url,
@@ -75,6 +82,7 @@ export function describeSharedOrderBook(ctx: ContractContext): void {
             notify_url: ctx.receiver.url,
             trade_type: 'NATIVE',
             product_id: 'P1',
+            ...(sub ? { sub_mch_id: sub.subMchId } : {}),
           },
           'MD5',
           raw(),

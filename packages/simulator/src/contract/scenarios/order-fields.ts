@@ -18,7 +18,12 @@ const goodsDetail = {
     },
   ],
 };
-const store = { id: '0001', name: '腾讯大厦分店', areaCode: '440305', address: '科技中一道10000号' };
+const store = {
+  id: '0001',
+  name: '腾讯大厦分店',
+  areaCode: '440305',
+  address: '科技中一道10000号',
+};
 const refundGoods = [
   {
     merchantGoodsId: '1246464644',
@@ -83,7 +88,12 @@ export function describeOrderFields(ctx: ContractContext): void {
         expect(f.limit_pay).toBe('no_credit');
         expect(f.device_info).toBe('013467007045764');
         expect(JSON.parse(f.scene_info ?? '')).toEqual({
-          store_info: { id: '0001', name: '腾讯大厦分店', area_code: '440305', address: '科技中一道10000号' },
+          store_info: {
+            id: '0001',
+            name: '腾讯大厦分店',
+            area_code: '440305',
+            address: '科技中一道10000号',
+          },
         });
         expect(f.attach, 'wire fields are merged last').toBe('from-wire');
       } else {
@@ -106,7 +116,12 @@ export function describeOrderFields(ctx: ContractContext): void {
         expect(body.scene_info).toEqual({
           payer_client_ip: '127.0.0.1',
           device_id: '013467007045764',
-          store_info: { id: '0001', name: '腾讯大厦分店', area_code: '440305', address: '科技中一道10000号' },
+          store_info: {
+            id: '0001',
+            name: '腾讯大厦分店',
+            area_code: '440305',
+            address: '科技中一道10000号',
+          },
         });
         expect(body.attach, 'wire fields are merged last').toBe('from-wire');
       }
@@ -159,12 +174,14 @@ export function describeOrderFields(ctx: ContractContext): void {
     it('a field the protocol cannot carry is a ValidationError naming it; nothing is sent', async () => {
       const before = ctx.sim.requests.length;
       const paths = async (promise: Promise<unknown>) =>
-        ((await expectError(promise, ValidationError)) as ValidationError).issues.map((i) => i.path);
+        ((await expectError(promise, ValidationError)) as ValidationError).issues.map(
+          (i) => i.path,
+        );
       if (ctx.client.protocol === 'v3') {
         const outTradeNo = no();
-        expect(await paths(ctx.client.createOrder({ ...richOrder(outTradeNo), limitPay: 'no_credit' }))).toContain(
-          'limitPay',
-        );
+        expect(
+          await paths(ctx.client.createOrder({ ...richOrder(outTradeNo), limitPay: 'no_credit' })),
+        ).toContain('limitPay');
       } else {
         const refund: RefundParams = {
           order: { outTradeNo: no() },
@@ -181,7 +198,9 @@ export function describeOrderFields(ctx: ContractContext): void {
       if (!ctx.provider) {
         const p = params('jsapi', no());
         expect(
-          await paths(ctx.client.createOrder({ ...p, kind: 'jsapi', payer: { subOpenid: 'oSub' } })),
+          await paths(
+            ctx.client.createOrder({ ...p, kind: 'jsapi', payer: { subOpenid: 'oSub' } }),
+          ),
         ).toEqual(['payer.subOpenid']);
       }
       expect(ctx.sim.requests.length, 'no request was sent').toBe(before);

@@ -100,7 +100,10 @@ export function describePartnerMode(ctx: ContractContext): void {
       };
       // The adapter's node handler when given (the kernel's, for adapters built on it); else
       // the provider client's parseNotification behind a plain node server.
-      const handler = ctx.options.nodeNotificationHandler?.(provider as PaymentClient, onNotification);
+      const handler = ctx.options.nodeNotificationHandler?.(
+        provider as PaymentClient,
+        onNotification,
+      );
       const server = createServer((req, res) => {
         if (handler) {
           void handler(req, res);
@@ -113,9 +116,14 @@ export function describePartnerMode(ctx: ContractContext): void {
             .parseNotification({ headers: req.headers, body: Buffer.concat(chunks) })
             .then(onNotification)
             .then(
-              () => res.writeHead(ctx.client.protocol === 'v3' ? 204 : 200).end(
-                ctx.client.protocol === 'v3' ? undefined : '<xml><return_code>SUCCESS</return_code></xml>',
-              ),
+              () =>
+                res
+                  .writeHead(ctx.client.protocol === 'v3' ? 204 : 200)
+                  .end(
+                    ctx.client.protocol === 'v3'
+                      ? undefined
+                      : '<xml><return_code>SUCCESS</return_code></xml>',
+                  ),
               () => res.writeHead(400).end(),
             );
         });
