@@ -81,8 +81,13 @@ export function partnerAnswerFields(raw: Readonly<Record<string, unknown>>): {
   subOpenid?: string;
   spOpenid?: string;
 } {
+  // Called on decrypted content before its schema decodes it: anything may arrive.
+  if (typeof raw !== 'object' || raw === null) return {};
   const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const payer = raw.payer as Record<string, unknown> | undefined;
+  const payer =
+    typeof raw.payer === 'object' && raw.payer !== null
+      ? (raw.payer as Record<string, unknown>)
+      : undefined;
   return {
     ...opt('subMchId', s(raw.sub_mchid)),
     ...opt('subAppId', s(raw.sub_appid)),
