@@ -62,6 +62,7 @@ export type {
   WireFields,
   WireValue,
 } from './order-details.js';
+export { subMerchantSchema } from './order-details-schemas.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export {
   canTransition,

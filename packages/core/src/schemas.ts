@@ -67,10 +67,17 @@ export const createOrderParamsSchema: z.ZodType<CreateOrderParams> = z.discrimin
     .object({
       ...base,
       kind: z.enum(['jsapi', 'miniprogram']),
-      payer: z.union([
-        z.object({ openid: z.string().min(1).max(128) }).strict(),
-        z.object({ subOpenid: z.string().min(1).max(128) }).strict(),
-      ]),
+      // `{ openid }` or (partner mode) `{ subOpenid }`: exactly one, each field named in errors.
+      payer: z
+        .object({
+          openid: z.string().min(1).max(128).optional(),
+          subOpenid: z.string().min(1).max(128).optional(),
+        })
+        .strict()
+        .refine((p) => (p.openid === undefined) !== (p.subOpenid === undefined), {
+          message: 'give exactly one of openid and subOpenid',
+          path: ['openid'],
+        }),
     })
     .strict(),
   z.object({ ...base, kind: z.literal('app') }).strict(),

@@ -76,7 +76,7 @@ describe('order detail fields', () => {
     );
     expect(
       issuePaths(createOrderParamsSchema, { ...jsapi, payer: { openid: 'o1', subOpenid: 'o2' } }),
-    ).toContain('payer');
+    ).toContain('payer.openid');
   });
 });
 
