@@ -1,5 +1,4 @@
-import * as v2 from '@wxpay/v2-xml';
-import * as v3 from '@wxpay/v3-json';
+import { createNodeNotificationHandler } from '@wxpay/core';
 import express, { type Express } from 'express';
 import {
   type NotifyClients,
@@ -9,7 +8,7 @@ import {
 } from '../shared/notify-clients.js';
 
 /**
- * Express 5: Express's `req`/`res` are node's, so the adapters' node handlers mount as route
+ * Express 5: Express's `req`/`res` are node's, so the core node handler mount as route
  * handlers. They must run before any body parser: `express.json()` would consume a v3 body (it
  * is `application/json`) and a re-serialized body never verifies. So the notify routes are
  * registered first and the parsers for the rest of the app after them.
@@ -20,8 +19,8 @@ export function createExpressApp(
   options: NotifyOptions = {},
 ): Express {
   const app = express();
-  app.post(notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification, options));
-  app.post(notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification, options));
+  app.post(notifyPath('v2'), createNodeNotificationHandler(clients.v2, onNotification, options));
+  app.post(notifyPath('v3'), createNodeNotificationHandler(clients.v3, onNotification, options));
 
   // The rest of the application, with its parsers, comes after the notify routes.
   app.use(express.json());

@@ -1,7 +1,5 @@
-import * as v2 from '@wxpay/v2-xml';
-import * as v3 from '@wxpay/v3-json';
+import { handleNotification } from '@wxpay/core';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { acknowledgeNotification } from '../shared/acknowledge-notification.js';
 import {
   type NotifyClients,
   type NotifyOptions,
@@ -10,16 +8,14 @@ import {
   PROTOCOLS,
 } from '../shared/notify-clients.js';
 
-const adapters = { v2, v3 };
-
 /** Notifications are 1-2 KB; refuse anything much larger before reading it all. */
 const NOTIFY_BODY_LIMIT = 64 * 1024;
 
 /**
  * Fastify 5. Fastify reads and parses every body before the route handler runs, so the notify
  * routes live in their own plugin scope whose only content-type parser keeps the body as the
- * raw Buffer (`parseAs: 'buffer'`, any content type). The route then verifies that Buffer with
- * `parseNotification` and answers with the adapter's `buildAcknowledgement`.
+ * raw Buffer (`parseAs: 'buffer'`, any content type). The route hands that Buffer to the core
+ * `handleNotification` and sends the answer it returns (status, headers, body) as is.
  *
  * Why not `reply.hijack()` with the node handler: that needs the request stream still unread
  * (a no-op parser, relying on Fastify not touching the stream), and a hijacked reply skips
@@ -42,14 +38,13 @@ export function createFastifyApp(
     );
     for (const protocol of PROTOCOLS) {
       notify.post(notifyPath(protocol), async (request, reply) => {
-        const ack = await acknowledgeNotification(
+        const answer = await handleNotification(
           clients[protocol],
-          adapters[protocol].buildAcknowledgement,
+          { headers: request.headers, body: request.body as Buffer | undefined },
           onNotification,
-          { headers: request.headers, body: Buffer.isBuffer(request.body) ? request.body : '' },
-          options.onError,
+          { ...options, maxBodyBytes: NOTIFY_BODY_LIMIT },
         );
-        return reply.code(ack.status).headers(ack.headers).send(ack.body);
+        return reply.code(answer.status).headers(answer.headers).send(answer.body);
       });
     }
   });

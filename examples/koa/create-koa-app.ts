@@ -1,5 +1,4 @@
-import * as v2 from '@wxpay/v2-xml';
-import * as v3 from '@wxpay/v3-json';
+import { createNodeNotificationHandler } from '@wxpay/core';
 import Koa from 'koa';
 import {
   type NotifyClients,
@@ -9,7 +8,7 @@ import {
 } from '../shared/notify-clients.js';
 
 /**
- * Koa 3: hand `ctx.req`/`ctx.res` to the adapters' node handlers and set `ctx.respond = false`
+ * Koa 3: hand `ctx.req`/`ctx.res` to the core node handler and set `ctx.respond = false`
  * so Koa leaves the response the handler wrote alone. Register this middleware before any
  * body parser (`koa-bodyparser`, `@koa/bodyparser`), which would consume the raw body.
  */
@@ -19,8 +18,8 @@ export function createKoaApp(
   options: NotifyOptions = {},
 ): Koa {
   const routes = new Map([
-    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification, options)],
-    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification, options)],
+    [notifyPath('v2'), createNodeNotificationHandler(clients.v2, onNotification, options)],
+    [notifyPath('v3'), createNodeNotificationHandler(clients.v3, onNotification, options)],
   ]);
   const app = new Koa();
   app.use(async (ctx, next) => {

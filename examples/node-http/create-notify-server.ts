@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import * as v2 from '@wxpay/v2-xml';
-import * as v3 from '@wxpay/v3-json';
+import { createNodeNotificationHandler } from '@wxpay/core';
 import {
   type NotifyClients,
   type NotifyOptions,
@@ -9,7 +8,7 @@ import {
 } from '../shared/notify-clients.js';
 
 /**
- * Plain node:http: the adapters' node handlers take `(req, res)` directly and read the raw
+ * Plain node:http: the core node handler take `(req, res)` directly and read the raw
  * body themselves, so there is nothing to configure. Build each handler once, not per request.
  */
 export function createNotifyServer(
@@ -18,8 +17,8 @@ export function createNotifyServer(
   options: NotifyOptions = {},
 ): Server {
   const routes = new Map([
-    [notifyPath('v2'), v2.createNodeNotificationHandler(clients.v2, onNotification, options)],
-    [notifyPath('v3'), v3.createNodeNotificationHandler(clients.v3, onNotification, options)],
+    [notifyPath('v2'), createNodeNotificationHandler(clients.v2, onNotification, options)],
+    [notifyPath('v3'), createNodeNotificationHandler(clients.v3, onNotification, options)],
   ]);
   return createServer((req, res) => {
     const handler =

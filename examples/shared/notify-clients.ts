@@ -1,14 +1,19 @@
-import type { PaymentClient, PaymentNotification } from '@wxpay/core';
+import type {
+  NotificationClient,
+  NotificationHandlerOptions,
+  PaymentNotification,
+} from '@wxpay/core';
 
 /**
- * The two clients an example verifies notifications with. Only `parseNotification` is used, so
- * a full `V2Client` / `V3Client` (or a migration client) fits.
+ * The two clients an example verifies notifications with. Only `protocol` and
+ * `parseNotification` are used, so a full `V2Client` / `V3Client` fits; a migration client
+ * verifies both protocols and can serve both routes (or one route for both).
  */
 export interface NotifyClients {
   /** Verifies v2 (XML, MD5 / HMAC-SHA256 `sign`) notifications. */
-  readonly v2: Pick<PaymentClient, 'parseNotification'>;
+  readonly v2: NotificationClient;
   /** Verifies and decrypts v3 (JSON, RSA signature, AES-256-GCM resource) notifications. */
-  readonly v3: Pick<PaymentClient, 'parseNotification'>;
+  readonly v3: NotificationClient;
 }
 
 /**
@@ -35,5 +40,5 @@ export interface NotifyOptions {
    * and every error thrown by the callback. Log it: a wrong API key or APIv3 key shows up here
    * as every notification being refused.
    */
-  readonly onError?: (error: unknown) => void;
+  readonly onError?: NotificationHandlerOptions['onError'];
 }

@@ -258,6 +258,8 @@ export function describeExample(
         const reported = errors.length;
         const reply = await post(urlOf(protocol), delivery.headers, forged);
         expectRefused(protocol, reply.status, reply.body);
+        // A refused message is the sender's fault (4xx); 5xx says the merchant's side failed.
+        if (protocol === 'v3') expect(reply.status).toBe(401);
         expect(book.received.length).toBe(before);
         if (!options.book) {
           // Refused for the right reason: the signature, not a parse or routing accident.
@@ -312,6 +314,7 @@ export function describeExample(
           expect(attempts.map((a) => a.acknowledged)).toEqual([false, true]);
           const [first] = attempts;
           expectRefused(protocol, first?.status ?? 0, first?.responseBody ?? '');
+          if (protocol === 'v3') expect(first?.status).toBeGreaterThanOrEqual(500);
           expect(delivery.attempt).toBe(2);
           expect(book.paid.get(outTradeNo)?.amount.total).toBe(1_234);
         });

@@ -1,3 +1,4 @@
+import { createWebNotificationHandler } from '@wxpay/core';
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import type { NotifyClients, OnNotification, Protocol } from '../../shared/notify-clients.js';
@@ -6,14 +7,14 @@ import { orderBook } from './orders.js';
 /** A notify route's handler: a Web `Request` in, the acknowledgement `Response` out. */
 export type NotifyHandler = (request: Request) => Promise<Response>;
 
-/** The adapters' Web handlers for both protocols, built once. */
+/** The core Web handler for each protocol's client, built once. */
 export function createNotifyHandlers(
   clients: NotifyClients,
   onNotification: OnNotification,
 ): Readonly<Record<Protocol, NotifyHandler>> {
   return {
-    v2: v2.createWebNotificationHandler(clients.v2, onNotification),
-    v3: v3.createWebNotificationHandler(clients.v3, onNotification),
+    v2: createWebNotificationHandler(clients.v2, onNotification),
+    v3: createWebNotificationHandler(clients.v3, onNotification),
   };
 }
 

@@ -1,50 +1,34 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   createMigrationClient,
+  createNodeNotificationHandler,
   type DivergenceReport,
   type MigrationMode,
   type Order,
   type PaymentClient,
+  type PaymentNotification,
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
 import { describePaymentClientContract } from '@wxpay/simulator/contract';
-import { createV2Client } from '@wxpay/v2-xml';
-import { createV3Client } from '@wxpay/v3-json';
+import type { createV2Client } from '@wxpay/v2-xml';
+import * as v2Adapter from '@wxpay/v2-xml';
+import type { createV3Client } from '@wxpay/v3-json';
+import * as v3Adapter from '@wxpay/v3-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorClients } from './simulator-clients.js';
 
 // The migration client lives in core, which cannot depend on the adapters; it is
 // contract-tested here, where both adapters and the simulator are at hand.
 
-const fastRetry = { baseDelayMs: 20, maxDelayMs: 100 };
 // Nothing listens there: these tests pay silently, so the simulator never delivers to it.
 const notifyUrl = 'http://127.0.0.1:9/notify';
 
 // `withNotifyUrl` only for this file's own tests: the contract suite passes its receiver's URL
 // on each order, and refund notifications follow the order's URL unless the client sets one.
-function clients(sim: Simulator, withNotifyUrl = false) {
-  const notify = withNotifyUrl ? { notifyUrl } : {};
-  const m = sim.merchant;
-  const v2 = createV2Client({
-    appId: m.appId,
-    mchId: m.mchId,
-    apiKey: m.apiKey,
-    signType: 'HMAC-SHA256',
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...notify,
-  });
-  const v3 = createV3Client({
-    mchId: m.mchId,
-    appId: m.appId,
-    privateKey: m.privateKey,
-    certificateSerial: m.certificateSerial,
-    apiV3Key: m.apiV3Key,
-    wechatpayPublicKey: m.wechatpayPublicKey,
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...notify,
-  });
-  return { v2, v3 };
-}
+const clients = (sim: Simulator, withNotifyUrl = false) =>
+  simulatorClients(sim, withNotifyUrl ? { notifyUrl } : {});
 
 const modes: { mode: MigrationMode; primary?: 'v2' | 'v3' }[] = [
   { mode: 'v2' },
@@ -61,6 +45,8 @@ for (const { mode, primary } of modes) {
       const { v2, v3 } = clients(sim);
       return createMigrationClient({ v2, v3, mode, ...(primary ? { primary } : {}) });
     },
+    // The v2 side verifies HMAC-SHA256: v2 orders the suite creates itself are signed so.
+    { v2SignType: 'HMAC-SHA256' },
   );
 }
 
@@ -180,4 +166,136 @@ describe('migration client on the simulator', () => {
       createMigrationClient({ v2: v3 as unknown as PaymentClient, v3, mode: 'v3' }),
     ).toThrow(/v2 client/);
   });
+});
+
+// docs/migration-v2-to-v3.md §4: during a migration both protocols' notifications may reach
+// one endpoint served by one handler on the migration client. Each must be answered in its own
+// protocol: a v2 notification with the XML acknowledgement, a v3 one with a 2xx/4xx/5xx status.
+// The adapters' handler exports are checked too: the guide once recommended the v3 one.
+const notifyHandlers = {
+  '@wxpay/core': createNodeNotificationHandler,
+  '@wxpay/v3-json alias': v3Adapter.createNodeNotificationHandler,
+  '@wxpay/v2-xml alias': v2Adapter.createNodeNotificationHandler,
+};
+
+describe('migration: one notify endpoint, one handler, both protocols', () => {
+  let sim: Simulator;
+  let v2: ReturnType<typeof createV2Client>;
+  let v3: ReturnType<typeof createV3Client>;
+  let seq = 0;
+  const no = (protocol: string) => `MIGN${protocol.toUpperCase()}${Date.now()}${seq++}`;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    ({ v2, v3 } = clients(sim));
+  });
+  afterAll(async () => {
+    await Promise.all([v2.close(), v3.close()]);
+    await sim.stop();
+  });
+
+  async function serve(
+    makeHandler: (typeof notifyHandlers)[keyof typeof notifyHandlers],
+    client: PaymentClient,
+    failFirst: Set<string>,
+  ) {
+    const calls = new Map<string, PaymentNotification[]>();
+    const handler = makeHandler(client, (n) => {
+      const key = n.type === 'payment' ? n.order.outTradeNo : n.refund.outRefundNo;
+      calls.set(key, [...(calls.get(key) ?? []), n]);
+      if (failFirst.delete(key)) throw new Error('database unavailable');
+    });
+    const server = createServer((req, res) => void handler(req, res));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wxpay/notify`;
+    const close = async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    };
+    return { url, calls, close };
+  }
+
+  async function payBoth(url: string) {
+    const orders = { v2: no('v2'), v3: no('v3') };
+    // An order created before the switch (v2) and one after (v3), both notifying one URL.
+    await v2.createOrder({ ...order(orders.v2), notifyUrl: url });
+    await v3.createOrder({ ...order(orders.v3), notifyUrl: url });
+    sim.pay(orders.v2);
+    sim.pay(orders.v3);
+    return orders;
+  }
+
+  function order(outTradeNo: string) {
+    return {
+      kind: 'native',
+      outTradeNo,
+      description: 'migration notify',
+      amount: { total: 88 },
+      clientIp: '127.0.0.1',
+    } as const;
+  }
+
+  for (const [handlerName, makeHandler] of Object.entries(notifyHandlers)) {
+    for (const { mode, primary } of modes) {
+      const label = `${handlerName}, ${mode}${primary ? ` (primary ${primary})` : ''}`;
+      const migration = () =>
+        createMigrationClient({ v2, v3, mode, ...(primary ? { primary } : {}) });
+
+      it(`${label}: a v2 and a v3 payment notification are each acknowledged on the first attempt, callback once`, async () => {
+        const endpoint = await serve(makeHandler, migration(), new Set());
+        try {
+          const orders = await payBoth(endpoint.url);
+          for (const protocol of ['v2', 'v3'] as const) {
+            const outTradeNo = orders[protocol];
+            await sim.notifications.waitFor((a) => a.outTradeNo === outTradeNo);
+          }
+          // Give an unacknowledged first attempt time to be redelivered before counting.
+          await sim.notifications.idle();
+          for (const protocol of ['v2', 'v3'] as const) {
+            const attempts = sim.notifications.forOrder(orders[protocol]);
+            expect(
+              attempts.map((a) => [a.protocol, a.attempt, a.acknowledged, a.status]),
+              `${protocol} deliveries`,
+            ).toEqual([[protocol, 1, true, protocol === 'v2' ? 200 : 204]]);
+            expect(
+              endpoint.calls.get(orders[protocol]) ?? [],
+              `${protocol} callbacks`,
+            ).toHaveLength(1);
+          }
+        } finally {
+          await endpoint.close();
+        }
+      });
+
+      it(`${label}: a throwing callback on each protocol gets a failure answer and a redelivery`, async () => {
+        const failFirst = new Set<string>();
+        const endpoint = await serve(makeHandler, migration(), failFirst);
+        try {
+          const orders = await payBoth(endpoint.url);
+          failFirst.add(orders.v2).add(orders.v3);
+          for (const protocol of ['v2', 'v3'] as const) {
+            const outTradeNo = orders[protocol];
+            await sim.notifications.waitFor((a) => a.outTradeNo === outTradeNo && a.acknowledged);
+            const [first, second, ...rest] = sim.notifications.forOrder(outTradeNo);
+            expect(rest, `${protocol}: acknowledged on the redelivery`).toEqual([]);
+            expect(first?.acknowledged, `${protocol}: first attempt refused`).toBe(false);
+            if (protocol === 'v2') {
+              expect(first?.status).toBe(200);
+              expect(first?.responseBody).toContain('FAIL');
+            } else {
+              expect(first?.status).toBeGreaterThanOrEqual(500);
+            }
+            expect(second?.attempt).toBe(2);
+            expect(second?.id).toBe(first?.id);
+            const calls = endpoint.calls.get(outTradeNo) ?? [];
+            expect(calls, `${protocol}: the callback ran once per delivery`).toHaveLength(2);
+            expect(calls[0]?.id).toBe(calls[1]?.id);
+          }
+        } finally {
+          await endpoint.close();
+        }
+      });
+    }
+  }
 });

@@ -11,6 +11,8 @@ export {
   type ErrorCodeContext,
   errorClassForCode,
 } from './error-class-for-code.js';
+export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
+export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 export { subMerchantSchema } from './order-details-schemas.js';
 export {
   type AttemptContext,

@@ -1,5 +1,6 @@
 import { compareOrders, type OrderDivergence } from './compare-orders.js';
 import { OrderNotFoundError, RefundNotFoundError, ValidationError } from './errors.js';
+import { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 import type {
   CallOptions,
   NotificationRequest,
@@ -46,17 +47,14 @@ export interface MigrationClientOptions {
 /** A {@link PaymentClient} that routes between a v2 and a v3 client during a migration. */
 export interface MigrationClient extends PaymentClient {
   readonly mode: MigrationMode;
+  /** Notifications of both protocols are verified, whatever the mode (see `parseNotification`). */
+  readonly notificationProtocols: readonly ['v2', 'v3'];
   /** Resolves when every shadow comparison started so far has been reported. */
   settled(): Promise<void>;
 }
 
 function isNotFound(error: unknown): boolean {
   return OrderNotFoundError.isInstance(error) || RefundNotFoundError.isInstance(error);
-}
-
-function looksLikeXml(body: string | Uint8Array): boolean {
-  const text = typeof body === 'string' ? body : Buffer.from(body.subarray(0, 64)).toString('utf8');
-  return text.trimStart().startsWith('<');
 }
 
 function refundDivergences(a: Refund, b: Refund): OrderDivergence[] {
@@ -130,6 +128,7 @@ export function createMigrationClient(options: MigrationClientOptions): Migratio
   return {
     protocol: primaryName,
     mode,
+    notificationProtocols: ['v2', 'v3'],
     createOrder: (params, callOptions?: CallOptions) => primary.createOrder(params, callOptions),
     async queryOrder(ref: OrderRef, callOptions?: CallOptions): Promise<Order> {
       if (mode === 'v3-with-v2-fallback')
@@ -168,7 +167,8 @@ export function createMigrationClient(options: MigrationClientOptions): Migratio
     },
     // Notifications arrive in the protocol the order was created with, whatever the mode.
     parseNotification(request: NotificationRequest): Promise<PaymentNotification> {
-      return (looksLikeXml(request.body) ? v2 : v3).parseNotification(request);
+      const protocol = detectNotificationProtocol(request.headers, request.body);
+      return (protocol === 'v2' ? v2 : v3).parseNotification(request);
     },
     async settled() {
       while (pending.size > 0) await Promise.all([...pending]);

@@ -51,6 +51,34 @@ export {
   type WxPayErrorOptions,
 } from './errors.js';
 export { type LogEvent, type Logger, redact } from './logger.js';
+// The acknowledgement formats and protocol detection are also on `@wxpay/core/adapter`, where
+// the adapters take them from; here for merchants who answer notifications by hand.
+export {
+  type NotificationProtocol,
+  type NotificationResponse,
+  v2Acknowledgement,
+  v3Acknowledgement,
+} from './notify/acknowledgement.js';
+export { createNodeNotificationHandler } from './notify/create-node-notification-handler.js';
+export { createWebNotificationHandler } from './notify/create-web-notification-handler.js';
+export {
+  detectNotificationProtocol,
+  type NotificationHeaders,
+} from './notify/detect-notification-protocol.js';
+export {
+  DEFAULT_NOTIFICATION_MAX_BODY_BYTES,
+  handleNotification,
+  type IncomingNotification,
+  type NotificationCallback,
+  type NotificationClient,
+  type NotificationErrorContext,
+  type NotificationHandlerOptions,
+} from './notify/handle-notification.js';
+export {
+  NotificationTooLargeError,
+  UnsupportedNotificationProtocolError,
+} from './notify/notification-errors.js';
+export type { NotificationBody } from './notify/read-notification-body.js';
 export type {
   GoodsDetail,
   GoodsItem,

@@ -1,14 +1,15 @@
+// The handlers are core's (one implementation for both protocols), kept here under their old names.
+export {
+  createNodeNotificationHandler,
+  createWebNotificationHandler,
+  type NotificationHandlerOptions,
+} from '@wxpay/core';
 export { BillIntegrityError } from './bill/bill-integrity-error.js';
 export type { BillDownload } from './bill/download-bill.js';
 export type { V3ClientConfig } from './config.js';
 export { createV3Client } from './create-client.js';
 export { decryptAesGcm, encryptAesGcm, type GcmResource } from './crypto/aes-gcm.js';
 export { buildAcknowledgement, type NotificationAck } from './notify/acknowledge.js';
-export {
-  createNodeNotificationHandler,
-  type NotificationHandlerOptions,
-} from './notify/node-handler.js';
-export { createWebNotificationHandler } from './notify/web-handler.js';
 export {
   AUTHORIZATION_SCHEME,
   type AuthorizationParts,

@@ -33,6 +33,11 @@ export interface PaymentClientContractOptions {
     client: PaymentClient,
     onNotification: (notification: PaymentNotification) => Promise<void>,
   ) => (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /**
+   * The v2 sign type of orders the suite creates itself through v2 (default MD5), for clients
+   * that verify v2 notifications without creating v2 orders (a migration client in v3 mode).
+   */
+  readonly v2SignType?: 'MD5' | 'HMAC-SHA256';
   /** The adapter's `createWebNotificationHandler`, checked with Fetch API requests. */
   readonly webNotificationHandler?: (
     client: PaymentClient,

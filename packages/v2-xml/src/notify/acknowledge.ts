@@ -1,22 +1,14 @@
-import { buildXml } from '../xml/build-xml.js';
+import type { NotificationResponse } from '@wxpay/core';
+import { v2Acknowledgement } from '@wxpay/core/adapter';
 
-/** An HTTP reply to a notification. */
-export interface NotificationAck {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-const SUCCESS_BODY =
-  '<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>';
+/** An HTTP reply to a notification (the core {@link NotificationResponse}). */
+export type NotificationAck = NotificationResponse;
 
 /**
- * The v2 acknowledgement (PROTOCOL.md §1.8): HTTP 200 with `return_code` SUCCESS, or FAIL (plus
- * a short message) to ask WeChat Pay to deliver the notification again.
+ * The v2 acknowledgement: HTTP 200 with `return_code` SUCCESS, or FAIL (plus a short message)
+ * to ask WeChat Pay to deliver the notification again. The format lives in `@wxpay/core`,
+ * whose notification handlers answer every v2 notification with it.
  */
 export function buildAcknowledgement(success: boolean, message?: string): NotificationAck {
-  const body = success
-    ? SUCCESS_BODY
-    : buildXml({ return_code: 'FAIL', return_msg: (message || 'FAIL').slice(0, 128) });
-  return { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body };
+  return v2Acknowledgement(success, message);
 }

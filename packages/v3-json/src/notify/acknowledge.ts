@@ -1,23 +1,14 @@
-/** An HTTP answer to a notification, framework-neutral. */
-export interface NotificationAck {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
+import type { NotificationResponse } from '@wxpay/core';
+import { v3Acknowledgement } from '@wxpay/core/adapter';
+
+/** An HTTP answer to a notification (the core {@link NotificationResponse}). */
+export type NotificationAck = NotificationResponse;
 
 /**
- * The acknowledgement WeChat Pay expects (PROTOCOL.md §2.7, TV13): success is HTTP 204 with
- * no body; failure is HTTP 500 with `{"code":"FAIL","message":…}`, which asks for redelivery.
+ * The v3 acknowledgement: success is HTTP 204 with no body; failure is HTTP 500 with
+ * `{"code":"FAIL","message":…}`, which asks for redelivery. The format lives in `@wxpay/core`,
+ * whose notification handlers answer every v3 notification with it.
  */
 export function buildAcknowledgement(success: boolean, message?: string): NotificationAck {
-  return success ? { status: 204, headers: {}, body: '' } : failureAck(500, message ?? 'FAIL');
-}
-
-/** A failure acknowledgement with a chosen 4xx/5xx status. */
-export function failureAck(status: number, message: string): NotificationAck {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ code: 'FAIL', message }),
-  };
+  return v3Acknowledgement(success, message);
 }

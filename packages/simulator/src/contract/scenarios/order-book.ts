@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from '../context.js';
 import { v2Request, v3Request } from '../raw-client.js';
+import { createRawOrder } from '../raw-order.js';
 
 /** One order book for v2 and v3: an order made through one protocol is read through the other. */
 export function describeSharedOrderBook(ctx: ContractContext): void {
@@ -45,50 +46,16 @@ export function describeSharedOrderBook(ctx: ContractContext): void {
 
     it('an order created through the other protocol is read by this client, before and after payment', async () => {
       const outTradeNo = no();
-      // Partner mode: the other protocol creates it for the same sub-merchant.
-      const sub = ctx.subMerchant;
-      if (ctx.client.protocol === 'v2') {
-        const res = await v3Request(
-          ctx.sim.url,
-          'POST',
-          sub ? '/v3/pay/partner/transactions/native' : '/v3/pay/transactions/native',
-          ctx.sim.merchant,
-          {
-            ...(sub
-              ? {
-                  sp_appid: ctx.sim.merchant.appId,
-                  sp_mchid: ctx.sim.merchant.mchId,
-                  sub_mchid: sub.subMchId,
-                }
-              : { appid: ctx.sim.merchant.appId, mchid: ctx.sim.merchant.mchId }),
-            description: 'migrated',
-            out_trade_no: outTradeNo,
-            notify_url: ctx.receiver.url,
-            amount: { total: 77, currency: 'CNY' },
-          },
-          raw(),
-        );
-        expect(res.status).toBe(200);
-      } else {
-        const res = await v2Request(
-          ctx.sim.url,
-          '/pay/unifiedorder',
-          ctx.sim.merchant,
-          {
-            body: 'migrated',
-            out_trade_no: outTradeNo,
-            total_fee: '77',
-            spbill_create_ip: '127.0.0.1',
-            notify_url: ctx.receiver.url,
-            trade_type: 'NATIVE',
-            product_id: 'P1',
-            ...(sub ? { sub_mch_id: sub.subMchId } : {}),
-          },
-          'MD5',
-          raw(),
-        );
-        expect(res.fields.result_code).toBe('SUCCESS');
-      }
+      const other = ctx.client.protocol === 'v2' ? 'v3' : 'v2';
+      const created = {
+        outTradeNo,
+        total: 77,
+        notifyUrl: ctx.receiver.url,
+        description: 'migrated',
+        // Partner mode: the other protocol creates it for the same sub-merchant.
+        ...(ctx.subMerchant ? { subMchId: ctx.subMerchant.subMchId } : {}),
+      };
+      await createRawOrder(ctx.sim, other, created, raw());
       expect((await ctx.client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');
       const paid = ctx.sim.pay(outTradeNo, { silent: true });
       const order = await ctx.client.queryOrder({ transactionId: paid.transactionId ?? '' });

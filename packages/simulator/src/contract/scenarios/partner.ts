@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  createNodeNotificationHandler,
   InvalidRequestError,
   OrderNotFoundError,
-  type PaymentClient,
   type PaymentNotification,
 } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
@@ -95,38 +95,12 @@ export function describePartnerMode(ctx: ContractContext): void {
     it('notifications for two sub-merchants arrive at one endpoint, each with its subMchId', async () => {
       const { a, b, provider } = subs();
       const got: PaymentNotification[] = [];
-      const onNotification = async (n: PaymentNotification) => {
+      // One endpoint for every sub-merchant: core's notification kernel serving the provider.
+      const handler = createNodeNotificationHandler(provider, async (n) => {
         got.push(n);
-      };
-      // The adapter's node handler when given (the kernel's, for adapters built on it); else
-      // the provider client's parseNotification behind a plain node server.
-      const handler = ctx.options.nodeNotificationHandler?.(
-        provider as PaymentClient,
-        onNotification,
-      );
+      });
       const server = createServer((req, res) => {
-        if (handler) {
-          void handler(req, res);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          void provider
-            .parseNotification({ headers: req.headers, body: Buffer.concat(chunks) })
-            .then(onNotification)
-            .then(
-              () =>
-                res
-                  .writeHead(ctx.client.protocol === 'v3' ? 204 : 200)
-                  .end(
-                    ctx.client.protocol === 'v3'
-                      ? undefined
-                      : '<xml><return_code>SUCCESS</return_code></xml>',
-                  ),
-              () => res.writeHead(400).end(),
-            );
-        });
+        void handler(req, res);
       });
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');
@@ -140,6 +114,7 @@ export function describePartnerMode(ctx: ContractContext): void {
         for (const n of [noA, noB]) {
           await ctx.sim.notifications.waitFor((x) => x.outTradeNo === n && x.acknowledged);
         }
+        expect(got, 'one callback per sub-merchant notification').toHaveLength(2);
         const bySub = Object.fromEntries(
           got.map((n) => [n.type === 'payment' ? n.order.outTradeNo : '', n]),
         );
