@@ -13,7 +13,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 
-/** v2 API key (PROTOCOL.md §5). */
+/** v2 API key (docs/protocol/vectors). */
 export const API_KEY = '192006250b4c09247ec02edce69f6a2d';
 /** v2 merchant identity of the orderquery example. */
 export const V2_APPID = 'wx2421b1c4370ec43b';
@@ -21,7 +21,7 @@ export const V2_MCHID = '10000100';
 /** Order queried in v2. */
 export const V2_OUT_TRADE_NO = '1415757673';
 
-/** v3 merchant identity (PROTOCOL.md TV8/TV9). */
+/** v3 merchant identity (docs/protocol/vectors/v3-messages.json). */
 export const V3_MCHID = '1230000109';
 export const V3_APPID = 'wxd678efh567hg6787';
 export const V3_SERIAL = '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C';
@@ -76,7 +76,7 @@ export const V2_REPLY_FIELDS: Readonly<Record<string, string>> = Object.freeze({
 /** v2 sign types. */
 export type V2SignType = 'MD5' | 'HMAC-SHA256';
 
-/** Reference v2 sign (PROTOCOL.md §1.2), independent of every contestant. */
+/** Reference v2 sign (docs/protocol/v2.md), independent of every contestant. */
 export function referenceV2Sign(
   fields: Readonly<Record<string, unknown>>,
   type: V2SignType,

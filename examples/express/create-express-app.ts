@@ -5,7 +5,7 @@ import {
   type NotifyOptions,
   notifyPath,
   type OnNotification,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 /**
  * Express 5: Express's `req`/`res` are node's, so the core node handler mount as route

@@ -6,7 +6,7 @@ import {
   notifyPath,
   type OnNotification,
   PROTOCOLS,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 /** Notifications are 1-2 KB; refuse anything much larger before reading it all. */
 const NOTIFY_BODY_LIMIT = 64 * 1024;

@@ -5,7 +5,7 @@ import {
   type NotifyOptions,
   notifyPath,
   type OnNotification,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 /**
  * Hono 4: `c.req.raw` is the Web `Request`, untouched as long as nothing called

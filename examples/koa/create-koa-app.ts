@@ -5,7 +5,7 @@ import {
   type NotifyOptions,
   notifyPath,
   type OnNotification,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 /**
  * Koa 3: hand `ctx.req`/`ctx.res` to the core node handler and set `ctx.respond = false`

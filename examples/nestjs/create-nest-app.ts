@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NotifyClients, NotifyOptions, OnNotification } from '../shared/notify-clients.js';
+import type { NotifyClients, NotifyOptions, OnNotification } from '../common/notify-clients.js';
 import { WxpayNotifyModule } from './wxpay-notify.module.js';
 
 /**

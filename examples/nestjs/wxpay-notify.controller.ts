@@ -1,7 +1,7 @@
 import { Controller, Inject, Post, type RawBodyRequest, Req, Res } from '@nestjs/common';
 import { createNodeNotificationHandler } from '@wxpay/core';
 import type { Request, Response } from 'express';
-import type { Protocol } from '../shared/notify-clients.js';
+import type { Protocol } from '../common/notify-clients.js';
 import { WXPAY_NOTIFY_OPTIONS, type WxpayNotifyOptions } from './wxpay-notify.options.js';
 
 /**

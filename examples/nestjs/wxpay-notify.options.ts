@@ -1,4 +1,4 @@
-import type { NotifyClients, NotifyOptions, OnNotification } from '../shared/notify-clients.js';
+import type { NotifyClients, NotifyOptions, OnNotification } from '../common/notify-clients.js';
 
 /** Injection token of {@link WxpayNotifyOptions}. */
 export const WXPAY_NOTIFY_OPTIONS = Symbol('WXPAY_NOTIFY_OPTIONS');

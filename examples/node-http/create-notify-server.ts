@@ -5,7 +5,7 @@ import {
   type NotifyOptions,
   notifyPath,
   type OnNotification,
-} from '../shared/notify-clients.js';
+} from '../common/notify-clients.js';
 
 /**
  * Plain node:http: the core node handler take `(req, res)` directly and read the raw

@@ -14,8 +14,8 @@ import {
   type OnNotification,
   PROTOCOLS,
   type Protocol,
-} from '../shared/notify-clients.js';
-import { createOrderBook, type OrderBook } from '../shared/order-book.js';
+} from '../common/notify-clients.js';
+import { createOrderBook, type OrderBook } from '../common/order-book.js';
 
 /** What an example's test gives the framework it starts. */
 export interface ExampleContext {

@@ -1,4 +1,4 @@
-import { createOrderBook } from '../../shared/order-book.js';
+import { createOrderBook } from '../../common/order-book.js';
 
 /**
  * The application's order store (a stand-in for its database), updated by the notify routes.

@@ -1,7 +1,7 @@
 import { createWebNotificationHandler } from '@wxpay/core';
 import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
-import type { NotifyClients, OnNotification, Protocol } from '../../shared/notify-clients.js';
+import type { NotifyClients, OnNotification, Protocol } from '../../common/notify-clients.js';
 import { orderBook } from './orders.js';
 
 /** A notify route's handler: a Web `Request` in, the acknowledgement `Response` out. */

@@ -5,7 +5,7 @@ import { createV3Client } from '@wxpay/v3-json';
 const fastRetry = { baseDelayMs: 20, maxDelayMs: 100 };
 
 /**
- * A v2 (HMAC-SHA256) and a v3 (WeChat Pay public key) client for the simulator's merchant,
+ * A v2 (HMAC-SHA256) and a v3 (WeChat Pay public key and platform certificates) client for the simulator's merchant,
  * retrying fast. `notifyUrl` is the clients' default; without it each order names its own.
  */
 export function simulatorClients(sim: Simulator, defaults: { readonly notifyUrl?: string } = {}) {
@@ -26,6 +26,8 @@ export function simulatorClients(sim: Simulator, defaults: { readonly notifyUrl?
     certificateSerial: m.certificateSerial,
     apiV3Key: m.apiV3Key,
     wechatpayPublicKey: m.wechatpayPublicKey,
+    // Both keys, as a merchant holds them while WeChat Pay migrates it to the public key.
+    platformCertificates: 'auto',
     baseUrl: sim.url,
     retry: fastRetry,
     ...defaults,

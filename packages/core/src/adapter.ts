@@ -5,6 +5,14 @@
  * merchant's autocomplete shows the payment API only (see docs/decisions/0006-core-entry-points.md).
  * @packageDocumentation
  */
+export {
+  BACKUP_API_ORIGIN,
+  type BackupDomainOptions,
+  isConnectionFailure,
+  PRIMARY_API_ORIGIN,
+  resolveBackupBaseUrl,
+  withBackupDomain,
+} from './backup-domain.js';
 export { randomNonce, unixSeconds } from './clock.js';
 export {
   type ApiErrorClass,
@@ -32,6 +40,7 @@ export {
   toValidationIssues,
   transactionIdSchema,
 } from './schemas.js';
+export { type SettleCloseSteps, settleClose } from './settle-close.js';
 export {
   createTransport,
   type HttpRequest,

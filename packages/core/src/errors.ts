@@ -213,6 +213,46 @@ export class UnknownTradeStateError extends ResponseValidationError {
   static override readonly kind: string = 'UnknownTradeStateError';
 }
 /**
+ * A verified answer is about something other than what was asked: another merchant, order or
+ * refund. A signature proves who wrote an answer, not which request it answers, so a misrouted
+ * or replayed answer verifies and still must not be believed. Never retried: the same route may
+ * give the same wrong answer again, and acting on it would settle the wrong order.
+ */
+export class AnswerMismatchError extends ResponseValidationError {
+  static override readonly kind: string = 'AnswerMismatchError';
+  /** The wire field that differs from the request (`out_trade_no`, `mchid` …). */
+  readonly field: string;
+  constructor(
+    field: string,
+    details: {
+      expected?: string | undefined;
+      received?: unknown;
+      raw?: unknown;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(
+      `answer is not about what was asked: ${field} is ${shown(details.received, 'absent')}, ` +
+        `the request had ${shown(details.expected, 'none')}`,
+      {
+        issues: [{ path: field, message: 'does not match the request' }],
+        raw: details.raw,
+        cause: details.cause,
+      },
+    );
+    this.field = field;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
+  }
+}
+
+/** A wire value for a message: JSON, cut short; `missing` when there is none. */
+function shown(value: unknown, missing: string): string {
+  return value === undefined ? missing : String(JSON.stringify(value) ?? typeof value).slice(0, 80);
+}
+
+/**
  * A message could not be parsed safely: malformed XML/JSON, a DOCTYPE or entity declaration,
  * nested elements where a flat message is expected, invalid UTF-8.
  */

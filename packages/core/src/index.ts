@@ -21,6 +21,7 @@ export {
 } from './create-migration-client.js';
 export {
   AbortedError,
+  AnswerMismatchError,
   ApiError,
   type ApiErrorDetails,
   AuthenticationError,

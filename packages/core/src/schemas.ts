@@ -9,7 +9,7 @@ import {
 } from './order-details-schemas.js';
 import type { CreateOrderParams, OrderRef, RefundParams } from './types.js';
 
-/** `out_trade_no`: 6–32 characters of `[0-9A-Za-z_-|*]` (PROTOCOL.md). */
+/** `out_trade_no`: 6–32 characters of `[0-9A-Za-z_-|*]` (docs/protocol/v2.md). */
 export const outTradeNoSchema = z
   .string()
   .regex(/^[0-9A-Za-z_\-|*]{6,32}$/, 'must be 6-32 characters of [0-9A-Za-z_-|*]');

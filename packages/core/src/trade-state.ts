@@ -24,7 +24,7 @@ export function isTradeState(value: unknown): value is TradeState {
   return typeof value === 'string' && TRADE_STATE_SET.has(value);
 }
 
-// PROTOCOL.md §3.1. Kept as data so tests can walk every cell of the table.
+// docs/protocol/trade-states.md. Kept as data so tests can walk every cell of the table.
 const TRANSITIONS: Readonly<Record<TradeState, readonly TradeState[]>> = {
   NOTPAY: ['USERPAYING', 'ACCEPT', 'SUCCESS', 'PAYERROR', 'CLOSED', 'REVOKED'],
   USERPAYING: ['SUCCESS', 'PAYERROR', 'CLOSED', 'REVOKED'],

@@ -242,6 +242,23 @@ export type PaymentNotification =
       readonly subMchId?: string;
       readonly refund: Refund;
       readonly raw: Readonly<Record<string, unknown>>;
+    }
+  | {
+      /**
+       * A verified and decrypted v3 notification of an event type wxpay does not map (other
+       * products use the same envelope), handed over rather than refused.
+       */
+      readonly type: 'other';
+      readonly id: string;
+      /** Partner mode: which sub-merchant the notification is for, when the resource names it. */
+      readonly subMchId?: string;
+      /** The envelope's `event_type`, e.g. `MCHTRANSFER.BILL.FINISHED`. */
+      readonly eventType: string;
+      /** The resource's `original_type`, when sent. */
+      readonly resourceType?: string;
+      /** The decrypted resource, as WeChat Pay sent it. */
+      readonly resource: Readonly<Record<string, unknown>>;
+      readonly raw: Readonly<Record<string, unknown>>;
     };
 
 /** An incoming notification request: headers as node:http gives them and the raw body. */

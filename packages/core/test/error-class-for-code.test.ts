@@ -14,7 +14,7 @@ import {
 } from '../src/errors.js';
 
 describe('errorClassForCode', () => {
-  it('maps both spellings of each code to the same class (PROTOCOL.md §3.3)', () => {
+  it('maps both spellings of each code to the same class (docs/protocol/errors.md)', () => {
     const table = [
       [['ORDERNOTEXIST', 'ORDER_NOT_EXIST'], OrderNotFoundError],
       [['REFUNDNOTEXIST', 'REFUND_NOT_EXIST'], RefundNotFoundError],
@@ -55,5 +55,30 @@ describe('errorClassForCode', () => {
     const error = new Cls('busy', { code: 'SYSTEM_ERROR', status: 500 });
     expect(error.retryable).toBe(true);
     expect(error.code).toBe('SYSTEM_ERROR');
+  });
+});
+
+describe('errorClassForCode: live forms', () => {
+  it('maps the live duplicate-order answer INVALID_REQUEST "201 商户订单号重复" to DuplicateOrderError', () => {
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '201 商户订单号重复')).toBe(
+      DuplicateOrderError,
+    );
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '商户订单号重复')).toBe(
+      DuplicateOrderError,
+    );
+    // The code decides as well as the text: other INVALID_REQUESTs stay InvalidRequestError.
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '订单金额不一致')).toBe(
+      InvalidRequestError,
+    );
+    expect(errorClassForCode('INVALID_REQUEST', 'order', '2010 other')).toBe(InvalidRequestError);
+    expect(errorClassForCode('PARAM_ERROR', 'order', '201 商户订单号重复')).toBe(
+      InvalidRequestError,
+    );
+  });
+
+  it('treats v2 ORDER_NOT_READY as retryable (the order is still processing)', () => {
+    const Class = errorClassForCode('ORDER_NOT_READY', 'order');
+    expect(Class).toBe(SystemError);
+    expect(new Class('x', { code: 'ORDER_NOT_READY' }).retryable).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import {
   transition,
 } from '../src/trade-state.js';
 
-// The table of PROTOCOL.md §3.1, written out independently of the implementation's data.
+// The table of docs/protocol/trade-states.md, written out independently of the implementation's data.
 const LEGAL = new Set([
   'NOTPAY>USERPAYING',
   'NOTPAY>ACCEPT',

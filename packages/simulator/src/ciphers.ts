@@ -17,7 +17,7 @@ export interface EncryptedResource {
   readonly ciphertext: string;
 }
 
-/** PROTOCOL.md §2.4: AES-256-GCM under the APIv3 key, ciphertext = base64(encrypted || tag). */
+/** docs/protocol/v3.md: AES-256-GCM under the APIv3 key, ciphertext = base64(encrypted || tag). */
 export function encryptAeadAes256Gcm(
   apiV3Key: string,
   plaintext: string,
@@ -39,7 +39,7 @@ export function encryptAeadAes256Gcm(
   };
 }
 
-/** PROTOCOL.md §1.9: v2 refund `req_info` = base64(AES-256-ECB(md5hex(API key)), PKCS#7). */
+/** docs/protocol/v2.md: v2 refund `req_info` = base64(AES-256-ECB(md5hex(API key)), PKCS#7). */
 export function encryptReqInfo(apiKey: string, plaintext: string): string {
   const key = Buffer.from(createHash('md5').update(apiKey, 'utf8').digest('hex'), 'utf8');
   const cipher = createCipheriv('aes-256-ecb', key, null);

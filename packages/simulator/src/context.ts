@@ -1,10 +1,11 @@
 import type { GeneratedCredentials, SigningKey } from './credentials.js';
+import type { LiveForms } from './live-forms.js';
 import type { OrderStore, SimulatedOrder, SimulatedRefund } from './order-store.js';
 import type { SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { V2SignType } from './v2/sign.js';
 
 /** How the simulator lets v3 clients verify it (see `SimulatorOptions.trust`). */
-export type TrustMode = 'public-key' | 'certificate' | 'both';
+export type TrustMode = 'public-key' | 'certificate' | 'both' | 'migrating';
 
 /** What `/pay/micropay` does with the next payment-code charge. */
 export type MicropayOutcome = 'SUCCESS' | 'USERPAYING' | 'PAYERROR' | 'NOTENOUGH';
@@ -69,6 +70,8 @@ export interface HandlerContext {
   /** Sub-merchants bound to the simulated service provider (partner mode). */
   readonly subMerchants: SubMerchantRegistry;
   readonly trust: TrustMode;
+  /** Which live-behaviour forms to answer with (docs/protocol/live-behaviour.md). */
+  readonly live: LiveForms;
   now(): number;
   baseUrl(): string;
   /** Platform certificates listed by `/v3/certificates`, newest last. */

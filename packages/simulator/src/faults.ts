@@ -1,3 +1,7 @@
+import { orderQueryFields, refundFields, refundQueryFields } from './map-v2.js';
+import { refundJson, transactionJson } from './map-v3.js';
+import type { SimulatedOrder, SimulatedRefund } from './order-store.js';
+
 /** What a scripted fault does to a matching request. */
 export type FaultKind =
   | 'latency'
@@ -9,7 +13,8 @@ export type FaultKind =
   | 'unsigned'
   | 'skewed-timestamp'
   | 'unknown-key'
-  | 'rewrite';
+  | 'rewrite'
+  | 'foreign-answer';
 
 /** A scripted fault. It applies to the next `times` requests that match `path` and `protocol`. */
 export interface FaultSpec {
@@ -37,6 +42,19 @@ export interface FaultSpec {
    * stays valid — e.g. an unknown `trade_state` or a missing field.
    */
   readonly rewrite?: (answer: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * `foreign-answer`: a correctly signed answer about something else than what was asked —
+   * as a caching proxy, a load-balancer bug or a replay would deliver it. An answer about an
+   * order becomes the simulator's answer about order `outTradeNo`; an answer about a refund
+   * the answer about refund `outRefundNo` (or, with only `outTradeNo`, about the same refund
+   * under another order); `mchId` puts another merchant id in the merchant fields. Error
+   * answers are left alone.
+   */
+  readonly answerFor?: {
+    readonly outTradeNo?: string;
+    readonly outRefundNo?: string;
+    readonly mchId?: string;
+  };
 }
 
 /** A fault that matched a request. */
@@ -85,4 +103,97 @@ function matches(spec: FaultSpec, protocol: 'v2' | 'v3', path: string): boolean 
   if (spec.protocol && spec.protocol !== protocol) return false;
   if (spec.path === undefined) return true;
   return typeof spec.path === 'string' ? path.startsWith(spec.path) : spec.path.test(path);
+}
+
+/** Where a `foreign-answer` fault finds the order and refund it answers about. */
+export interface AnswerBook {
+  order(outTradeNo: string): SimulatedOrder | undefined;
+  refund(outRefundNo: string): SimulatedRefund | undefined;
+}
+
+type Answer = Record<string, unknown>;
+
+// v2 fields every signed reply carries, kept when the business part is swapped.
+const V2_ENVELOPE = ['return_code', 'return_msg', 'appid', 'mch_id', 'nonce_str', 'result_code'];
+
+function isErrorAnswer(protocol: 'v2' | 'v3', answer: Answer): boolean {
+  return protocol === 'v2'
+    ? answer.return_code !== 'SUCCESS' || answer.result_code !== 'SUCCESS'
+    : typeof answer.code === 'string' && 'message' in answer;
+}
+
+function envelope(answer: Answer): Answer {
+  return Object.fromEntries(V2_ENVELOPE.filter((k) => k in answer).map((k) => [k, answer[k]]));
+}
+
+/** The answer about `order` (or its refund) in the shape of `answer`. */
+function aboutOrder(protocol: 'v2' | 'v3', answer: Answer, order: SimulatedOrder): Answer {
+  const refund = 'out_refund_no' in answer || 'out_refund_no_0' in answer;
+  if (refund) {
+    // The same refund, filed under another order.
+    return {
+      ...answer,
+      out_trade_no: order.outTradeNo,
+      ...(order.transactionId ? { transaction_id: order.transactionId } : {}),
+    };
+  }
+  if (!('out_trade_no' in answer)) return answer;
+  return protocol === 'v2'
+    ? { ...envelope(answer), ...orderQueryFields(order) }
+    : transactionJson(order);
+}
+
+/** The answer about `refund` in the shape of `answer`. */
+function aboutRefund(
+  protocol: 'v2' | 'v3',
+  answer: Answer,
+  refund: SimulatedRefund,
+  order: SimulatedOrder,
+): Answer {
+  if (protocol === 'v3') return 'out_refund_no' in answer ? refundJson(order, refund) : answer;
+  if ('out_refund_no_0' in answer) {
+    return { ...envelope(answer), ...refundQueryFields(order, [refund], 0) };
+  }
+  if ('out_refund_no' in answer) return { ...envelope(answer), ...refundFields(order, refund) };
+  return answer;
+}
+
+/**
+ * The answer a `foreign-answer` fault sends instead of `answer` (before it is signed, so the
+ * signature verifies). Unknown orders or refunds in `answerFor` are a mistake in the test.
+ */
+export function foreignAnswer(
+  protocol: 'v2' | 'v3',
+  answer: Answer,
+  about: NonNullable<FaultSpec['answerFor']>,
+  book: AnswerBook,
+): Answer {
+  if (isErrorAnswer(protocol, answer)) return answer;
+  let out = answer;
+  if (about.outRefundNo !== undefined) {
+    const refund = book.refund(about.outRefundNo);
+    const order = refund && book.order(refund.outTradeNo);
+    if (!refund || !order) throw new Error(`foreign-answer: no refund ${about.outRefundNo}`);
+    out = aboutRefund(protocol, out, refund, order);
+  } else if (about.outTradeNo !== undefined) {
+    const order = book.order(about.outTradeNo);
+    if (!order) throw new Error(`foreign-answer: no order ${about.outTradeNo}`);
+    out = aboutOrder(protocol, out, order);
+  }
+  if (about.mchId !== undefined) {
+    const field = protocol === 'v2' ? 'mch_id' : 'mchid';
+    if (field in out) out = { ...out, [field]: about.mchId };
+  }
+  return out;
+}
+
+/** The answer rewrite a fault asks for (`rewrite`, `foreign-answer`), if any. */
+export function answerRewrite(
+  fault: AppliedFault | undefined,
+  protocol: 'v2' | 'v3',
+  book: AnswerBook,
+): ((answer: Answer) => Answer) | undefined {
+  if (fault?.kind === 'rewrite') return fault.rewrite;
+  const about = fault?.kind === 'foreign-answer' ? fault.answerFor : undefined;
+  return about && ((answer) => foreignAnswer(protocol, answer, about, book));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { HandlerContext, MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 import type { GeneratedCredentials, SigningKey, SimulatorMerchant } from './credentials.js';
 import { FaultQueue } from './faults.js';
+import { LiveForms } from './live-forms.js';
 import { deliverPaymentNotification, deliverRefundNotification } from './notification-delivery.js';
 import { NotificationLog } from './notification-log.js';
 import { OrderStore, type SimulatedOrder, type SimulatedRefund } from './order-store.js';
@@ -18,6 +19,7 @@ export class HandlerState implements HandlerContext {
   readonly notifications: NotificationLog;
   readonly store: OrderStore;
   readonly trust: TrustMode;
+  readonly live: LiveForms;
   readonly requests: RecordedRequest[] = [];
   readonly subMerchants: SubMerchantRegistry;
   readonly merchant: SimulatorMerchant;
@@ -39,6 +41,7 @@ export class HandlerState implements HandlerContext {
   ) {
     this.#clock = options.now ?? Date.now;
     this.trust = options.trust ?? 'both';
+    this.live = new LiveForms(options.live);
     this.store = new OrderStore(() => this.now());
     this.subMerchants = new SubMerchantRegistry(options.subMerchants);
     this.notifications = new NotificationLog(

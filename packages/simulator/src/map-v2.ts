@@ -8,7 +8,7 @@ const couponSum = (o: SimulatedOrder) => o.coupons.reduce((s, c) => s + c.amount
 const noCashSum = (o: SimulatedOrder) =>
   o.coupons.filter((c) => c.type === 'NOCASH').reduce((s, c) => s + c.amount, 0);
 
-/** The v2 fields of a paid order (orderquery, notification, micropay), PROTOCOL.md §1.6/§1.8. */
+/** The v2 fields of a paid order (orderquery, notification, micropay), docs/protocol/v2.md. */
 export function paidOrderFields(order: SimulatedOrder): Fields {
   const fields: Fields = {
     device_info: order.deviceInfo,
@@ -113,7 +113,7 @@ export function refundQueryFields(
   return fields;
 }
 
-/** The plaintext of a v2 refund notification's `req_info` (root `<root>`), PROTOCOL.md §1.9. */
+/** The plaintext of a v2 refund notification's `req_info` (root `<root>`), docs/protocol/v2.md. */
 export function refundNotificationFields(order: SimulatedOrder, refund: SimulatedRefund): Fields {
   return {
     transaction_id: refund.transactionId,

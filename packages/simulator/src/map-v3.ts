@@ -4,7 +4,7 @@ import { tradeStateDescription } from './trade-state-text.js';
 
 const couponSum = (o: SimulatedOrder) => o.coupons.reduce((s, c) => s + c.amount, 0);
 
-/** The v3 Transaction object (query answer, payment notification resource), PROTOCOL.md §2.5. */
+/** The v3 Transaction object (query answer, payment notification resource), docs/protocol/v3.md. */
 export function transactionJson(order: SimulatedOrder): Record<string, unknown> {
   const paid = order.transactionId !== undefined && order.paidAt !== undefined;
   const base: Record<string, unknown> = {
@@ -54,7 +54,7 @@ export function transactionJson(order: SimulatedOrder): Record<string, unknown> 
   };
 }
 
-/** The v3 Refund object, PROTOCOL.md §2.5. */
+/** The v3 Refund object, docs/protocol/v3.md. */
 export function refundJson(
   order: SimulatedOrder,
   refund: SimulatedRefund,

@@ -1,8 +1,9 @@
 import { randomNonce } from '@wxpay/core';
 import { encryptAeadAes256Gcm, encryptReqInfo } from './ciphers.js';
-import type { NotifyOptions } from './context.js';
+import type { NotifyOptions, TrustMode } from './context.js';
 import type { GeneratedCredentials, SigningKey } from './credentials.js';
 import { newEventId, newRequestId } from './ids.js';
+import type { LiveForms } from './live-forms.js';
 import { paidOrderFields, refundNotificationFields } from './map-v2.js';
 import { refundNotificationJson, transactionJson } from './map-v3.js';
 import type { NotificationLog } from './notification-log.js';
@@ -24,6 +25,8 @@ export interface NotificationSender {
   readonly notifications: NotificationLog;
   /** Event ids of payment notifications, so a resend carries the same id (key `pay:<no>`). */
   readonly eventIds: Map<string, string>;
+  readonly trust: TrustMode;
+  readonly live: LiveForms;
   now(): number;
   signingKey(serialHint: string | undefined): SigningKey;
 }
@@ -39,18 +42,22 @@ export function deliverPaymentNotification(
   const id = sender.eventIds.get(key) ?? (order.via === 'v3' ? newEventId() : randomNonce(32));
   sender.eventIds.set(key, id);
   if (order.via === 'v2') {
+    // The live form carries no sign_type and may be MD5-signed for an HMAC-SHA256 merchant
+    // (docs/protocol/live-behaviour.md, notifications).
+    const live = sender.live.pick(sender.live.v2NotifySign) === 'live';
+    const signType = options.v2SignType ?? (live ? 'MD5' : order.signType);
     const fields: Record<string, string | undefined> = {
       return_code: 'SUCCESS',
       return_msg: 'OK',
       appid: order.appId,
       mch_id: order.mchId,
       nonce_str: randomNonce(32),
-      sign_type: options.v2SignType ?? order.signType,
+      sign_type: live ? undefined : signType,
       result_code: 'SUCCESS',
       ...paidOrderFields(order),
       ...partnerV2Fields(order, true),
     };
-    fields.sign = signV2(fields, sender.creds.apiKey, options.v2SignType ?? order.signType);
+    fields.sign = signV2(fields, sender.creds.apiKey, signType);
     if (options.signature) fields.sign = spoilV2Sign(fields.sign);
     const body = buildXml(fields);
     sender.notifications.send({
@@ -154,7 +161,14 @@ function sendV3(
       ? (order.refunds.find((r) => r.outRefundNo === outRefundNo)?.notifyUrl ?? order.notifyUrl)
       : order.notifyUrl;
   if (!url) return;
-  const key = sender.signingKey(order.notifySerial);
+  // While a merchant migrates, callbacks are signed with either key at random
+  // (docs/protocol/live-behaviour.md, notifications).
+  const key =
+    sender.trust !== 'migrating'
+      ? sender.signingKey(order.notifySerial)
+      : sender.live.signWithPublicKey()
+        ? sender.creds.publicKey
+        : sender.signingKey(undefined);
   sender.notifications.send({
     id,
     protocol: 'v3',

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Reply } from './context.js';
-import type { AppliedFault } from './faults.js';
+import { type AppliedFault, answerRewrite } from './faults.js';
 import type { HandlerState } from './handler-state.js';
 import { newRequestId } from './ids.js';
 import { spoilV2Sign } from './spoil-v2-sign.js';
@@ -60,7 +60,10 @@ export async function renderReply(
       : fault?.kind === 'probe-signature'
         ? 'probe'
         : undefined;
-  const rewrite = fault?.kind === 'rewrite' ? fault.rewrite : undefined;
+  const rewrite = answerRewrite(fault, reply.kind, {
+    order: (outTradeNo) => state.store.get(state.creds.mchId, outTradeNo),
+    refund: (outRefundNo) => state.store.refund(outRefundNo),
+  });
   if (reply.kind === 'v2') {
     let fields: Record<string, string | undefined> = { ...reply.fields };
     if (rewrite) {

@@ -9,7 +9,7 @@ import { type Simulator, startSimulator } from './start-simulator.js';
 /** Usage text of the `wxpay-simulator` command. */
 export const CLI_USAGE = `wxpay-simulator — a local WeChat Pay (v2 XML + v3 JSON) for integration tests
 
-Usage: wxpay-simulator [--port N] [--host H] [--trust both|certificate|public-key] [--tls]
+Usage: wxpay-simulator [--port N] [--host H] [--trust both|certificate|public-key|migrating] [--tls]
                        [--credentials-file PATH] [--print-secrets]
 
 Prints the base URL and the merchant ids. The secret test credentials (API keys, private key)
@@ -46,8 +46,8 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
     return 2;
   }
   const trust = (args.trust ?? 'both') as TrustMode;
-  if (!['both', 'certificate', 'public-key'].includes(trust)) {
-    env.stderr('--trust must be both, certificate or public-key\n');
+  if (!['both', 'certificate', 'public-key', 'migrating'].includes(trust)) {
+    env.stderr('--trust must be both, certificate, public-key or migrating\n');
     return 2;
   }
   const sim = await startSimulator({

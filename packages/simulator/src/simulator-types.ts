@@ -1,6 +1,7 @@
 import type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 import type { SimulatorMerchant } from './credentials.js';
 import type { AppliedFault, FaultQueue } from './faults.js';
+import type { LiveFormOptions, LiveForms } from './live-forms.js';
 import type { NotificationLog } from './notification-log.js';
 import type { SimulatedCoupon, SimulatedOrder, SimulatedRefund } from './order-store.js';
 import type { SimulatedSubMerchant, SubMerchantRegistry } from './partner/sub-merchants.js';
@@ -14,9 +15,13 @@ export interface SimulatorOptions {
   /**
    * How v3 answers are signed: `certificate` (platform certificates from `/v3/certificates`),
    * `public-key` (the WeChat Pay public key; `/v3/certificates` answers RESOURCE_NOT_EXISTS), or
-   * `both` (default: the key the request's `Wechatpay-Serial` names, else the certificate).
+   * `both` (default: the key the request's `Wechatpay-Serial` names, else the certificate), or
+   * `migrating` (answers as `both`; callbacks signed with the public key or the certificate at
+   * random, `live.publicKeyShare` of them with the public key).
    */
   readonly trust?: TrustMode;
+  /** Live-behaviour forms (docs/protocol/live-behaviour.md); all default to the documented one. */
+  readonly live?: LiveFormOptions;
   /** The simulator's clock in ms (default `Date.now`); `advanceTime` adds to it. */
   readonly now?: () => number;
   /** Waits between notification redeliveries (default `[50, 100, 200, 400, 800]`). */
@@ -78,6 +83,8 @@ export interface Simulator {
   readonly merchant: SimulatorMerchant;
   /** Scripted faults for upcoming requests. */
   readonly faults: FaultQueue;
+  /** Live-behaviour switches, changeable while running (docs/protocol/live-behaviour.md). */
+  readonly live: LiveForms;
   /** Delivery attempts of notifications. */
   readonly notifications: NotificationLog;
   /** Partner mode: the sub-merchants bound to `merchant` as service provider (`list()`, `bind()`). */
@@ -98,9 +105,9 @@ export interface Simulator {
   expire(outTradeNo: string): SimulatedOrder;
   /** A refund finishes (default SUCCESS) and the refund notification is sent. */
   completeRefund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
-  /** Alias of {@link Simulator.completeRefund} (the name DESIGN.md uses). */
+  /** Alias of {@link Simulator.completeRefund} (the name of the original design). */
   refund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
-  /** Alias of {@link Simulator.expire}: the order closes unpaid (the name DESIGN.md uses). */
+  /** Alias of {@link Simulator.expire}: the order closes unpaid (the name of the original design). */
   close(outTradeNo: string): SimulatedOrder;
   /** Decides what the next `/pay/micropay` charges do (queue; default SUCCESS). */
   queueMicropayOutcome(...outcomes: MicropayOutcome[]): void;

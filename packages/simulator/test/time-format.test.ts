@@ -8,7 +8,7 @@ import {
   parseRfc3339,
 } from '../src/time-format.js';
 
-// PROTOCOL.md §3.2: 20141111170043 ≡ 2014-11-11T17:00:43+08:00 ≡ 2014-11-11T09:00:43Z.
+// docs/protocol/trade-states.md: 20141111170043 ≡ 2014-11-11T17:00:43+08:00 ≡ 2014-11-11T09:00:43Z.
 const instant = Date.UTC(2014, 10, 11, 9, 0, 43);
 
 describe('Beijing time formats', () => {

@@ -26,13 +26,22 @@ export interface V2ClientConfig {
   /** API origin (default `https://api.mch.weixin.qq.com`); tests point it at a simulator. */
   readonly baseUrl?: string;
   /**
+   * Where an idempotent call that cannot connect (refused, reset, DNS — not an answer, not a
+   * timeout) is tried once more. Default: `https://api2.mch.weixin.qq.com`, the documented
+   * backup, when `baseUrl` is the default; none for a custom `baseUrl`. `false` turns it off.
+   * Each failover is logged as a `warn` event.
+   */
+  readonly backupBaseUrl?: string | false;
+  /**
    * The merchant API certificate for `/secapi/*` calls (refund, reverse), sent over mutual TLS.
    * Required for those calls unless `baseUrl` is plain `http://` (a local simulator).
    */
   readonly clientCertificate?: ClientCertificate;
   /**
-   * Sign types accepted on payment notifications (default: only `signType`). The algorithm is
-   * chosen by signature length within this list; the message's own `sign_type` is never trusted.
+   * Sign types accepted on payment notifications (default: both `MD5` and `HMAC-SHA256`, since
+   * live notifications of HMAC-SHA256 merchants are sometimes MD5-signed). The algorithm is
+   * chosen by signature length (32 hex = MD5, 64 = HMAC-SHA256) within this list and checked in
+   * constant time; the message's own `sign_type` is never trusted. Narrow it to refuse a type.
    */
   readonly acceptedNotifySignTypes?: readonly SignType[];
   /** Per-attempt timeout in milliseconds (default 10 s). */
@@ -76,6 +85,7 @@ const configSchema = z
       .refine((u) => !u.includes('?'), 'must not contain a query string')
       .optional(),
     baseUrl: httpUrl.optional(),
+    backupBaseUrl: z.union([httpUrl, z.literal(false)]).optional(),
     clientCertificate: z
       .object({
         cert: bufferLike.optional(),

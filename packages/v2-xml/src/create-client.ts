@@ -15,6 +15,8 @@ import {
   parseInput,
   randomNonce,
   refundParamsSchema,
+  resolveBackupBaseUrl,
+  settleClose,
   type Transport,
   unixSeconds,
 } from '@wxpay/core/adapter';
@@ -75,6 +77,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     apiKey: config.apiKey,
     signType,
     baseUrl,
+    backupBaseUrl: resolveBackupBaseUrl(baseUrl, config.backupBaseUrl),
     nonce,
     clock,
     timeoutMs: config.timeoutMs ?? 10_000,
@@ -88,7 +91,9 @@ export function createV2Client(config: V2ClientConfig): V2Client {
     appId: config.appId,
     mchId: config.mchId,
     apiKey: config.apiKey,
-    acceptedSignTypes: config.acceptedNotifySignTypes ?? [signType],
+    // Live notifications carry no sign_type, and some for HMAC-SHA256 merchants arrive
+    // MD5-signed, so both are accepted by default (docs/protocol/live-behaviour.md).
+    acceptedSignTypes: config.acceptedNotifySignTypes ?? ['MD5', 'HMAC-SHA256'],
     reqInfoKey: reqInfoKey(config.apiKey),
   };
 
@@ -142,6 +147,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       const r = parseInput(orderRefSchema, ref, 'order reference');
       const raw = await postV2(ctx, '/pay/orderquery', orderRefFields(r), {
         transport,
+        answer: r,
         ...callOptions(options),
       });
       decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
@@ -150,11 +156,19 @@ export function createV2Client(config: V2ClientConfig): V2Client {
 
     async closeOrder(outTradeNo, options) {
       const no = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      // Closing a closed order is success: the caller's intent already holds.
-      await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
-        transport,
-        acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
-        ...callOptions(options),
+      // Closing a closed order is success: the caller's intent already holds. A failure that
+      // leaves the outcome unclear is settled by a query (paid → OrderPaidError).
+      await settleClose({
+        close: async () => {
+          await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
+            transport,
+            acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
+            ...callOptions(options),
+          });
+        },
+        query: () => client.queryOrder({ outTradeNo: no }, options),
+        // v2 documents ORDERPAID for a paid order, so a success answer is taken as closed.
+        confirmSuccess: false,
       });
     },
 
@@ -166,6 +180,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         toRefundFields(p, { notifyUrl: config.notifyUrl }),
         {
           transport: secapi(),
+          answer: { ...p.order, outRefundNo: p.outRefundNo },
           ...callOptions(options),
         },
       );
@@ -190,6 +205,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
       const offset = parseInput(offsetSchema, options?.offset, 'offset');
       const raw = await postV2(ctx, '/pay/refundquery', toRefundQueryFields(r, offset), {
         transport,
+        answer: r,
         ...callOptions(options),
       });
       return toRefundQueryResult(raw);

@@ -153,6 +153,7 @@ export function toPrepay(
             prepayId: id,
             timestamp: ctx.timestamp,
             nonceStr: ctx.nonceStr,
+            signType: ctx.signType,
           },
           ctx.apiKey,
         ),

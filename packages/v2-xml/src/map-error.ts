@@ -8,12 +8,13 @@ import {
 import { type ApiErrorClass, errorClassForCode } from '@wxpay/core/adapter';
 
 /**
- * The error class for a v2 `err_code` (PROTOCOL.md §1.7/§3.3), from core's table shared with
+ * The error class for a v2 `err_code` (docs/protocol/errors.md), from core's table shared with
  * v3, so ORDERNOTEXIST here and ORDER_NOT_EXIST there raise the same class. Unknown codes are
- * an `InvalidRequestError`.
+ * an `InvalidRequestError`; `description` (`err_code_des`) recognises the live duplicate-order
+ * form of INVALID_REQUEST.
  */
-export function errorClassFor(code: string): ApiErrorClass {
-  return errorClassForCode(code, 'order');
+export function errorClassFor(code: string, description?: string): ApiErrorClass {
+  return errorClassForCode(code, 'order', description);
 }
 
 const SIGNATURE_MESSAGE = /签名|sign/i;
@@ -42,7 +43,7 @@ export function returnFailError(raw: Readonly<Record<string, string>>, status: n
 export function resultFailError(raw: Readonly<Record<string, string>>, status: number): ApiError {
   const code = raw.err_code || 'FAIL';
   const description = raw.err_code_des || raw.return_msg || code;
-  const Class = errorClassFor(code);
+  const Class = errorClassFor(code, raw.err_code_des);
   return new Class(`${code}: ${description}`, { code, status, raw });
 }
 

@@ -1,4 +1,5 @@
 import { ResponseValidationError, SignatureVerificationError } from '@wxpay/core';
+import { checkAnswerBinding } from './check-answer.js';
 import { resultFailError, returnFailError } from './map-error.js';
 import { isCanonicalSign, verifyFields } from './signing/sign-fields.js';
 import type { SignType } from './signing/sign-type.js';
@@ -20,7 +21,7 @@ export interface ResponseCheck {
 }
 
 /**
- * Applies PROTOCOL.md §1.5 to a decoded reply: `return_code=FAIL` → error (unsigned);
+ * Applies docs/protocol/v2.md to a decoded reply: `return_code=FAIL` → error (unsigned);
  * `SUCCESS` → `sign` mandatory and verified over every received field before anything else is
  * read; then appid/mch_id must be ours; then `result_code=FAIL` → the mapped error.
  */
@@ -39,12 +40,7 @@ export function checkResponse(raw: XmlMessage, check: ResponseCheck): XmlMessage
     throw new SignatureVerificationError(`reply sign does not verify (${check.signType})`);
   }
   // A correctly signed reply for another merchant is still not ours to trust.
-  if ((raw.appid && raw.appid !== check.appId) || (raw.mch_id && raw.mch_id !== check.mchId)) {
-    throw new ResponseValidationError('reply is for a different appid or mch_id', {
-      issues: [{ path: 'appid', message: 'does not match the configured appId/mchId' }],
-      raw,
-    });
-  }
+  checkAnswerBinding(raw, { appId: check.appId, mchId: check.mchId });
   if (raw.result_code === 'FAIL') {
     const code = raw.err_code ?? '';
     if (check.acceptErrCodes?.includes(code)) return raw;

@@ -7,7 +7,8 @@ import {
   type RetryPolicy,
   WxPayError,
 } from '@wxpay/core';
-import { type Transport, withRetry } from '@wxpay/core/adapter';
+import { type Transport, withBackupDomain, withRetry } from '@wxpay/core/adapter';
+import { checkAnswer, type V2AnswerBinding } from './check-answer.js';
 import { httpStatusError } from './map-error.js';
 import { signedBody } from './map-request.js';
 import { checkResponse } from './map-response.js';
@@ -24,6 +25,8 @@ export interface PostContext {
   readonly apiKey: string;
   readonly signType: SignType;
   readonly baseUrl: string;
+  /** Where an idempotent call that cannot connect is tried once more (none: no failover). */
+  readonly backupBaseUrl?: string | undefined;
   readonly nonce: NonceSource;
   readonly clock: Clock;
   readonly timeoutMs: number;
@@ -38,6 +41,8 @@ export interface PostOptions extends CallOptions {
   readonly idempotent?: boolean;
   /** `err_code`s that are not failures for this call. */
   readonly acceptErrCodes?: readonly string[];
+  /** The order and refund the request is about; the reply must be about them too. */
+  readonly answer?: Omit<V2AnswerBinding, 'appId' | 'mchId'>;
 }
 
 const HEADERS = Object.freeze({
@@ -66,60 +71,76 @@ export async function postV2(
   fields: Readonly<Record<string, string | number | undefined>>,
   options: PostOptions,
 ): Promise<XmlMessage> {
+  const idempotent = options.idempotent ?? true;
   return withRetry(
-    async ({ attempt, signal }) => {
-      const started = ctx.clock.now();
-      try {
-        const response = await options.transport.request({
-          url: `${ctx.baseUrl}${path}`,
-          method: 'POST',
-          headers: HEADERS,
-          body: signedBody(ctx, fields),
-          signal,
-        });
-        if (response.status !== 200) throw httpStatusError(response.status);
-        const raw = parseXml(response.body, { maxBytes: Number.MAX_SAFE_INTEGER });
-        const checked = checkResponse(raw, {
-          apiKey: ctx.apiKey,
-          signType: ctx.signType,
-          appId: ctx.appId,
-          mchId: ctx.mchId,
-          status: response.status,
-          ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
-        });
-        log(ctx.logger, {
-          level: 'debug',
-          message: 'wxpay v2 request succeeded',
-          method: 'POST',
-          path,
-          status: response.status,
-          attempt,
-          durationMs: ctx.clock.now() - started,
-        });
-        return checked;
-      } catch (error) {
-        log(ctx.logger, {
-          level: 'warn',
-          message: 'wxpay v2 request failed',
-          method: 'POST',
-          path,
-          attempt,
-          durationMs: ctx.clock.now() - started,
-          errorName: error instanceof Error ? error.name : 'Error',
-          ...(WxPayError.isInstance(error) && 'code' in error && typeof error.code === 'string'
-            ? { errorCode: error.code }
-            : {}),
-        });
-        throw error;
-      }
-    },
+    ({ attempt, signal }) =>
+      withBackupDomain((baseUrl) => attemptOnce(baseUrl, attempt, signal), {
+        baseUrl: ctx.baseUrl,
+        backupBaseUrl: ctx.backupBaseUrl,
+        idempotent,
+        logger: ctx.logger,
+        method: 'POST',
+        path,
+      }),
     {
       policy: ctx.retry ?? {},
       signal: options.signal,
       attemptTimeoutMs: options.timeoutMs ?? ctx.timeoutMs,
-      idempotent: options.idempotent ?? true,
+      idempotent,
     },
   );
+
+  async function attemptOnce(
+    baseUrl: string,
+    attempt: number,
+    signal: AbortSignal,
+  ): Promise<XmlMessage> {
+    const started = ctx.clock.now();
+    try {
+      const response = await options.transport.request({
+        url: `${baseUrl}${path}`,
+        method: 'POST',
+        headers: HEADERS,
+        body: signedBody(ctx, fields),
+        signal,
+      });
+      if (response.status !== 200) throw httpStatusError(response.status);
+      const raw = parseXml(response.body, { maxBytes: Number.MAX_SAFE_INTEGER });
+      const checked = checkResponse(raw, {
+        apiKey: ctx.apiKey,
+        signType: ctx.signType,
+        appId: ctx.appId,
+        mchId: ctx.mchId,
+        status: response.status,
+        ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
+      });
+      checkAnswer(checked, { appId: ctx.appId, mchId: ctx.mchId, ...options.answer });
+      log(ctx.logger, {
+        level: 'debug',
+        message: 'wxpay v2 request succeeded',
+        method: 'POST',
+        path,
+        status: response.status,
+        attempt,
+        durationMs: ctx.clock.now() - started,
+      });
+      return checked;
+    } catch (error) {
+      log(ctx.logger, {
+        level: 'warn',
+        message: 'wxpay v2 request failed',
+        method: 'POST',
+        path,
+        attempt,
+        durationMs: ctx.clock.now() - started,
+        errorName: error instanceof Error ? error.name : 'Error',
+        ...(WxPayError.isInstance(error) && 'code' in error && typeof error.code === 'string'
+          ? { errorCode: error.code }
+          : {}),
+      });
+      throw error;
+    }
+  }
 }
 
 /** The per-call options {@link postV2} takes from a public method's options (nothing else). */

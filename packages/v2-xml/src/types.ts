@@ -42,7 +42,7 @@ export interface MicropayOptions extends CallOptions {
    * password (USERPAYING), or the charge hit SYSTEMERROR/BANKERROR, a rate limit or a network
    * failure. By default the error is thrown (`UserPayingError`, `SystemError` …); with this set,
    * the order is polled with `awaitFinalState` (these are its options) and the settled order
-   * returned, as PROTOCOL.md §1.6 prescribes ("query, never re-charge"). An order that never
+   * returned, as docs/protocol/v2.md prescribes ("query, never re-charge"). An order that never
    * reached WeChat Pay surfaces as `OrderNotFoundError`; a poll that times out as
    * `TimeoutError` — then reverse the order.
    */

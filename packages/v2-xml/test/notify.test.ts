@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AnswerMismatchError,
   DecryptionError,
   MalformedMessageError,
   type PaymentNotification,
-  ResponseValidationError,
   SignatureVerificationError,
 } from '@wxpay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,7 +100,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('parseNotification: payments', () => {
-  const md5Client = createV2Client(config());
+  const md5Client = createV2Client(config({ acceptedNotifySignTypes: ['MD5'] }));
 
   it('verifies and maps a payment notification with a stable id', async () => {
     const body = paymentBody();
@@ -147,7 +147,9 @@ describe('parseNotification: payments', () => {
 
   it('never trusts the message sign_type: the allow-list decides', async () => {
     const claimsHmac = { ...PAYMENT, sign_type: 'HMAC-SHA256' };
-    const hmacOnly = createV2Client(config({ signType: 'HMAC-SHA256' }));
+    const hmacOnly = createV2Client(
+      config({ signType: 'HMAC-SHA256', acceptedNotifySignTypes: ['HMAC-SHA256'] }),
+    );
     // MD5-signed while claiming HMAC: an HMAC-only client refuses it…
     const error = await rejection(
       hmacOnly.parseNotification({ headers: {}, body: paymentBody(claimsHmac, 'MD5') }),
@@ -174,7 +176,14 @@ describe('parseNotification: payments', () => {
     const error = await rejection(
       md5Client.parseNotification({ headers: {}, body: paymentBody({ ...PAYMENT, mch_id: '1' }) }),
     );
-    expect(ResponseValidationError.isInstance(error)).toBe(true);
+    expect(AnswerMismatchError.isInstance(error)).toBe(true);
+    const other = await rejection(
+      md5Client.parseNotification({
+        headers: {},
+        body: paymentBody({ ...PAYMENT, appid: 'wx0000000000000000' }),
+      }),
+    );
+    expect((other as AnswerMismatchError).field).toBe('appid');
   });
 
   it('DOCTYPE and oversized bodies are MalformedMessageError', async () => {
@@ -258,7 +267,7 @@ describe('parseNotification: refunds', () => {
 });
 
 describe('buildAcknowledgement', () => {
-  it('success is the exact XML of PROTOCOL.md §1.8 with HTTP 200', () => {
+  it('success is the exact XML of docs/protocol/v2.md with HTTP 200', () => {
     expect(buildAcknowledgement(true)).toEqual({
       status: 200,
       headers: { 'content-type': 'text/xml; charset=utf-8' },

@@ -7,8 +7,9 @@ import {
   type RetryPolicy,
   type TransportOptions,
 } from '@wxpay/core';
-import { toValidationIssues } from '@wxpay/core/adapter';
+import { resolveBackupBaseUrl, toValidationIssues } from '@wxpay/core/adapter';
 import { z } from 'zod';
+import { notifyUrlProblem } from './notify-url.js';
 
 /** Configuration of {@link createV3Client}. */
 export interface V3ClientConfig {
@@ -36,6 +37,20 @@ export interface V3ClientConfig {
   readonly notifyUrl?: string;
   /** API origin; default `https://api.mch.weixin.qq.com`. Tests point it at a simulator. */
   readonly baseUrl?: string;
+  /**
+   * Where an idempotent call that cannot connect (refused, reset, DNS — not an answer, not a
+   * timeout) is tried once more. Default: `https://api2.mch.weixin.qq.com`, the documented
+   * backup, when `baseUrl` is the default; none for a custom `baseUrl`. `false` turns it off.
+   * Each failover is logged as a `warn` event.
+   */
+  readonly backupBaseUrl?: string | false;
+  /**
+   * Hosts a bill `download_url` may point to (the `Authorization` header is sent there): exact
+   * names or `*.suffix` patterns (https only), or whole origins such as
+   * `http://127.0.0.1:8080`. The API origin and the backup origin are always allowed.
+   * Default: `*.weixin.qq.com` (the API domains and their backups).
+   */
+  readonly billDownloadHosts?: readonly string[];
   /** Per-attempt timeout in milliseconds (default 10 000). */
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryPolicy>;
@@ -57,6 +72,8 @@ export interface ResolvedV3Config {
   readonly platformCertificates: 'auto' | 'off';
   readonly notifyUrl: string | undefined;
   readonly baseUrl: string;
+  readonly backupBaseUrl: string | undefined;
+  readonly billDownloadHosts: readonly string[];
   readonly timeoutMs: number;
 }
 
@@ -89,12 +106,34 @@ const configSchema = z.object({
   notifyUrl: z
     .string()
     .url('must be a URL')
-    .refine((u) => /^https?:\/\//.test(u) && !u.includes('?'), 'must be http(s) without a query')
+    .superRefine((u, ctx) => {
+      const problem = notifyUrlProblem(u);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   baseUrl: z
     .string()
     .url('must be a URL')
     .refine((u) => /^https?:\/\//.test(u), 'must be http(s)')
+    .optional(),
+  backupBaseUrl: z
+    .union([
+      z
+        .string()
+        .url('must be a URL')
+        .refine((u) => /^https?:\/\//.test(u), 'must be http(s)'),
+      z.literal(false),
+    ])
+    .optional(),
+  billDownloadHosts: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^((\*\.)?[A-Za-z0-9.-]+|https?:\/\/[A-Za-z0-9.:[\]-]+)$/,
+          'must be a host name, *.suffix or an origin',
+        ),
+    )
     .optional(),
   timeoutMs: z.number().int().positive().optional(),
   retry: z.object({}).passthrough().optional(),
@@ -198,6 +237,7 @@ export function resolveV3Config(config: V3ClientConfig): ResolvedV3Config {
       [{ path: 'wechatpayPublicKey', message: 'required when platformCertificates is off' }],
     );
   }
+  const baseUrl = (config.baseUrl ?? 'https://api.mch.weixin.qq.com').replace(/\/+$/, '');
   return {
     mchId: config.mchId,
     appId: config.appId,
@@ -209,7 +249,9 @@ export function resolveV3Config(config: V3ClientConfig): ResolvedV3Config {
     wechatpayPublicKey: publicKey,
     platformCertificates,
     notifyUrl: config.notifyUrl,
-    baseUrl: (config.baseUrl ?? 'https://api.mch.weixin.qq.com').replace(/\/+$/, ''),
+    baseUrl,
+    backupBaseUrl: resolveBackupBaseUrl(baseUrl, config.backupBaseUrl),
+    billDownloadHosts: config.billDownloadHosts ?? ['*.weixin.qq.com'],
     timeoutMs: config.timeoutMs ?? 10_000,
   };
 }

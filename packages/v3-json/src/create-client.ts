@@ -21,12 +21,14 @@ import {
   parseInput,
   randomNonce,
   refundParamsSchema,
+  settleClose,
   unixSeconds,
 } from '@wxpay/core/adapter';
 import { downloadBill } from './bill/download-bill.js';
 import { toFundFlowBillApplication, toTradeBillApplication } from './bill/map-bill.js';
 import { downloadCertificates } from './certificates/download-certificates.js';
 import { TrustStore } from './certificates/trust-store.js';
+import { checkAnswer } from './check-answer.js';
 import { resolveV3Config, type V3ClientConfig } from './config.js';
 import { decryptOaep, encryptOaep } from './crypto/rsa-oaep.js';
 import { toPrepay, toWireOrderRequest } from './map-create-order.js';
@@ -67,6 +69,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
   });
   const requester = createV3Requester({
     baseUrl: resolved.baseUrl,
+    backupBaseUrl: resolved.backupBaseUrl,
     mchId,
     certificateSerial: resolved.certificateSerial,
     privateKey,
@@ -148,6 +151,8 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     requester,
     transport,
     baseUrl: resolved.baseUrl,
+    backupBaseUrl: resolved.backupBaseUrl,
+    billDownloadHosts: resolved.billDownloadHosts,
     userAgent: USER_AGENT,
     retry: config.retry,
     now: () => clock.now(),
@@ -169,40 +174,49 @@ export function createV3Client(config: V3ClientConfig): V3Client {
         'transactionId' in valid
           ? `/v3/pay/transactions/id/${encodeURIComponent(valid.transactionId)}?mchid=${mchId}`
           : `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?mchid=${mchId}`;
-      return toOrder(await getJson(path, 'order', options));
+      const data = await getJson(path, 'order', options);
+      checkAnswer(data, { mchId, appId, ...valid });
+      return toOrder(data);
     },
 
     async closeOrder(outTradeNo, options): Promise<void> {
       const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      try {
-        await postJson(
-          `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
-          { mchid: mchId },
-          'order',
-          options,
-        );
-      } catch (error) {
-        // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
-        if (OrderClosedError.isInstance(error)) return;
-        throw error;
-      }
+      // Live close answers 204 for unknown and closed orders, and the docs name no answer for
+      // a paid one, so the order is queried after the close (docs/protocol/live-behaviour.md).
+      await settleClose({
+        close: async () => {
+          try {
+            await postJson(
+              `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+              { mchid: mchId },
+              'order',
+              options,
+            );
+          } catch (error) {
+            // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
+            if (OrderClosedError.isInstance(error)) return;
+            throw error;
+          }
+        },
+        query: () => client.queryOrder({ outTradeNo: valid }, options),
+        confirmSuccess: true,
+      });
     },
 
     async refund(params: RefundParams, options): Promise<Refund> {
       const valid = parseInput(refundParamsSchema, params, 'refund params');
       const body = toWireRefundRequest(valid, resolved.notifyUrl);
-      return toRefund(await postJson('/v3/refund/domestic/refunds', body, 'order', options));
+      const data = await postJson('/v3/refund/domestic/refunds', body, 'order', options);
+      checkAnswer(data, { mchId, appId, ...valid.order, outRefundNo: valid.outRefundNo });
+      return toRefund(data);
     },
 
     async queryRefund(outRefundNo, options): Promise<Refund> {
       const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
-      return toRefund(
-        await getJson(
-          `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`,
-          'refund',
-          options,
-        ),
-      );
+      const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`;
+      const data = await getJson(path, 'refund', options);
+      checkAnswer(data, { mchId, appId, outRefundNo: valid });
+      return toRefund(data);
     },
 
     async parseNotification(request: NotificationRequest): Promise<PaymentNotification> {
@@ -221,8 +235,15 @@ export function createV3Client(config: V3ClientConfig): V3Client {
         {
           apiV3Key: resolved.apiV3Key,
           mchId,
+          appId,
           clock,
           resolveKey: (serial) => trust.resolveKey(serial, 'notification'),
+          // While WeChat Pay moves a merchant to the public key it signs callbacks with either
+          // key at random (docs/protocol/live-behaviour.md, notifications).
+          missingKeyHint: (serial) =>
+            trust.mode === 'off' && !serial.startsWith('PUB_KEY_ID_')
+              ? "signed with a platform certificate, which a client with only the public key cannot verify; while WeChat Pay migrates a merchant it signs callbacks with either key, so set platformCertificates: 'auto' too"
+              : undefined,
         },
         request,
       );

@@ -3,6 +3,7 @@ import { ValidationError } from '@wxpay/core';
 import { opt } from './map-order.js';
 import { mergeWire, orderDetailsToWire } from './map-order-details.js';
 import { formatRfc3339Beijing } from './map-time.js';
+import { notifyUrlProblem } from './notify-url.js';
 import { checkPayer, PARTNER_ORDER_PATHS, toPartnerOrderBody } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import {
@@ -26,7 +27,7 @@ const PATHS = {
 } as const;
 
 /**
- * Maps validated {@link CreateOrderParams} to the v3 request (PROTOCOL.md §2.5). Fields v3
+ * Maps validated {@link CreateOrderParams} to the v3 request (docs/protocol/v3.md). Fields v3
  * cannot carry are refused with a {@link ValidationError} naming them, never dropped.
  */
 export function toWireOrderRequest(
@@ -45,6 +46,12 @@ export function toWireOrderRequest(
   if (!notifyUrl) {
     throw new ValidationError('invalid createOrder params: notifyUrl is required in v3', [
       { path: 'notifyUrl', message: 'required (set it here or in the client config)' },
+    ]);
+  }
+  const problem = notifyUrlProblem(notifyUrl);
+  if (problem) {
+    throw new ValidationError(`invalid createOrder params: notifyUrl ${problem}`, [
+      { path: 'notifyUrl', message: problem },
     ]);
   }
   if (params.kind === 'native' && params.productId !== undefined) {

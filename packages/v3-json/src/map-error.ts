@@ -29,7 +29,7 @@ export interface ErrorResponse {
 }
 
 /**
- * Maps an error answer (`{code, message, detail}` + HTTP status, PROTOCOL.md §2.6/§3.3) to
+ * Maps an error answer (`{code, message, detail}` + HTTP status, docs/protocol/v3.md, docs/protocol/errors.md) to
  * core's error classes. The body is unverified (WeChat Pay does not sign errors), so it only
  * classifies; nothing is acted upon.
  */
@@ -64,10 +64,10 @@ export function toApiError(
   };
   const text = `WeChat Pay ${status} ${finalCode}${message ? `: ${message}` : ''}${requestId ? ` (Request-ID ${requestId})` : ''}`;
   if (status === 202) return new UserPayingError(text, details);
-  const Known = errorClassForCode(finalCode, context === 'refund' ? 'refund' : 'order');
+  const Known = errorClassForCode(finalCode, context === 'refund' ? 'refund' : 'order', message);
   if (Known !== InvalidRequestError) return new Known(text, details);
   // Codes outside the table: classify by status. A 500 that names a caller mistake is not
-  // worth retrying (PROTOCOL.md §2.6).
+  // worth retrying (docs/protocol/v3.md).
   if (status === 429) return new RateLimitedError(text, details);
   if (finalCode.toUpperCase().replace(/_/g, '') === 'OPENIDMISMATCH')
     return new InvalidRequestError(text, details);

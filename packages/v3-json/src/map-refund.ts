@@ -5,10 +5,12 @@ import {
   type RefundState,
   ResponseValidationError,
   type SubMerchant,
+  ValidationError,
 } from '@wxpay/core';
 import { opt } from './map-order.js';
 import { mergeWire, refundDetailsToWire } from './map-order-details.js';
 import { parseRfc3339 } from './map-time.js';
+import { notifyUrlProblem } from './notify-url.js';
 import { partnerAnswerFields } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import {
@@ -26,6 +28,13 @@ export function toWireRefundRequest(
   notifyUrl: string | undefined,
   sub?: SubMerchant,
 ): Record<string, unknown> {
+  const url = params.notifyUrl ?? notifyUrl;
+  const problem = url === undefined ? undefined : notifyUrlProblem(url);
+  if (problem) {
+    throw new ValidationError(`invalid refund params: notifyUrl ${problem}`, [
+      { path: 'notifyUrl', message: problem },
+    ]);
+  }
   const order =
     'transactionId' in params.order
       ? { transaction_id: params.order.transactionId }
@@ -37,7 +46,7 @@ export function toWireRefundRequest(
       ...order,
       out_refund_no: params.outRefundNo,
       ...opt('reason', params.reason),
-      ...opt('notify_url', params.notifyUrl ?? notifyUrl),
+      ...opt('notify_url', url),
       ...details.fields,
       amount: {
         refund: params.amount.refund,

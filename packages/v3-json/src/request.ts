@@ -7,7 +7,13 @@ import {
   type RetryPolicy,
   WxPayError,
 } from '@wxpay/core';
-import { type HttpResponse, type Transport, unixSeconds, withRetry } from '@wxpay/core/adapter';
+import {
+  type HttpResponse,
+  type Transport,
+  unixSeconds,
+  withBackupDomain,
+  withRetry,
+} from '@wxpay/core/adapter';
 import { type ErrorContext, toApiError } from './map-error.js';
 import { buildAuthorization } from './signing/authorization.js';
 import { buildRequestMessage } from './signing/build-message.js';
@@ -35,6 +41,8 @@ export interface V3Request {
 /** Everything the signed-request pipeline needs from the client. */
 export interface V3RequesterOptions {
   readonly baseUrl: string;
+  /** Where an idempotent call that cannot connect is tried once more (none: no failover). */
+  readonly backupBaseUrl?: string | undefined;
   readonly mchId: string;
   readonly certificateSerial: string;
   readonly privateKey: KeyObject;
@@ -76,86 +84,15 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
 
   async function send(request: V3Request, call: CallOptions = {}): Promise<HttpResponse> {
     return withRetry(
-      async ({ attempt, signal }) => {
-        const started = Date.now();
-        // Sign exactly what goes on the wire: the URL parser may normalize the path.
-        const url = new URL(`${options.baseUrl}${request.path}`);
-        const wirePath = `${url.pathname}${url.search}`;
-        const headers: Record<string, string> = {
-          accept: 'application/json',
-          'user-agent': options.userAgent,
-          ...request.headers,
-          authorization: await authorize(request.method, wirePath, request.body ?? ''),
-        };
-        const announce = options.preferredSerial();
-        if (announce && !('wechatpay-serial' in headers)) headers['wechatpay-serial'] = announce;
-        if (request.body !== undefined) headers['content-type'] = 'application/json';
-        let response: HttpResponse | undefined;
-        try {
-          response = await options.transport.request({
-            url: url.href,
-            method: request.method,
-            headers,
-            ...(request.body !== undefined ? { body: request.body } : {}),
-            signal,
-          });
-          if (response.status < 200 || response.status >= 300 || response.status === 202) {
-            throw toApiError(
-              {
-                status: response.status,
-                headers: response.headers,
-                body: response.body.toString('utf8'),
-              },
-              request.context,
-              options.clock.now(),
-            );
-          }
-          await verifyWechatpaySignature({
-            headers: response.headers,
-            body: response.body,
-            nowSeconds: unixSeconds(options.clock),
-            resolveKey: (serial) =>
-              request.resolveKey
-                ? request.resolveKey(serial, (response as HttpResponse).body)
-                : options.resolveKey(serial),
-          });
-          options.logger?.({
-            level: 'debug',
-            message: 'v3 call succeeded',
-            method: request.method,
-            path: request.path,
-            status: response.status,
-            attempt,
-            durationMs: Date.now() - started,
-            ...(response.headers['request-id']
-              ? { requestId: response.headers['request-id'] }
-              : {}),
-          });
-          return response;
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          options.logger?.({
-            level: 'warn',
-            message: 'v3 call failed',
-            method: request.method,
-            path: request.path,
-            attempt,
-            durationMs: Date.now() - started,
-            ...(response ? { status: response.status } : {}),
-            ...(response?.headers['request-id']
-              ? { requestId: response.headers['request-id'] }
-              : {}),
-            errorName: error instanceof Error ? error.name : 'Error',
-            ...(typeof code === 'string' ? { errorCode: code } : {}),
-          });
-          throw WxPayError.isInstance(error)
-            ? error
-            : new WxPayError('v3 call failed unexpectedly', {
-                cause:
-                  error instanceof Error ? { name: error.name, message: error.message } : undefined,
-              });
-        }
-      },
+      ({ attempt, signal }) =>
+        withBackupDomain((baseUrl) => once(baseUrl, attempt, signal), {
+          baseUrl: options.baseUrl,
+          backupBaseUrl: options.backupBaseUrl,
+          idempotent: request.idempotent,
+          logger: options.logger,
+          method: request.method,
+          path: request.path,
+        }),
       {
         policy: options.retry ?? {},
         signal: call.signal,
@@ -172,6 +109,87 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
           }),
       },
     );
+
+    async function once(
+      baseUrl: string,
+      attempt: number,
+      signal: AbortSignal,
+    ): Promise<HttpResponse> {
+      const started = Date.now();
+      // Sign exactly what goes on the wire: the URL parser may normalize the path.
+      const url = new URL(`${baseUrl}${request.path}`);
+      const wirePath = `${url.pathname}${url.search}`;
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'user-agent': options.userAgent,
+        ...request.headers,
+        authorization: await authorize(request.method, wirePath, request.body ?? ''),
+      };
+      const announce = options.preferredSerial();
+      if (announce && !('wechatpay-serial' in headers)) headers['wechatpay-serial'] = announce;
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      let response: HttpResponse | undefined;
+      try {
+        response = await options.transport.request({
+          url: url.href,
+          method: request.method,
+          headers,
+          ...(request.body !== undefined ? { body: request.body } : {}),
+          signal,
+        });
+        if (response.status < 200 || response.status >= 300 || response.status === 202) {
+          throw toApiError(
+            {
+              status: response.status,
+              headers: response.headers,
+              body: response.body.toString('utf8'),
+            },
+            request.context,
+            options.clock.now(),
+          );
+        }
+        await verifyWechatpaySignature({
+          headers: response.headers,
+          body: response.body,
+          nowSeconds: unixSeconds(options.clock),
+          resolveKey: (serial) =>
+            request.resolveKey
+              ? request.resolveKey(serial, (response as HttpResponse).body)
+              : options.resolveKey(serial),
+        });
+        options.logger?.({
+          level: 'debug',
+          message: 'v3 call succeeded',
+          method: request.method,
+          path: request.path,
+          status: response.status,
+          attempt,
+          durationMs: Date.now() - started,
+          ...(response.headers['request-id'] ? { requestId: response.headers['request-id'] } : {}),
+        });
+        return response;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        options.logger?.({
+          level: 'warn',
+          message: 'v3 call failed',
+          method: request.method,
+          path: request.path,
+          attempt,
+          durationMs: Date.now() - started,
+          ...(response ? { status: response.status } : {}),
+          ...(response?.headers['request-id'] ? { requestId: response.headers['request-id'] } : {}),
+          errorName: error instanceof Error ? error.name : 'Error',
+          ...(typeof code === 'string' ? { errorCode: code } : {}),
+        });
+        throw WxPayError.isInstance(error)
+          ? error
+          : new WxPayError('v3 call failed unexpectedly', {
+              cause:
+                error instanceof Error ? { name: error.name, message: error.message } : undefined,
+            });
+      }
+    }
   }
 
   return { send, authorize };

@@ -48,6 +48,13 @@ describePaymentClientContract(
   handlers,
 );
 
+// Migrating to the public key: callbacks signed with either key at random; the client holds both.
+describePaymentClientContract(
+  'v3-json (migrating)',
+  clientFor((sim) => ({ ...publicKey(sim), platformCertificates: 'auto' })),
+  { simulator: { trust: 'migrating' }, ...handlers },
+);
+
 // Over HTTPS (the simulator's own CA).
 describePaymentClientContract(
   'v3-json (HTTPS)',

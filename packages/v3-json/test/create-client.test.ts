@@ -247,7 +247,12 @@ describe('queryOrder, closeOrder, refunds', () => {
     }));
     server.on('GET /v3/pay/transactions/id/*', () => ({
       status: 200,
-      body: { out_trade_no: 'ORDER_000001', trade_state: 'NOTPAY', amount: { total: 100 } },
+      body: {
+        out_trade_no: 'ORDER_000001',
+        transaction_id: '4200001207202108286046087211',
+        trade_state: 'NOTPAY',
+        amount: { total: 100 },
+      },
     }));
     const client = makeClient();
     const order = await client.queryOrder({ outTradeNo: 'ORDER_000001' });
@@ -294,6 +299,16 @@ describe('queryOrder, closeOrder, refunds', () => {
   });
 
   it('close: 204 verified over the empty body; ORDER_CLOSED counts as closed', async () => {
+    // Every close is confirmed by a query (docs/protocol/live-behaviour.md, closing).
+    // Each query is answered about the order it asks for (answers are bound to their request).
+    server.on('GET /v3/pay/transactions/out-trade-no/*', (request) => ({
+      status: 200,
+      body: {
+        out_trade_no: /out-trade-no\/([^?/]+)/.exec(request.path)?.[1],
+        trade_state: 'CLOSED',
+        amount: { total: 100 },
+      },
+    }));
     server.on('POST /v3/pay/transactions/out-trade-no/ORDER_000001/close', () => ({ status: 204 }));
     server.on('POST /v3/pay/transactions/out-trade-no/ORDER_000002/close', () => ({
       status: 400,
@@ -305,7 +320,9 @@ describe('queryOrder, closeOrder, refunds', () => {
     }));
     const client = makeClient();
     await expect(client.closeOrder('ORDER_000001')).resolves.toBeUndefined();
-    expect(JSON.parse(lastApi().body)).toEqual({ mchid: MCH });
+    const close = server.requests.filter((r) => r.path.endsWith('/ORDER_000001/close'));
+    expect(JSON.parse(close.at(-1)?.body ?? '')).toEqual({ mchid: MCH });
+    expect(lastApi().path).toBe(`/v3/pay/transactions/out-trade-no/ORDER_000001?mchid=${MCH}`);
     await expect(client.closeOrder('ORDER_000002')).resolves.toBeUndefined();
     await expect(client.closeOrder('ORDER_000003')).rejects.toThrow(SignatureVerificationError);
   });

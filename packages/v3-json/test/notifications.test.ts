@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AnswerMismatchError,
   DecryptionError,
   MalformedMessageError,
   type PaymentNotification,
@@ -155,13 +156,37 @@ describe('parseNotification', () => {
     );
   });
 
-  it('refuses wrong algorithm, 11-byte nonce, wrong AAD, wrong key, unknown event, other merchant', async () => {
+  it('hands over a verified notification of any other event type as `other`, resource decrypted', async () => {
+    const resource = { mchid: MCH, out_bill_no: 'B1', state: 'SUCCESS' };
+    const n = await client.parseNotification(
+      payment({ eventType: 'MCHTRANSFER.BILL.FINISHED', resource, id: 'EV-OTHER-1' }),
+    );
+    expect(n).toMatchObject({
+      type: 'other',
+      id: 'EV-OTHER-1',
+      eventType: 'MCHTRANSFER.BILL.FINISHED',
+      resourceType: 'transaction',
+      resource,
+    });
+    // Still verified first: an altered body is refused before anything is decrypted.
+    const forged = payment({ eventType: 'MCHTRANSFER.BILL.FINISHED', resource });
+    const err = await client
+      .parseNotification({
+        ...forged,
+        body: forged.body.replace('"summary":"test"', '"summary":"tesT"'),
+      })
+      .catch((e: unknown) => e);
+    expect(SignatureVerificationError.isInstance(err)).toBe(true);
+  });
+
+  it('refuses wrong algorithm, 11-byte nonce, wrong AAD, wrong key, other merchant', async () => {
     const cases: [Parameters<typeof payment>[0], typeof WxPayError][] = [
       [{ algorithm: 'AEAD_AES_128_GCM' }, DecryptionError],
       [{ nonce: '0123456789a' }, DecryptionError],
       [{ apiV3Key: 'x'.repeat(32) }, DecryptionError],
-      [{ eventType: 'MCHTRANSFER.BILL.FINISHED' }, ResponseValidationError],
-      [{ resource: { ...TRANSACTION, mchid: '1900000002' } }, ResponseValidationError],
+      [{ resource: { ...TRANSACTION, mchid: '1900000002' } }, AnswerMismatchError],
+      [{ resource: { ...TRANSACTION, appid: 'wx0000000000000000' } }, AnswerMismatchError],
+      [{ resource: { ...TRANSACTION, amount: { total: -1 } } }, ResponseValidationError],
       [{ resource: { ...TRANSACTION, trade_state: 'WHATEVER' } }, ResponseValidationError],
     ];
     for (const [overrides, kind] of cases) {

@@ -45,7 +45,12 @@ ${SETTINGS_HELP}`,
     const n = await withClient(protocol, resolveSettings(values, io.env), (c) =>
       c.parseNotification({ headers, body: new Uint8Array(body) }),
     );
-    const detail = n.type === 'payment' ? orderSummary(n.order) : refundSummary(n.refund);
+    const detail =
+      n.type === 'payment'
+        ? orderSummary(n.order)
+        : n.type === 'refund'
+          ? refundSummary(n.refund)
+          : { eventType: n.eventType };
     print(io, values.json === true, { verified: true, type: n.type, id: n.id, ...detail });
     return EXIT.ok;
   },

@@ -11,9 +11,11 @@ import {
   type PaymentClientContractOptions,
   type ScenarioGroup,
 } from './context.js';
+import { describeAnswerBinding } from './scenarios/answer-binding.js';
 import { describeCertificateRotation } from './scenarios/certificate-rotation.js';
 import { describeErrorClasses } from './scenarios/errors.js';
 import { describeOrderLifecycle } from './scenarios/lifecycle.js';
+import { describeLiveForms } from './scenarios/live-forms.js';
 import { describeNotificationDelivery } from './scenarios/notification-delivery.js';
 import { describeNotificationHandlers } from './scenarios/notification-handlers.js';
 import { describeNotifications } from './scenarios/notifications.js';
@@ -60,6 +62,8 @@ const scenarioGroups: readonly ScenarioGroup[] = [
   describeNotificationDelivery,
   describeCertificateRotation,
   describeSharedOrderBook,
+  describeLiveForms,
+  describeAnswerBinding,
   describeOrderFields,
   describePartnerMode,
 ];

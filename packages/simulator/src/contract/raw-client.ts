@@ -32,7 +32,7 @@ export function parseV2(text: string): Record<string, string> {
   return out;
 }
 
-/** v2 signature (PROTOCOL.md §1.2). */
+/** v2 signature (docs/protocol/v2.md). */
 export function v2Sign(
   fields: Readonly<Record<string, string | undefined>>,
   key: string,

@@ -3,7 +3,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 /** The two v2 signature algorithms. */
 export type V2SignType = 'MD5' | 'HMAC-SHA256';
 
-/** PROTOCOL.md §1.2: sorted non-empty fields except `sign`, then `&key=`, MD5 or HMAC-SHA256. */
+/** docs/protocol/v2.md: sorted non-empty fields except `sign`, then `&key=`, MD5 or HMAC-SHA256. */
 export function signV2(
   fields: Readonly<Record<string, string | undefined>>,
   apiKey: string,

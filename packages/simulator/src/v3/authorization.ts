@@ -30,7 +30,7 @@ export function parseAuthorization(header: string | undefined): AuthorizationFie
   return { mchid, nonce, signature, timestamp, serial };
 }
 
-/** PROTOCOL.md §2.2: `METHOD\nURL\nts\nnonce\nbody\n`. */
+/** docs/protocol/v3.md: `METHOD\nURL\nts\nnonce\nbody\n`. */
 export function requestMessage(
   method: string,
   url: string,

@@ -233,7 +233,7 @@ describe('v2 orders', () => {
     expect((await call('/pay/unifiedorder', order(id))).fields.err_code).toBe('ORDERCLOSED');
   });
 
-  it('refunds idempotently, refuses over-refunds with NOTENOUGH, lists refunds', async () => {
+  it('refunds idempotently, refuses over-refunds with INVALID_REQUEST, lists refunds', async () => {
     const id = no();
     await call('/pay/unifiedorder', order(id));
     expect(
@@ -271,7 +271,7 @@ describe('v2 orders', () => {
       total_fee: '888',
       refund_fee: '100',
     });
-    expect(over.fields.err_code).toBe('NOTENOUGH');
+    expect(over.fields.err_code).toBe('INVALID_REQUEST');
     expect(sim.getOrder(id)?.state).toBe('REFUND');
 
     const q = await call('/pay/refundquery', { out_refund_no: `${id}R1` });

@@ -25,6 +25,7 @@ export async function micropay(
     const raw = await postV2(ctx, '/pay/micropay', fields, {
       transport,
       idempotent: false,
+      answer: { outTradeNo: params.outTradeNo },
       ...callOptions(options),
     });
     decodeWire(micropayResponseSchema, raw, 'micropay reply');

@@ -10,7 +10,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * Decrypts a refund notification's `req_info` (base64, AES-256-ECB, PKCS#7; PROTOCOL.md §1.9).
+ * Decrypts a refund notification's `req_info` (base64, AES-256-ECB, PKCS#7; docs/protocol/v2.md).
  * Any failure (bad base64, wrong length, bad padding) is a {@link DecryptionError}.
  */
 export function decryptReqInfo(reqInfo: string, key: Buffer): string {

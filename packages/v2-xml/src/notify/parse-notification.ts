@@ -2,9 +2,9 @@ import {
   MalformedMessageError,
   type NotificationRequest,
   type PaymentNotification,
-  ResponseValidationError,
   SignatureVerificationError,
 } from '@wxpay/core';
+import { checkAnswer } from '../check-answer.js';
 import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
 import { partnerFieldsOf } from '../partner/map-partner.js';
@@ -33,12 +33,9 @@ function signTypeFor(signature: string, accepted: readonly SignType[]): SignType
 }
 
 function checkMerchant(raw: Readonly<Record<string, string>>, keys: NotificationKeys): void {
-  if ((raw.appid && raw.appid !== keys.appId) || (raw.mch_id && raw.mch_id !== keys.mchId)) {
-    throw new ResponseValidationError('notification is for a different appid or mch_id', {
-      issues: [{ path: 'appid', message: 'does not match the configured appId/mchId' }],
-      raw,
-    });
-  }
+  // A partner notification may be for any of the provider's sub-merchants: one endpoint serves
+  // them all (docs/protocol/partner.md).
+  checkAnswer(raw, { appId: keys.appId, mchId: keys.mchId, subMchId: raw.sub_mch_id || undefined });
 }
 
 /**

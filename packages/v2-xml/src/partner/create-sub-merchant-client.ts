@@ -12,10 +12,12 @@ import {
   outTradeNoSchema,
   parseInput,
   refundParamsSchema,
+  settleClose,
   subMerchantSchema,
   type Transport,
   unixSeconds,
 } from '@wxpay/core/adapter';
+import type { V2AnswerBinding } from '../check-answer.js';
 import { toPrepay, toUnifiedOrderFields } from '../map-create-order.js';
 import { toOrder, tradeStateOf } from '../map-order.js';
 import {
@@ -58,7 +60,11 @@ export function createV2SubMerchantClient(
     path: string,
     fields: Record<string, string | number | undefined>,
     options: Parameters<typeof callOptions>[0],
-    extra: { transport?: Transport; acceptErrCodes?: readonly string[] } = {},
+    extra: {
+      transport?: Transport;
+      acceptErrCodes?: readonly string[];
+      answer?: Omit<V2AnswerBinding, 'appId' | 'mchId' | 'subMchId'>;
+    } = {},
   ) =>
     postV2(
       ctx,
@@ -67,6 +73,8 @@ export function createV2SubMerchantClient(
       {
         transport: extra.transport ?? transport,
         ...(extra.acceptErrCodes ? { acceptErrCodes: extra.acceptErrCodes } : {}),
+        // Every partner reply names the sub-merchant it is about; it must be this one.
+        answer: { ...extra.answer, subMchId: sub.subMchId },
         ...callOptions(options),
       },
     );
@@ -103,15 +111,23 @@ export function createV2SubMerchantClient(
 
     async queryOrder(ref, options) {
       const r = parseInput(orderRefSchema, ref, 'order reference');
-      const raw = await send('/pay/orderquery', orderRefFields(r), options);
+      const raw = await send('/pay/orderquery', orderRefFields(r), options, { answer: r });
       decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
       return toOrder(raw, tradeStateOf(raw));
     },
 
     async closeOrder(outTradeNo, options) {
       const no = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      await send('/pay/closeorder', orderRefFields({ outTradeNo: no }), options, {
-        acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
+      // As the provider client: a closed order is success; an unclear outcome is settled by a
+      // query (paid → OrderPaidError).
+      await settleClose({
+        close: async () => {
+          await send('/pay/closeorder', orderRefFields({ outTradeNo: no }), options, {
+            acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
+          });
+        },
+        query: () => client.queryOrder({ outTradeNo: no }, options),
+        confirmSuccess: false,
       });
     },
 
@@ -123,6 +139,7 @@ export function createV2SubMerchantClient(
         options,
         {
           transport: parts.secapi(),
+          answer: { ...p.order, outRefundNo: p.outRefundNo },
         },
       );
       return mine(toRefundFromReply(raw));
@@ -130,7 +147,14 @@ export function createV2SubMerchantClient(
 
     async queryRefund(outRefundNo, options) {
       const no = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
-      const raw = await send('/pay/refundquery', toRefundQueryFields({ outRefundNo: no }), options);
+      const raw = await send(
+        '/pay/refundquery',
+        toRefundQueryFields({ outRefundNo: no }),
+        options,
+        {
+          answer: { outRefundNo: no },
+        },
+      );
       const refund = toRefundQueryResult(raw).refunds.find((r) => r.outRefundNo === no);
       if (!refund) {
         throw new RefundNotFoundError(`refund ${no} is not in the refundquery reply`, {

@@ -4,7 +4,7 @@ export type V2Fields = Readonly<Record<string, string | number | null | undefine
 const NEEDS_BYTE_ORDER = /[\uD800-\uFFFF]/;
 
 /**
- * The v2 canonical string (`stringSignTemp`, PROTOCOL.md §1.2): every non-empty field except
+ * The v2 canonical string (`stringSignTemp`, docs/protocol/v2.md): every non-empty field except
  * `sign`, sorted by name in byte order, joined as `name=value` with `&`, then `&key=<apiKey>`.
  * Values are used raw (no URL or XML escaping, no trimming).
  */

@@ -13,7 +13,7 @@ export interface BridgeConfigInput {
 }
 
 /**
- * The parameters of `getBrandWCPayRequest` / `wx.requestPayment` (PROTOCOL.md §1.10): `paySign`
+ * The parameters of `getBrandWCPayRequest` / `wx.requestPayment` (docs/protocol/v2.md): `paySign`
  * is the v2 sign over exactly appId, nonceStr, package, signType and timeStamp.
  */
 export function buildBridgeConfig(input: BridgeConfigInput, apiKey: string): BridgeConfig {
@@ -36,13 +36,13 @@ export interface AppConfigInput {
   readonly timestamp: string;
   readonly nonceStr: string;
   /**
-   * Defaults to MD5: the App SDK's `PayReq` carries no sign type, so WeChat checks it with the
-   * protocol default whatever the merchant's API sign type is.
+   * The sign type of the unifiedorder call that returned the prepay id: the App checks `sign`
+   * with it, and a mismatch makes the App answer -1 (docs/protocol/v2.md, App parameters).
    */
-  readonly signType?: SignType;
+  readonly signType: SignType;
 }
 
-/** The App SDK `PayReq` parameters (PROTOCOL.md §1.10), `sign` over the six lowercase keys. */
+/** The App SDK `PayReq` parameters (docs/protocol/v2.md), `sign` over the six lowercase keys. */
 export function buildAppConfig(input: AppConfigInput, apiKey: string): AppConfig {
   const fields = {
     appid: input.appId,
@@ -52,5 +52,5 @@ export function buildAppConfig(input: AppConfigInput, apiKey: string): AppConfig
     noncestr: input.nonceStr,
     timestamp: input.timestamp,
   } as const;
-  return { ...fields, sign: signFields(fields, apiKey, input.signType ?? 'MD5') };
+  return { ...fields, sign: signFields(fields, apiKey, input.signType) };
 }

@@ -12,7 +12,7 @@ export function signString(signString: string, apiKey: string, signType: SignTyp
 }
 
 /**
- * The v2 `sign` of a field set (PROTOCOL.md §1.2). `sign` itself and empty fields are ignored,
+ * The v2 `sign` of a field set (docs/protocol/v2.md). `sign` itself and empty fields are ignored,
  * so the same function signs requests and checks responses.
  */
 export function signFields(fields: V2Fields, apiKey: string, signType: SignType): string {

@@ -19,7 +19,7 @@ function isPlainInteger(text: string): boolean {
 }
 
 /**
- * Builds a flat `<xml>` body (PROTOCOL.md §1.4): integers bare, every other value in CDATA,
+ * Builds a flat `<xml>` body (docs/protocol/v2.md): integers bare, every other value in CDATA,
  * with `]]>` split across two CDATA sections so any text round-trips. Field names are checked
  * because they are written unescaped.
  */

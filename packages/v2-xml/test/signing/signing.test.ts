@@ -32,7 +32,7 @@ const TV3 = {
   time_expire: '20150806135346',
 };
 
-describe('v2 signing known answers (PROTOCOL.md §5)', () => {
+describe('v2 signing known answers (docs/protocol/vectors)', () => {
   it('TV1: canonical string and MD5 of the official example', () => {
     expect(buildSignString(TV1, KEY)).toBe(
       'appid=wxd930ea5d5a258f4f&body=test&device_info=1000&mch_id=10000100&nonce_str=ibuaiVcKdpRxkhJA&key=192006250b4c09247ec02edce69f6a2d',
@@ -85,6 +85,7 @@ describe('v2 signing known answers (PROTOCOL.md §5)', () => {
         prepayId: 'WX1217752501201407033233368018',
         nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS',
         timestamp: '1412000000',
+        signType: 'MD5',
       },
       KEY,
     );

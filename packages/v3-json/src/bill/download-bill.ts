@@ -33,22 +33,40 @@ export interface BillContext {
   readonly requester: V3Requester;
   readonly transport: Transport;
   readonly baseUrl: string;
+  readonly backupBaseUrl?: string | undefined;
+  /** Hosts (exact or `*.suffix`, https only) or origins a `download_url` may name. */
+  readonly billDownloadHosts: readonly string[];
   readonly userAgent: string;
   readonly retry?: Partial<RetryPolicy> | undefined;
   readonly now: () => number;
 }
 
-function allowedDownloadUrl(downloadUrl: string, baseUrl: string): URL {
+function listed(url: URL, patterns: readonly string[]): boolean {
+  const host = url.hostname.toLowerCase();
+  return patterns.some((p) => {
+    const pattern = p.toLowerCase();
+    if (pattern.includes('://')) return new URL(pattern).origin === url.origin;
+    if (url.protocol !== 'https:') return false;
+    return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
+  });
+}
+
+/**
+ * Where a `download_url` may lead: the API origin, its backup, or an https host on the
+ * configurable allow-list (WeChat Pay may serve bills from another of its domains,
+ * docs/protocol/live-behaviour.md, transport). The Authorization header goes nowhere else.
+ */
+function allowedDownloadUrl(downloadUrl: string, context: BillContext): URL {
   let url: URL;
   try {
     url = new URL(downloadUrl);
   } catch {
     throw new ResponseValidationError('download_url is not a URL');
   }
-  const base = new URL(baseUrl);
-  const wechatHost = url.protocol === 'https:' && /(^|\.)weixin\.qq\.com$/.test(url.hostname);
-  // The Authorization header must not be sent anywhere else.
-  if (url.origin !== base.origin && !wechatHost) {
+  const origins = [context.baseUrl, context.backupBaseUrl]
+    .filter((o): o is string => o !== undefined)
+    .map((o) => new URL(o).origin);
+  if (!origins.includes(url.origin) && !listed(url, context.billDownloadHosts)) {
     throw new ResponseValidationError(
       'download_url points outside WeChat Pay; refusing to send credentials there',
     );
@@ -78,7 +96,7 @@ function hashChecker(expectedHex: string): Transform {
 /**
  * Applies for a bill (`GET /v3/bill/tradebill` or `/fundflowbill`, signed and verified), then
  * streams `download_url` with an `Authorization` over its path and query (the file itself is
- * not signed), gunzipping when asked, and checks the SHA-1 at the end (PROTOCOL.md §2.9).
+ * not signed), gunzipping when asked, and checks the SHA-1 at the end (docs/protocol/v3.md).
  */
 export async function downloadBill(
   context: BillContext,
@@ -98,7 +116,7 @@ export async function downloadBill(
   if (bill.hash_type.toUpperCase() !== 'SHA1' || !/^[0-9a-fA-F]{40}$/.test(bill.hash_value)) {
     throw new ResponseValidationError(`unsupported bill hash ${bill.hash_type}`, { raw: bill });
   }
-  const url = allowedDownloadUrl(bill.download_url, context.baseUrl);
+  const url = allowedDownloadUrl(bill.download_url, context);
   const target = `${url.pathname}${url.search}`;
   const response = await withRetry(
     async () => {

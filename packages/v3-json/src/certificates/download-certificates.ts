@@ -15,7 +15,7 @@ import { normalizeSerial, type PlatformCertificate, type TrustStore } from './tr
 /**
  * Downloads `GET /v3/certificates`, decrypts each certificate (AEAD_AES_256_GCM, associated
  * data `certificate`), parses it, and only then verifies the response's own signature with
- * the certificate it names (or a key already trusted) — PROTOCOL.md §2.4.
+ * the certificate it names (or a key already trusted) — docs/protocol/v3.md.
  * `RESOURCE_NOT_EXISTS` means the merchant is on the WeChat Pay public key.
  */
 export async function downloadCertificates(

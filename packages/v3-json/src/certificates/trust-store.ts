@@ -46,7 +46,7 @@ export interface TrustStoreOptions {
 
 /**
  * The keys that verify WeChat Pay: the public key (public-key mode) and the platform
- * certificates (certificate mode), routed by `Wechatpay-Serial` (PROTOCOL.md §2.3 step 4).
+ * certificates (certificate mode), routed by `Wechatpay-Serial` (docs/protocol/v3.md, verifying answers, step 4).
  * Certificates are downloaded lazily, refreshed before expiry and once (rate-limited) on an
  * unknown serial; a failed refresh keeps the certificates already held and is logged.
  */

@@ -16,7 +16,7 @@ export interface GcmResource {
 
 /**
  * Decrypts and authenticates an `AEAD_AES_256_GCM` resource with the APIv3 key
- * (PROTOCOL.md §2.4). Any failure (key length, nonce length, tag, AAD) is a
+ * (docs/protocol/v3.md). Any failure (key length, nonce length, tag, AAD) is a
  * {@link DecryptionError}; no plaintext is returned unless the tag verifies.
  */
 export function decryptAesGcm(apiV3Key: string | Uint8Array, resource: GcmResource): Buffer {

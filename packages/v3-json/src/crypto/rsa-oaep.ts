@@ -6,7 +6,7 @@ export const MAX_SENSITIVE_PLAINTEXT_BYTES = 214;
 
 /**
  * Encrypts a sensitive request field: base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) with the WeChat
- * Pay public key or a platform certificate's key (PROTOCOL.md §2.8).
+ * Pay public key or a platform certificate's key (docs/protocol/v3.md).
  */
 export function encryptOaep(publicKey: KeyObject, plaintext: string): string {
   const data = Buffer.from(plaintext, 'utf8');

@@ -5,9 +5,9 @@ import {
   MalformedMessageError,
   type NotificationRequest,
   type PaymentNotification,
-  ResponseValidationError,
   unixSeconds,
 } from '@wxpay/core';
+import { checkAnswer } from '../check-answer.js';
 import { decryptAesGcm } from '../crypto/aes-gcm.js';
 import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
@@ -21,8 +21,12 @@ import { verifyWechatpaySignature } from '../signing/verify.js';
 export interface NotificationContext {
   readonly apiV3Key: string | Uint8Array;
   readonly mchId: string;
+  /** Compared with the resource's `appid` where it carries one. */
+  readonly appId?: string;
   readonly clock: Clock;
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
+  /** Explains a serial no key is known for (see `verifyWechatpaySignature`). */
+  readonly missingKeyHint?: (serial: string) => string | undefined;
 }
 
 /** Strict UTF-8, valid JSON, no key twice in one object (see `strict-json.ts`). */
@@ -33,7 +37,7 @@ function parseJsonMessage(input: Uint8Array, what: string): unknown {
 }
 
 /**
- * Verifies, then decodes a v3 notification (PROTOCOL.md §2.7): headers, ±300 s, signature
+ * Verifies, then decodes a v3 notification (docs/protocol/v3.md): headers, ±300 s, signature
  * over the raw body — all before parsing — then `AEAD_AES_256_GCM` with a 12-byte nonce,
  * decryption, and mapping to the neutral {@link PaymentNotification}. A notification for
  * another merchant id is refused.
@@ -48,6 +52,7 @@ export async function parseV3Notification(
     body,
     nowSeconds: unixSeconds(context.clock),
     resolveKey: context.resolveKey,
+    ...(context.missingKeyHint ? { missingKeyHint: context.missingKeyHint } : {}),
   });
   const parsed = parseJsonMessage(body, 'notification body');
   const envelope = decodeWire(notificationEnvelopeSchema, parsed, 'notification');
@@ -62,15 +67,10 @@ export async function parseV3Notification(
     associatedData: resource.associated_data,
   });
   const decoded = parseJsonMessage(plaintext, 'decrypted notification resource');
-  // Partner notifications name the provider as sp_mchid (docs/protocol/partner.md).
-  const merchant = decoded as { mchid?: unknown; sp_mchid?: unknown } | null;
-  const mchid = merchant?.mchid ?? merchant?.sp_mchid;
-  if (typeof mchid === 'string' && mchid !== context.mchId) {
-    throw new ResponseValidationError(`notification is for merchant ${mchid}, not this client`, {
-      issues: [{ path: 'mchid', message: 'does not match the configured mchId' }],
-    });
-  }
+  // Partner notifications name the provider as sp_mchid/sp_appid and may be for any of its
+  // sub-merchants: one endpoint serves them all (docs/protocol/partner.md).
   const subMchId = partnerAnswerFields(decoded as Record<string, unknown>).subMchId;
+  checkAnswer(decoded, { mchId: context.mchId, appId: context.appId, subMchId });
   const forSub = subMchId === undefined ? {} : { subMchId };
   if (envelope.event_type.startsWith('TRANSACTION.')) {
     return { type: 'payment', id: envelope.id, ...forSub, order: toOrder(decoded), raw: raw };
@@ -84,8 +84,18 @@ export async function parseV3Notification(
       raw: raw,
     };
   }
-  throw new ResponseValidationError(`unsupported notification event_type ${envelope.event_type}`, {
-    issues: [{ path: 'event_type', message: 'expected TRANSACTION.* or REFUND.*' }],
-    raw: raw,
-  });
+  // Any other event type keeps the same envelope and encryption: hand it over verified and
+  // decrypted instead of refusing it (docs/protocol/live-behaviour.md, notifications).
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new MalformedMessageError('decrypted notification resource is not a JSON object');
+  }
+  return {
+    type: 'other',
+    id: envelope.id,
+    ...forSub,
+    eventType: envelope.event_type,
+    ...(typeof resource.original_type === 'string' ? { resourceType: resource.original_type } : {}),
+    resource: decoded as Readonly<Record<string, unknown>>,
+    raw,
+  };
 }

@@ -14,8 +14,10 @@ import {
   outTradeNoSchema,
   parseInput,
   refundParamsSchema,
+  settleClose,
   subMerchantSchema,
 } from '@wxpay/core/adapter';
+import { checkAnswer } from '../check-answer.js';
 import { toPrepay, toWireOrderRequest } from '../map-create-order.js';
 import { toOrder } from '../map-order.js';
 import { toRefund, toWireRefundRequest } from '../map-refund.js';
@@ -56,7 +58,7 @@ export function createV3SubMerchantClient(
     subMchId: sub.subMchId,
   });
 
-  return {
+  const client: SubMerchantClient = {
     protocol: 'v3',
     subMerchant: sub,
 
@@ -79,38 +81,52 @@ export function createV3SubMerchantClient(
         'transactionId' in valid
           ? `/v3/pay/partner/transactions/id/${encodeURIComponent(valid.transactionId)}?${scope}`
           : `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?${scope}`;
-      return toOrder(await parts.getJson(path, 'order', options));
+      const data = await parts.getJson(path, 'order', options);
+      checkAnswer(data, { mchId, appId, subMchId: sub.subMchId, ...valid });
+      return toOrder(data);
     },
 
     async closeOrder(outTradeNo, options) {
       const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      try {
-        await parts.postJson(
-          `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
-          { sp_mchid: mchId, sub_mchid: sub.subMchId },
-          'order',
-          options,
-        );
-      } catch (error) {
-        if (OrderClosedError.isInstance(error)) return;
-        throw error;
-      }
+      // As the provider client: a closed order is success; the outcome is confirmed by a query
+      // (live close answers 204 for unknown and closed orders alike).
+      await settleClose({
+        close: async () => {
+          try {
+            await parts.postJson(
+              `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+              { sp_mchid: mchId, sub_mchid: sub.subMchId },
+              'order',
+              options,
+            );
+          } catch (error) {
+            if (OrderClosedError.isInstance(error)) return;
+            throw error;
+          }
+        },
+        query: () => client.queryOrder({ outTradeNo: valid }, options),
+        confirmSuccess: true,
+      });
     },
 
     async refund(params, options) {
       const valid = parseInput(refundParamsSchema, params, 'refund params');
       const body = toWireRefundRequest(valid, parts.notifyUrl, sub);
-      return mine(
-        toRefund(await parts.postJson('/v3/refund/domestic/refunds', body, 'order', options)),
-      );
+      const data = await parts.postJson('/v3/refund/domestic/refunds', body, 'order', options);
+      // Refund answers do not name the sub-merchant (the request did).
+      checkAnswer(data, { mchId, appId, ...valid.order, outRefundNo: valid.outRefundNo });
+      return mine(toRefund(data));
     },
 
     async queryRefund(outRefundNo, options) {
       const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
       const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}?sub_mchid=${encodeURIComponent(sub.subMchId)}`;
-      return mine(toRefund(await parts.getJson(path, 'refund', options)));
+      const data = await parts.getJson(path, 'refund', options);
+      checkAnswer(data, { mchId, appId, outRefundNo: valid });
+      return mine(toRefund(data));
     },
 
     parseNotification: (request) => parts.parseNotification(request),
   };
+  return client;
 }

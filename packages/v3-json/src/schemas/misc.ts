@@ -7,7 +7,7 @@ export const codeUrlResponseSchema = z.looseObject({ code_url: z.string().min(1)
 /** `{h5_url}` from the H5 order endpoint. */
 export const h5UrlResponseSchema = z.looseObject({ h5_url: z.string().min(1) });
 
-/** The v3 error body `{code, message, detail}` (PROTOCOL.md §2.6). */
+/** The v3 error body `{code, message, detail}` (docs/protocol/v3.md). */
 export const errorBodySchema = z.looseObject({
   code: z.string(),
   message: z.string().optional(),
@@ -35,7 +35,7 @@ export const certificatesResponseSchema = z.looseObject({
   ),
 });
 
-/** The notification envelope (PROTOCOL.md §2.7). */
+/** The notification envelope (docs/protocol/v3.md). */
 export const notificationEnvelopeSchema = z.looseObject({
   id: z.string().min(1),
   create_time: z.string().optional(),
@@ -45,7 +45,7 @@ export const notificationEnvelopeSchema = z.looseObject({
   resource: encryptedResourceSchema,
 });
 
-/** Trade / fund-flow bill application response (PROTOCOL.md §2.9). */
+/** Trade / fund-flow bill application response (docs/protocol/v3.md). */
 export const billResponseSchema = z.looseObject({
   hash_type: z.string(),
   hash_value: z.string(),

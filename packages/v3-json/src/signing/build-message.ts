@@ -1,5 +1,5 @@
 /**
- * The exact strings WeChat Pay v3 signs (PROTOCOL.md §2.2, §2.3, §2.8). Every line ends in
+ * The exact strings WeChat Pay v3 signs (docs/protocol/v3.md). Every line ends in
  * `\n`, the last one included; the body is used byte-for-byte.
  */
 

@@ -15,7 +15,7 @@ export interface SignedHeaders {
   readonly serial: string;
 }
 
-/** The prefix of WeChat Pay's deliberate probe signatures (PROTOCOL.md §2.3, TV14). */
+/** The prefix of WeChat Pay's deliberate probe signatures (docs/protocol/v3.md). */
 export const PROBE_SIGNATURE_PREFIX = 'WECHATPAY/SIGNTEST/';
 /** Largest accepted distance between a message's timestamp and now, both directions. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -63,10 +63,12 @@ export interface VerifySignatureInput {
    * `undefined` when no key is known.
    */
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
+  /** Explains, when it can, why no key is known for a serial (appended to the error). */
+  readonly missingKeyHint?: (serial: string) => string | undefined;
 }
 
 /**
- * Verifies a signed v3 response or notification (PROTOCOL.md §2.3): the four headers, the
+ * Verifies a signed v3 response or notification (docs/protocol/v3.md): the four headers, the
  * timestamp within ±300 s, the probe prefix (before any key lookup), the key named by the
  * serial, then SHA256withRSA over `ts\nnonce\nbody\n`. Resolves with the headers on success;
  * throws {@link SignatureVerificationError} (or {@link SignatureProbeError}) otherwise.
@@ -101,8 +103,9 @@ export async function verifyWechatpaySignature(
   }
   const key = await input.resolveKey(signed.serial);
   if (!key) {
+    const hint = input.missingKeyHint?.(signed.serial);
     throw new SignatureVerificationError(
-      `no WeChat Pay public key or platform certificate for Wechatpay-Serial ${signed.serial}`,
+      `no WeChat Pay public key or platform certificate for Wechatpay-Serial ${signed.serial}${hint ? `: ${hint}` : ''}`,
     );
   }
   const message = buildVerifyMessage(signed.timestamp, signed.nonce, input.body);

@@ -18,7 +18,7 @@ const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const TS = 1554208460;
 const NONCE = '593BEC0C930BF1AFEB40B4A08C8FB242';
 
-describe('string-to-sign vectors (PROTOCOL.md §5)', () => {
+describe('string-to-sign vectors (docs/protocol/vectors)', () => {
   it('TV8: GET with query, and GET /v3/certificates', () => {
     const msg = buildRequestMessage(
       'GET',

@@ -35,7 +35,8 @@ interface Endpoint {
 }
 
 function keyOf(n: PaymentNotification): string {
-  return n.type === 'payment' ? n.order.outTradeNo : n.refund.outRefundNo;
+  if (n.type === 'payment') return n.order.outTradeNo;
+  return n.type === 'refund' ? n.refund.outRefundNo : n.id;
 }
 
 async function startEndpoint(client: PaymentClient): Promise<Endpoint> {

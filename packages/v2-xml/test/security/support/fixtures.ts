@@ -18,7 +18,7 @@ export function randomApiKey(): string {
 export const APP_ID = 'wx2421b1c4370ec43b';
 export const MCH_ID = '10000100';
 
-/** The fields of a paid order as `/pay/orderquery` answers them (PROTOCOL.md §1.6). */
+/** The fields of a paid order as `/pay/orderquery` answers them (docs/protocol/v2.md). */
 export const PAID_ORDER: Readonly<Record<string, string>> = {
   return_code: 'SUCCESS',
   return_msg: 'OK',

@@ -41,10 +41,16 @@ export function isValidRefund(refund: Refund): boolean {
   );
 }
 
-/** A notification with an id and a valid order or refund. */
+/** A notification with an id and a valid order, refund, or other-event resource. */
 export function isValidNotification(n: PaymentNotification): boolean {
   if (typeof n.id !== 'string' || n.id.length === 0) return false;
   if (n.type === 'payment') return isValidOrder(n.order);
   if (n.type === 'refund') return isValidRefund(n.refund);
-  return false;
+  // Any other event type is handed over verified and decrypted, as a JSON object.
+  return (
+    typeof n.eventType === 'string' &&
+    typeof n.resource === 'object' &&
+    n.resource !== null &&
+    !Array.isArray(n.resource)
+  );
 }

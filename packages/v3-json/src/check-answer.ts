@@ -1,0 +1,133 @@
+import { AnswerMismatchError, ResponseValidationError } from '@wxpay/core';
+
+/**
+ * What a v3 request was about. An answer's signature covers `timestamp\nnonce\nbody\n` only —
+ * not the request it answers — so inside the ±300 s window a signed answer can be replayed or
+ * misrouted onto another call, and one platform key signs for every merchant. Every member
+ * given here must be echoed by the answer.
+ */
+export interface V3AnswerBinding {
+  readonly mchId: string;
+  /** Compared where the answer carries an `appid`. */
+  readonly appId?: string | undefined;
+  /** Partner mode: the sub-merchant the request was made for. */
+  readonly subMchId?: string | undefined;
+  readonly outTradeNo?: string | undefined;
+  readonly transactionId?: string | undefined;
+  readonly outRefundNo?: string | undefined;
+}
+
+type Json = Readonly<Record<string, unknown>>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Absent and empty are the same: WeChat Pay sends `""` for fields it has no value for. */
+function carried(answer: Json, field: string): unknown {
+  const value = answer[field];
+  return value === '' ? undefined : value;
+}
+
+/** A merchant field that must, where the answer carries it, name the request's merchant. */
+function sameWhenCarried(answer: Json, field: string, expected: string | undefined): void {
+  const value = carried(answer, field);
+  if (expected !== undefined && value !== undefined && value !== expected) {
+    throw new AnswerMismatchError(field, { expected, received: value, raw: answer });
+  }
+}
+
+/** A field the answer must carry, equal to what the request named. */
+function echoed(answer: Json, field: string, expected: string | undefined): void {
+  if (expected !== undefined && answer[field] !== expected) {
+    throw new AnswerMismatchError(field, { expected, received: answer[field], raw: answer });
+  }
+}
+
+/**
+ * Checks that a verified answer (or decrypted notification resource) is about the merchant,
+ * sub-merchant, order and refund the request named: `mchid`/`sp_mchid` and `appid`/`sp_appid`
+ * where the answer carries them; `sub_mchid` exactly when the request had one; every order
+ * and refund identifier the request had. A difference is an {@link AnswerMismatchError}
+ * naming the field. Anything but an object is left to the schema that decodes it.
+ */
+export function checkAnswerBinding(answer: unknown, binding: V3AnswerBinding): void {
+  if (!isObject(answer)) return;
+  sameWhenCarried(answer, 'mchid', binding.mchId);
+  sameWhenCarried(answer, 'sp_mchid', binding.mchId);
+  sameWhenCarried(answer, 'appid', binding.appId);
+  sameWhenCarried(answer, 'sp_appid', binding.appId);
+  const sub = carried(answer, 'sub_mchid');
+  if (sub !== binding.subMchId) {
+    throw new AnswerMismatchError('sub_mchid', {
+      expected: binding.subMchId,
+      received: sub,
+      raw: answer,
+    });
+  }
+  echoed(answer, 'out_trade_no', binding.outTradeNo);
+  echoed(answer, 'transaction_id', binding.transactionId);
+  echoed(answer, 'out_refund_no', binding.outRefundNo);
+}
+
+// Amount members of Transaction, Refund, promotion_detail and amount.from (fen).
+const AMOUNT_KEYS: ReadonlySet<string> = new Set([
+  'total',
+  'payer_total',
+  'refund',
+  'payer_refund',
+  'settlement_refund',
+  'settlement_total',
+  'discount_refund',
+  'refund_fee',
+  'amount',
+  'wechatpay_contribute',
+  'merchant_contribute',
+  'other_contribute',
+]);
+const CURRENCY = /^[A-Z]{3}$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+// Strict JSON parsing already bounds nesting; this bounds the walk on its own terms too.
+const MAX_DEPTH = 8;
+
+function rangeError(path: string, message: string, raw: unknown): ResponseValidationError {
+  return new ResponseValidationError(`invalid ${path}`, { issues: [{ path, message }], raw });
+}
+
+function walk(value: unknown, path: string, depth: number, raw: unknown): void {
+  if (depth > MAX_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) walk(item, `${path}[${i}]`, depth + 1, raw);
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, member] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (AMOUNT_KEYS.has(key) && typeof member === 'number') {
+      if (!Number.isSafeInteger(member) || member < 0) {
+        throw rangeError(at, 'must be a non-negative integer (fen)', raw);
+      }
+    } else if (/currency$/.test(key) && typeof member === 'string' && member !== '') {
+      if (!CURRENCY.test(member)) throw rangeError(at, 'must be an ISO 4217 currency code', raw);
+    } else if (/_time$/.test(key) && typeof member === 'string' && member !== '') {
+      if (!RFC3339.test(member) || Number.isNaN(Date.parse(member))) {
+        throw rangeError(at, 'must be an RFC 3339 time', raw);
+      }
+    } else {
+      walk(member, at, depth + 1, raw);
+    }
+  }
+}
+
+/**
+ * Range checks on a verified answer, as the neutral types promise: every amount is a
+ * non-negative integer (fen), every currency an ISO 4217 code, every `*_time` an RFC 3339 time.
+ */
+export function checkAnswerRanges(answer: unknown): void {
+  walk(answer, '', 0, answer);
+}
+
+/** {@link checkAnswerBinding}, then {@link checkAnswerRanges}: one call per verified answer. */
+export function checkAnswer(answer: unknown, binding: V3AnswerBinding): void {
+  checkAnswerBinding(answer, binding);
+  checkAnswerRanges(answer);
+}
