@@ -11,6 +11,8 @@ export interface ResponseCheck {
   readonly signType: SignType;
   readonly appId: string;
   readonly mchId: string;
+  /** Partner mode: the sub-merchant the request named (its replies carry `sub_mch_id`). */
+  readonly subMchId?: string | undefined;
   /** HTTP status, kept on errors. */
   readonly status: number;
   /**
@@ -40,7 +42,7 @@ export function checkResponse(raw: XmlMessage, check: ResponseCheck): XmlMessage
     throw new SignatureVerificationError(`reply sign does not verify (${check.signType})`);
   }
   // A correctly signed reply for another merchant is still not ours to trust.
-  checkAnswerBinding(raw, { appId: check.appId, mchId: check.mchId });
+  checkAnswerBinding(raw, { appId: check.appId, mchId: check.mchId, subMchId: check.subMchId });
   if (raw.result_code === 'FAIL') {
     const code = raw.err_code ?? '';
     if (check.acceptErrCodes?.includes(code)) return raw;

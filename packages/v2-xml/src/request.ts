@@ -111,6 +111,7 @@ export async function postV2(
         signType: ctx.signType,
         appId: ctx.appId,
         mchId: ctx.mchId,
+        subMchId: options.answer?.subMchId,
         status: response.status,
         ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
       });

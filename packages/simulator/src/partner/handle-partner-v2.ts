@@ -82,3 +82,15 @@ function namedOrder(
   }
   return undefined;
 }
+
+/**
+ * The sub-merchant fields every signed answer to a bound sub-merchant's call carries, business
+ * failures included (they come with `return_code=SUCCESS`).
+ */
+export function partnerEcho(
+  ctx: HandlerContext,
+  req: Readonly<Record<string, string | undefined>>,
+): Fields {
+  const sub = req.sub_mch_id ? ctx.subMerchants.get(req.sub_mch_id) : undefined;
+  return sub ? { sub_mch_id: sub.subMchId, sub_appid: req.sub_appid || undefined } : {};
+}

@@ -181,7 +181,10 @@ function close(
   const sub = boundSub(ctx, str(body.sub_mchid));
   if (isRefusal(sub)) return sub;
   const spMchid = str(body.sp_mchid) ?? '';
-  if (!belongs(ctx.store.get(spMchid, outTradeNo), sub)) return ORDER_NOT_EXIST;
+  // Another sub-merchant's order is unknown to this one: answered as closing an unknown order
+  // is (204), and left untouched.
+  const order = ctx.store.get(spMchid, outTradeNo);
+  if (order && !belongs(order, sub)) return { status: 204 };
   return direct(
     rewrite(
       call,

@@ -1,7 +1,7 @@
 import { randomNonce } from '@wxpay/core';
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
 import { orderQueryFields } from '../map-v2.js';
-import { preparePartnerV2 } from '../partner/handle-partner-v2.js';
+import { partnerEcho, preparePartnerV2 } from '../partner/handle-partner-v2.js';
 import { downloadBill } from './download-bill.js';
 import { micropay, reverse } from './micropay-endpoints.js';
 import { closeOrder, findOrder, unifiedOrder } from './order-endpoints.js';
@@ -82,6 +82,7 @@ function business(
     mch_id: ctx.creds.mchId,
     device_info: req.device_info,
     nonce_str: randomNonce(32),
+    ...partnerEcho(ctx, req),
   };
   if (outcome instanceof BusinessError) {
     return {
