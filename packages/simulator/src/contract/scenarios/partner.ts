@@ -8,7 +8,7 @@ import {
   type PaymentNotification,
 } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../context.js';
+import { type ContractContext, OPENID } from '../context.js';
 import { parseV2 } from '../raw-client.js';
 
 // A well-formed merchant id that is not bound to the simulated provider.
@@ -87,6 +87,17 @@ export function describePartnerMode(ctx: ContractContext): void {
       ctx.sim.pay(outTradeNo, { silent: true });
       const order = await client.queryOrder({ outTradeNo });
       expect(order.subOpenid).toBe('oSubOpenid0000000001');
+      // A payer under the provider's appid is sent as sp_openid; the bridge is signed for it.
+      const spNo = no();
+      const sp = await client.createOrder(params('jsapi', spNo));
+      expect(sp.kind === 'jsapi' && sp.bridgeConfig.appId).toBe(ctx.sim.merchant.appId);
+      const spBody = [...ctx.sim.requests].reverse().find((r) => r.body.includes(spNo))?.body;
+      if (ctx.client.protocol === 'v2') {
+        expect(parseV2(spBody ?? '')).toMatchObject({ openid: OPENID });
+        expect(parseV2(spBody ?? '').sub_openid).toBeUndefined();
+      } else {
+        expect(JSON.parse(spBody ?? '{}').payer).toEqual({ sp_openid: OPENID });
+      }
       const app = await client.createOrder(params('app', no()));
       expect(app.kind === 'app' && app.appConfig.partnerid).toBe(a.subMchId);
       expect(app.kind === 'app' && app.appConfig.appid).toBe(a.subAppId);
