@@ -27,8 +27,13 @@ const project = (name: string, dir: string) => ({
   },
 });
 
+// CI (.ci/run) runs the README's `pnpm test` unchanged and asks here for a JSON report beside
+// the usual output, for its summary line.
+const report = process.env.WXPAY_TEST_REPORT;
+
 export default defineConfig({
   test: {
+    ...(report ? { reporters: ['default', 'json'], outputFile: { json: report } } : {}),
     projects: [
       project('core', 'packages/core'),
       project('v2-xml', 'packages/v2-xml'),

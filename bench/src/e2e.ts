@@ -4,7 +4,13 @@
  * counted against a client.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import type { E2eContestant, WindowResult, WorkerJob, WorkerResult } from './e2e-worker.js';
+import type {
+  E2eContestant,
+  E2eOperation,
+  WindowResult,
+  WorkerJob,
+  WorkerResult,
+} from './e2e-job.js';
 import type { KeyPems } from './fixtures.js';
 
 const here = new URL('.', import.meta.url);
@@ -73,7 +79,7 @@ export function runWorker(job: Omit<WorkerJob, 'type'>): Promise<WorkerResult> {
 /** One row of case F. */
 export interface E2eRow {
   readonly caseName: string;
-  readonly contestant: E2eContestant;
+  readonly contestant: string;
   readonly baseline: boolean;
   /** Requests per second of each round. */
   readonly rates: number[];
@@ -86,6 +92,8 @@ export interface E2eRow {
 /** Options of {@link runE2e}. */
 export interface E2eOptions {
   readonly protocol: 'v2' | 'v3';
+  /** Defaults to `query`. */
+  readonly operation?: E2eOperation;
   readonly contestants: readonly { name: E2eContestant; baseline?: boolean; mark?: string }[];
   /** Measurement windows per contestant, interleaved. */
   readonly rounds: number;
@@ -137,7 +145,8 @@ export async function runE2e(
   keys: KeyPems,
   options: E2eOptions,
 ): Promise<E2eRow[]> {
-  const caseName = `F ${options.protocol} ${options.protocol === 'v3' ? 'query' : 'orderquery'} e2e`;
+  const operation = options.operation ?? 'query';
+  const caseName = `F ${options.protocol} ${operation === 'create' ? 'create (Native)' : options.protocol === 'v3' ? 'query' : 'orderquery'} e2e`;
   const rows: E2eRow[] = [];
   const workers = new Map<E2eRow, LiveWorker>();
   for (const c of options.contestants) {
@@ -156,6 +165,7 @@ export async function runE2e(
     const worker = forkWorker({
       mode: 'e2e',
       protocol: options.protocol,
+      operation,
       contestant: c.name,
       origin: server.origin,
       keys,

@@ -32,6 +32,12 @@ export const V3_QUERY_PATH = `/v3/pay/transactions/out-trade-no/${V3_OUT_TRADE_N
 export const V3_POST_PATH = '/v3/pay/transactions/jsapi';
 export const V3_POST_BODY =
   '{"appid":"wxd678efh567hg6787","mchid":"1230000109","description":"Image形象店-深圳腾大-QQ公仔","out_trade_no":"1217752501201407033233368018","notify_url":"https://www.weixin.qq.com/wxpay/pay.php","amount":{"total":100,"currency":"CNY"},"payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}}';
+/** Case F v3 create: a Native order (one signature per request, no client-side pay signing). */
+export const V3_NATIVE_PATH = '/v3/pay/transactions/native';
+export const V3_NATIVE_NOTIFY_URL = 'https://merchant.example/wxpay/notify';
+export const V3_NATIVE_DESCRIPTION = 'Image形象店-深圳腾大-QQ公仔';
+/** The answer of the Native order endpoint. */
+export const V3_NATIVE_REPLY_BODY = '{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}';
 /** APIv3 key of TV7. */
 export const API_V3_KEY = '0123456789abcdefghijklmnopqrstuv';
 

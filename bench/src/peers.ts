@@ -4,6 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { V3Pieces } from './cases/v3-pieces.js';
 
 const require = createRequire(import.meta.url);
 
@@ -167,62 +168,38 @@ export interface V3RequestModule {
   };
 }
 
-/** `@wxpay/v2-xml` pieces `queryOrder` runs after `postV2` (decode and mapping). */
-export interface V2QueryPieces {
-  readonly decodeWire: (schema: unknown, raw: unknown, what: string) => unknown;
-  readonly orderQueryResponseSchema: unknown;
-  readonly toOrder: (raw: Record<string, string>, state: unknown) => Record<string, unknown>;
-  readonly tradeStateOf: (raw: Record<string, string>) => unknown;
-  readonly httpStatusError: (status: number) => Error;
-}
-
-/** Loads what the tuned v2 client of case F needs from the adapter. */
-export async function loadV2QueryPieces(): Promise<V2QueryPieces> {
-  const decode = await internal<Pick<V2QueryPieces, 'decodeWire'>>(
-    '@wxpay/v2-xml',
-    './schemas/decode-wire.js',
-  );
-  const wire = await internal<Pick<V2QueryPieces, 'orderQueryResponseSchema'>>(
-    '@wxpay/v2-xml',
-    './schemas/transaction.js',
-  );
-  const order = await internal<Pick<V2QueryPieces, 'toOrder' | 'tradeStateOf'>>(
-    '@wxpay/v2-xml',
-    './map-order.js',
-  );
-  const errors = await internal<Pick<V2QueryPieces, 'httpStatusError'>>(
-    '@wxpay/v2-xml',
-    './map-error.js',
-  );
-  return {
-    decodeWire: decode.decodeWire,
-    orderQueryResponseSchema: wire.orderQueryResponseSchema,
-    toOrder: order.toOrder,
-    tradeStateOf: order.tradeStateOf,
-    httpStatusError: errors.httpStatusError,
-  };
-}
-
 /** Loads the wxpay internals used by cases A, B, C and H. */
 export async function loadWxpayInternals(): Promise<{
   v2Post: V2PostModule;
   v2Response: V2ResponseModule;
   v3Request: V3RequestModule;
-  v3Pieces: {
-    toOrder: (value: unknown) => { state: string };
-    parseJson: (text: string, what: string) => unknown;
-  };
+  v3Pieces: V3Pieces;
 }> {
-  const mapOrder = await internal<{ toOrder: (value: unknown) => { state: string } }>(
-    '@wxpay/v3-json',
-    './map-order.js',
-  );
-  const decode = await internal<{ parseJson: (text: string, what: string) => unknown }>(
+  const mapOrder = await internal<Pick<V3Pieces, 'toOrder'>>('@wxpay/v3-json', './map-order.js');
+  const decode = await internal<Pick<V3Pieces, 'parseJson'>>(
     '@wxpay/v3-json',
     './schemas/decode-wire.js',
   );
+  const wireUrl = await internal<Pick<V3Pieces, 'createWireUrl'>>(
+    '@wxpay/v3-json',
+    './wire-url.js',
+  );
+  const fast = await internal<Pick<V3Pieces, 'isWireTransaction'>>(
+    '@wxpay/v3-json',
+    './schemas/fast-check.js',
+  );
+  const schema = await internal<Pick<V3Pieces, 'transactionSchema'>>(
+    '@wxpay/v3-json',
+    './schemas/transaction.js',
+  );
   return {
-    v3Pieces: { toOrder: mapOrder.toOrder, parseJson: decode.parseJson },
+    v3Pieces: {
+      toOrder: mapOrder.toOrder,
+      parseJson: decode.parseJson,
+      createWireUrl: wireUrl.createWireUrl,
+      isWireTransaction: fast.isWireTransaction,
+      transactionSchema: schema.transactionSchema,
+    },
     v2Post: await internal<V2PostModule>('@wxpay/v2-xml', './request.js'),
     v2Response: await internal<V2ResponseModule>('@wxpay/v2-xml', './map-response.js'),
     v3Request: await internal<V3RequestModule>('@wxpay/v3-json', './request.js'),

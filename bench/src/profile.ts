@@ -3,14 +3,16 @@
  * against the loopback signing server, for a number of requests at 32 in flight. Run it under
  * `node --cpu-prof` and summarize the profile with `cpuprofile-summary.js`:
  *
- *   node --cpu-prof --cpu-prof-dir=prof dist/profile.js v3 wxpay 5000
+ *   node --cpu-prof --cpu-prof-dir=prof dist/profile.js v3 wxpay 5000 [query|create]
  *   node dist/cpuprofile-summary.js prof/<file>.cpuprofile
  */
 import { startSignServer } from './e2e.js';
+import type { E2eOperation } from './e2e-job.js';
 import { buildClient, type E2eContestant } from './e2e-worker.js';
 import { generateKeys } from './fixtures.js';
 
-const [protocol = 'v3', contestant = 'wxpay', count = '5000'] = process.argv.slice(2);
+const [protocol = 'v3', contestant = 'wxpay', count = '5000', operation = 'query'] =
+  process.argv.slice(2);
 const keys = generateKeys();
 const server = await startSignServer(keys);
 try {
@@ -18,6 +20,7 @@ try {
     type: 'run',
     mode: 'e2e',
     protocol: protocol as 'v2' | 'v3',
+    operation: operation as E2eOperation,
     contestant: contestant as E2eContestant,
     origin: server.origin,
     keys,

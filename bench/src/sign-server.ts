@@ -1,7 +1,8 @@
 /**
  * The loopback server of cases F and G, run in its own process so its CPU stays out of the
  * client's figures. It answers the v3 order query with a signed Transaction and the v2
- * orderquery with the signed example reply. Its own cost is kept small: the v3 reply
+ * orderquery with the signed example reply, and a Native order creation with a signed
+ * `code_url`. Its own cost is kept small: the v3 reply
  * signature is computed once per second (the timestamp only changes that often), the v2 reply
  * is signed once. It checks the client's signature on the first 64 requests and then on one
  * request in 16, and reports failures, so a client sending bad signatures is caught.
@@ -16,6 +17,8 @@ import {
   type KeyPems,
   toKeys,
   V3_MCHID,
+  V3_NATIVE_PATH,
+  V3_NATIVE_REPLY_BODY,
   V3_PUB_KEY_ID,
   V3_QUERY_PATH,
   V3_TRANSACTION_BODY,
@@ -40,27 +43,35 @@ function start(pems: KeyPems): void {
   const keys = toKeys(pems);
   const v2Reply = Buffer.from(v2ReplyXml('MD5'));
   const v3Body = Buffer.from(V3_TRANSACTION_BODY);
-  let signedSecond = 0;
-  let v3Headers: Record<string, string> = {};
 
-  const v3ReplyHeaders = (): Record<string, string> => {
-    const ts = Math.floor(Date.now() / 1000);
-    if (ts !== signedSecond) {
-      const nonce = randomBytes(16).toString('hex');
-      const message = Buffer.concat([Buffer.from(`${ts}\n${nonce}\n`), v3Body, Buffer.from('\n')]);
-      v3Headers = {
-        'content-type': 'application/json',
-        'content-length': String(v3Body.length),
-        'request-id': randomBytes(8).toString('hex'),
-        'wechatpay-nonce': nonce,
-        'wechatpay-serial': V3_PUB_KEY_ID,
-        'wechatpay-signature': sign('sha256', message, keys.platformPrivateKey).toString('base64'),
-        'wechatpay-timestamp': String(ts),
-      };
-      signedSecond = ts;
-    }
-    return v3Headers;
+  /** Headers of a signed v3 answer; the signature is recomputed when the second changes. */
+  const signedReply = (body: Buffer): (() => Record<string, string>) => {
+    let signedSecond = 0;
+    let headers: Record<string, string> = {};
+    return () => {
+      const ts = Math.floor(Date.now() / 1000);
+      if (ts !== signedSecond) {
+        const nonce = randomBytes(16).toString('hex');
+        const message = Buffer.concat([Buffer.from(`${ts}\n${nonce}\n`), body, Buffer.from('\n')]);
+        headers = {
+          'content-type': 'application/json',
+          'content-length': String(body.length),
+          'request-id': randomBytes(8).toString('hex'),
+          'wechatpay-nonce': nonce,
+          'wechatpay-serial': V3_PUB_KEY_ID,
+          'wechatpay-signature': sign('sha256', message, keys.platformPrivateKey).toString(
+            'base64',
+          ),
+          'wechatpay-timestamp': String(ts),
+        };
+        signedSecond = ts;
+      }
+      return headers;
+    };
   };
+  const v3ReplyHeaders = signedReply(v3Body);
+  const nativeBody = Buffer.from(V3_NATIVE_REPLY_BODY);
+  const nativeReplyHeaders = signedReply(nativeBody);
 
   const checkV3 = (req: IncomingMessage, body: string): string | undefined => {
     const header = req.headers.authorization ?? '';
@@ -75,6 +86,20 @@ function start(pems: KeyPems): void {
     return verify('sha256', Buffer.from(message), keys.merchantPublicKey, sig)
       ? undefined
       : 'Authorization signature does not verify';
+  };
+
+  const checkNativeBody = (body: string): string | undefined => {
+    let order: { mchid?: unknown; out_trade_no?: unknown; amount?: { total?: unknown } };
+    try {
+      order = JSON.parse(body) as typeof order;
+    } catch {
+      return 'Native order body is not JSON';
+    }
+    return order.mchid === V3_MCHID &&
+      typeof order.out_trade_no === 'string' &&
+      order.amount?.total === 100
+      ? undefined
+      : 'Native order body lacks mchid, out_trade_no or amount';
   };
 
   const checkV2 = (body: string): string | undefined => {
@@ -108,6 +133,19 @@ function start(pems: KeyPems): void {
       }
       res.writeHead(200, v3ReplyHeaders());
       res.end(v3Body);
+      return;
+    }
+    if (req.method === 'POST' && req.url === V3_NATIVE_PATH) {
+      if (verifyThis) {
+        checked++;
+        const why = checkV3(req, body) ?? checkNativeBody(body);
+        if (why) {
+          failed++;
+          lastFailure = why;
+        }
+      }
+      res.writeHead(200, nativeReplyHeaders());
+      res.end(nativeBody);
       return;
     }
     if (req.method === 'POST' && req.url === '/pay/orderquery') {

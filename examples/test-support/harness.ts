@@ -175,22 +175,8 @@ export function describeExample(
       sim = await startSimulator();
       const m = sim.merchant;
       clients = {
-        v2: v2.createV2Client({
-          appId: m.appId,
-          mchId: m.mchId,
-          apiKey: m.apiKey,
-          signType: 'HMAC-SHA256',
-          baseUrl: sim.url,
-        }),
-        v3: v3.createV3Client({
-          mchId: m.mchId,
-          appId: m.appId,
-          privateKey: m.privateKey,
-          certificateSerial: m.certificateSerial,
-          apiV3Key: m.apiV3Key,
-          wechatpayPublicKey: m.wechatpayPublicKey,
-          baseUrl: sim.url,
-        }),
+        v2: v2.createV2Client(sim.clientConfig('v2', { signType: 'HMAC-SHA256' })),
+        v3: v3.createV3Client(sim.clientConfig('v3', { wechatpayPublicKey: m.wechatpayPublicKey })),
       };
       app = await start({ clients, onNotification, options: exampleOptions, merchant: m });
     });

@@ -2,7 +2,8 @@
  * Case A: build the signed body of a v2 orderquery request (fresh nonce each time), MD5 and
  * HMAC-SHA256.
  */
-import { randomNonce, systemClock } from '@wxpay/core';
+import { systemClock } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import { XMLParser } from 'fast-xml-parser';
 import {
   API_KEY,
@@ -15,9 +16,6 @@ import {
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, Tenpay, tenpayUtil, type V2PostModule } from '../peers.js';
 import { rawV2Build } from '../raw-v2.js';
-import { checkTunedEquivalence } from '../tuned/equivalence.js';
-import { pooledNonce } from '../tuned/nonce-pool.js';
-import { signedBody as tunedSignedBody } from '../tuned/v2-post.js';
 
 const checker = new XMLParser({ parseTagValue: false });
 
@@ -86,10 +84,6 @@ export function v2BuildContestants(type: V2SignType, v2Post: V2PostModule): Cont
     return axiosPlugin.Transformer.toXml.call(requestConfig, signed);
   };
 
-  // Proposed fix, measured here: tuned copies of signedBody's callees (bench/src/tuned).
-  const tunedCtx = { ...ctx, nonce: () => pooledNonce(32) };
-  const wxpayTuned = (): string => tunedSignedBody(tunedCtx, { out_trade_no: V2_OUT_TRADE_NO });
-
   const c = (name: string, run: () => string, extra: Partial<Contestant> = {}): Contestant => ({
     name,
     run,
@@ -99,10 +93,6 @@ export function v2BuildContestants(type: V2SignType, v2Post: V2PostModule): Cont
   return [
     c('raw', raw, { baseline: true, note: 'template string + node:crypto' }),
     c('wxpay', wxpay, { note: 'postV2 signedBody (internal)' }),
-    c('wxpay-tuned', wxpayTuned, {
-      note: 'reference copy (tuned/v2-xml), now in v2-xml + core',
-      check: () => checkTunedEquivalence(1500) ?? checkBody(wxpayTuned(), type),
-    }),
     c('tenpay', tenpay, { note: '_getSign + util.buildXML (no public build fn)' }),
     c('axios-plugin', axios, { note: 'Transformer signer + toXml' }),
   ];

@@ -14,9 +14,6 @@ import {
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, Tenpay, type V2ResponseModule } from '../peers.js';
 import { rawV2Parser } from '../raw-v2.js';
-import { checkTunedEquivalence } from '../tuned/equivalence.js';
-import { createCheckResponse } from '../tuned/v2-post.js';
-import { parseXml as tunedParseXml } from '../tuned/v2-xml.js';
 
 /** True when the parsed fields are exactly the reply's fields (values as strings). */
 function sameFields(got: Record<string, unknown>, sign: string): string | undefined {
@@ -41,12 +38,6 @@ export function v2ParseContestants(type: V2SignType, v2Response: V2ResponseModul
   const check = { apiKey: API_KEY, signType: type, appId: V2_APPID, mchId: V2_MCHID, status: 200 };
   const wxpay = (body: string) =>
     v2Response.checkResponse(parseXml(body, { maxBytes: Number.MAX_SAFE_INTEGER }), check);
-
-  // Proposed fix, measured here: the fast flat path in front of the strict parser, and the
-  // tuned sign check in front of checkResponse (bench/src/tuned).
-  const tunedCheck = createCheckResponse(v2Response.checkResponse);
-  const wxpayTuned = (body: string) =>
-    tunedCheck(tunedParseXml(body, { maxBytes: Number.MAX_SAFE_INTEGER }), check);
 
   // tenpay: _parse() is what every call runs on a reply (xml2js, then the sign check).
   const tp = new Tenpay({ appid: V2_APPID, mchid: V2_MCHID, partnerKey: API_KEY });
@@ -87,12 +78,6 @@ export function v2ParseContestants(type: V2SignType, v2Response: V2ResponseModul
   return [
     c('raw', raw, { baseline: true, note: 'fast-xml-parser + sign check' }),
     c('wxpay', wxpay, { note: 'parseXml + checkResponse (strict)' }),
-    c('wxpay-tuned', wxpayTuned, {
-      note: 'tuned copy: adds a fast accept path to checkResponse (not applied)',
-      check: async () =>
-        checkTunedEquivalence(1500) ??
-        sameFields((await wxpayTuned(xml)) as Record<string, unknown>, sign),
-    }),
     c('tenpay', tenpay, { note: '_parse (xml2js; sign compared with !==)' }),
     c('axios-plugin', axios, { note: 'Transformer toObject + verifier' }),
   ];

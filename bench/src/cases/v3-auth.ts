@@ -1,6 +1,7 @@
 /** Case C: the v3 `Authorization` header of a GET and of a POST (fresh nonce and timestamp). */
 import { randomBytes, sign, verify } from 'node:crypto';
-import { randomNonce, systemClock } from '@wxpay/core';
+import { systemClock } from '@wxpay/core';
+import { randomNonce } from '@wxpay/core/adapter';
 import { type Keys, V3_MCHID, V3_SERIAL } from '../fixtures.js';
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, NodeV3, type V3RequestModule } from '../peers.js';

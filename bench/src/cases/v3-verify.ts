@@ -4,7 +4,6 @@ import { verifyWechatpaySignature } from '@wxpay/v3-json';
 import { type Keys, V3_PUB_KEY_ID, V3_QUERY_PATH, V3_TRANSACTION_BODY } from '../fixtures.js';
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, NodeV3 } from '../peers.js';
-import { verifyWechatpaySignature as tunedVerify } from '../tuned/v3-verify.js';
 
 type Headers = Record<string, string>;
 
@@ -54,16 +53,6 @@ export function v3VerifyContestants(keys: Keys): Contestant[] {
   const wxpay = async (h: Headers, b: string): Promise<boolean> => {
     try {
       await verifyWechatpaySignature({ headers: h, body: b, nowSeconds: now(), resolveKey });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  // Proposed fix, measured here: tuned copy (direct header lookup, one Buffer, sync verify).
-  const wxpayTuned = async (h: Headers, b: string): Promise<boolean> => {
-    try {
-      await tunedVerify({ headers: h, body: b, nowSeconds: now(), resolveKey });
       return true;
     } catch {
       return false;
@@ -121,10 +110,7 @@ export function v3VerifyContestants(keys: Keys): Contestant[] {
   });
   return [
     c('raw', raw, { baseline: true, note: 'crypto.verify sync' }),
-    c('wxpay', wxpay, { note: 'verifyWechatpaySignature (sync verify)' }),
-    c('wxpay-tuned', wxpayTuned, {
-      note: 'reference copy (tuned/v3-verify), now in v3-json',
-    }),
+    c('wxpay', wxpay, { note: 'verifyWechatpaySignature (async verify)' }),
     c('wechatpay-node-v3', nodeV3, { note: 'verifySign (PEM per call)' }),
     c('axios-plugin', axios, { note: 'Decorator.responseVerifier' }),
   ];

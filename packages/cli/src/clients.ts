@@ -1,26 +1,60 @@
 import { readFileSync } from 'node:fs';
 import { createV2Client, type SignType, type V2Client } from '@wxpay/v2-xml';
-import { createV3Client, type V3Client } from '@wxpay/v3-json';
+import { createV3Client, type V3Client, type V3ClientConfig } from '@wxpay/v3-json';
 import { CliError } from './cli-error.js';
-import { type CliSettings, envName, flagName, required } from './config.js';
+import { type CliSettings, envName, flagName, type PlainSettings, required } from './config.js';
 import { EXIT } from './io.js';
 
-/** Reads a secret named by a `…File` setting; the value is never printed. */
-export function readSecretSetting(settings: CliSettings, key: keyof CliSettings): string {
-  const path = required(settings, key);
+type SecretKey = 'apiKey' | 'apiV3Key' | 'privateKey' | 'publicKey' | 'tlsCa';
+const SECRET_FILES: Record<SecretKey, keyof PlainSettings> = {
+  apiKey: 'apiKeyFile',
+  apiV3Key: 'apiV3KeyFile',
+  privateKey: 'privateKeyFile',
+  publicKey: 'publicKeyFile',
+  tlsCa: 'tlsCaFile',
+};
+
+/**
+ * Reads a secret: from the file a `…File` setting names, else inline from a private config
+ * file. The value is never printed; a failure names the setting, where it came from and the
+ * path tried.
+ */
+export function readSecret(settings: CliSettings, key: SecretKey): string {
+  const fileKey = SECRET_FILES[key];
+  const path = settings[fileKey];
+  if (!path) {
+    const inline = settings[key];
+    if (inline) return inline;
+    throw new CliError(
+      `missing --${flagName(fileKey)} (or ${envName(fileKey)}, or "${fileKey}" in the --config file)`,
+      EXIT.config,
+    );
+  }
   try {
     return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
+    const origin = settings.origins[fileKey] ?? `--${flagName(fileKey)}`;
     throw new CliError(
-      `cannot read the file given by --${flagName(key)} / ${envName(key)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      `cannot read ${fileKey} (from ${origin}): ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       EXIT.config,
     );
   }
 }
 
+/** Reads a secret that may be absent (the TLS CA). */
+function optionalSecret(settings: CliSettings, key: SecretKey): string | undefined {
+  return settings[SECRET_FILES[key]] || settings[key] ? readSecret(settings, key) : undefined;
+}
+
 function timeout(settings: CliSettings): { timeoutMs?: number } {
   const value = Number(settings.timeoutMs);
   return settings.timeoutMs && Number.isFinite(value) ? { timeoutMs: value } : {};
+}
+
+/** Trust for an HTTPS simulator (`tlsCa` in its credentials file, or --tls-ca-file). */
+function tls(settings: CliSettings): { transport?: { tls: { ca: string } } } {
+  const ca = optionalSecret(settings, 'tlsCa');
+  return ca ? { transport: { tls: { ca } } } : {};
 }
 
 /** Builds a v2 client from CLI settings. */
@@ -32,33 +66,39 @@ export function v2ClientFrom(settings: CliSettings): V2Client {
   return createV2Client({
     appId: required(settings, 'appId'),
     mchId: required(settings, 'mchId'),
-    apiKey: readSecretSetting(settings, 'apiKeyFile'),
+    apiKey: readSecret(settings, 'apiKey'),
     signType,
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
     ...timeout(settings),
+    ...tls(settings),
   });
 }
 
 /** Builds a v3 client from CLI settings. */
-export function v3ClientFrom(settings: CliSettings): V3Client {
+export function v3ClientFrom(
+  settings: CliSettings,
+  extra: Pick<V3ClientConfig, 'platformCertificates'> = {},
+): V3Client {
   const publicKey =
-    settings.publicKeyFile || settings.publicKeyId
+    settings.publicKeyFile || settings.publicKey || settings.publicKeyId
       ? {
           wechatpayPublicKey: {
             id: required(settings, 'publicKeyId'),
-            key: readSecretSetting(settings, 'publicKeyFile'),
+            key: readSecret(settings, 'publicKey'),
           },
         }
       : {};
   return createV3Client({
     mchId: required(settings, 'mchId'),
     appId: settings.appId ?? '',
-    privateKey: readSecretSetting(settings, 'privateKeyFile'),
+    privateKey: readSecret(settings, 'privateKey'),
     certificateSerial: required(settings, 'certificateSerial'),
-    apiV3Key: readSecretSetting(settings, 'apiV3KeyFile'),
+    apiV3Key: readSecret(settings, 'apiV3Key'),
     ...publicKey,
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
     ...timeout(settings),
+    ...tls(settings),
+    ...extra,
   });
 }
 

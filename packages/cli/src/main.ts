@@ -3,21 +3,25 @@ import { WxPayError } from '@wxpay/core';
 import { CliError } from './cli-error.js';
 import { COMMANDS, type Command } from './commands/index.js';
 import { type CliIo, EXIT } from './io.js';
+import { VERSION } from './version.js';
 
 const USAGE = `wxpay — WeChat Pay (v2 XML and v3 JSON) from the command line
 
 Usage: wxpay <command> [options]
+       wxpay --version
 
 Commands:
 ${'{commands}'}
 
 Settings come from flags, then WXPAY_* environment variables, then a JSON file given by
---config (or WXPAY_CONFIG). Secrets are read from files only (--api-key-file,
---api-v3-key-file, --private-key-file) and never printed.
+--config (or WXPAY_CONFIG; paths in it are relative to the file). Secrets are read from files
+(--api-key-file, --api-v3-key-file, --private-key-file) or from a mode-0600 config file such
+as the one \`wxpay simulator\` writes, and never printed.
 
 Global options:
   --json     machine-readable output
   --help     help for a command
+  --version  print the version
 
 Exit codes: 0 ok · 1 failure · 2 usage · 3 configuration · 4 WeChat Pay error
             5 signature/decryption/time-window failure · 6 network or timeout
@@ -41,8 +45,8 @@ export function describeError(error: unknown): { code: number; message: string }
         : /Connection|Timeout|Aborted/.test(kinds)
           ? EXIT.network
           : EXIT.api;
-    const api = error as WxPayError & { code?: string };
-    return { code, message: `${error.name}${api.code ? ` [${api.code}]` : ''}: ${error.message}` };
+    // API errors state WeChat Pay's code, the Request-ID and what to check in their message.
+    return { code, message: `${error.name}: ${error.message}` };
   }
   return { code: EXIT.failure, message: error instanceof Error ? error.message : String(error) };
 }
@@ -60,6 +64,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     (argv.length === 0 ? io.stderr : io.stdout).write(usage());
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    io.stdout.write(`wxpay ${VERSION}\n`);
+    return EXIT.ok;
   }
   const found = findCommand(argv);
   if (!found) {

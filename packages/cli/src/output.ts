@@ -9,9 +9,18 @@ export function print(io: CliIo, json: boolean, data: Record<string, unknown>): 
     );
     return;
   }
-  const entries = Object.entries(data).filter(([, v]) => v !== undefined && typeof v !== 'object');
+  // Humans get scalars and lists; `raw` and other nested objects are for --json.
+  const entries = Object.entries(data).filter(
+    ([, v]) => v !== undefined && (typeof v !== 'object' || Array.isArray(v)),
+  );
   const width = Math.max(0, ...entries.map(([k]) => k.length));
-  for (const [k, v] of entries) io.stdout.write(`${k.padEnd(width)}  ${String(v)}\n`);
+  for (const [k, v] of entries) io.stdout.write(`${k.padEnd(width)}  ${human(v)}\n`);
+}
+
+/** A list as a count plus its items on one line, anything else as its string. */
+function human(value: unknown): string {
+  if (!Array.isArray(value)) return String(value);
+  return value.length === 0 ? 'none' : `${value.length}: ${JSON.stringify(value)}`;
 }
 
 /** The human-facing fields of an order. */
@@ -29,7 +38,7 @@ export function orderSummary(order: Order): Record<string, unknown> {
     successTime: order.successTime?.toISOString(),
     attach: order.attach,
     bankType: order.bankType,
-    promotions: order.promotions.length,
+    promotions: order.promotions,
     raw: order.raw,
   };
 }

@@ -73,22 +73,8 @@ beforeAll(async () => {
   receiver.listen(0, '127.0.0.1');
   await once(receiver, 'listening');
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  v2 = createV2Client({
-    appId: m.appId,
-    mchId: m.mchId,
-    apiKey: m.apiKey,
-    baseUrl: sim.url,
-    notifyUrl: `${receiverUrl}/v2`,
-  });
-  v3 = createV3Client({
-    mchId: m.mchId,
-    appId: m.appId,
-    privateKey: m.privateKey,
-    certificateSerial: m.certificateSerial,
-    apiV3Key: m.apiV3Key,
-    baseUrl: sim.url,
-    notifyUrl: `${receiverUrl}/v3`,
-  });
+  v2 = createV2Client(sim.clientConfig('v2', { notifyUrl: `${receiverUrl}/v2` }));
+  v3 = createV3Client(sim.clientConfig('v3', { notifyUrl: `${receiverUrl}/v3` }));
 });
 
 afterAll(async () => {
@@ -306,7 +292,7 @@ describe('wxpay CLI', () => {
     }
   });
 
-  it('reads settings from WXPAY_* variables and a config file, and refuses inline secrets', async () => {
+  it('reads settings from WXPAY_* variables and a config file, and refuses inline secrets others can read', async () => {
     const m = sim.merchant;
     const no = `CLIENV${Date.now()}`;
     await paidOrder(v2, no);
@@ -360,7 +346,9 @@ describe('wxpay CLI', () => {
     expect(refused.stderr).not.toContain(m.apiKey);
     const missing = await runCli(['order', 'query', '--protocol', 'v2', '--out-trade-no', no]);
     expect(missing.code).toBe(EXIT.config);
-    expect(missing.stderr).toMatch(/missing --(mch-id|app-id) \(or WXPAY_(MCH|APP)_ID\)/);
+    expect(missing.stderr).toMatch(
+      /missing --(mch-id|app-id) \(or WXPAY_(MCH|APP)_ID, or "(mchId|appId)" in the --config file\)/,
+    );
   });
 
   it('notify verify accepts a real simulator notification and rejects a one-byte change (both protocols)', async () => {
@@ -419,7 +407,7 @@ describe('wxpay CLI', () => {
       expect(readFileSync(c.file, 'utf8')).toContain('BEGIN CERTIFICATE');
       expect(
         sim.merchant.platformCertificates.some(
-          (pem) => pem.trim() === readFileSync(c.file, 'utf8').trim(),
+          (p) => p.serial === c.serial && p.pem.trim() === readFileSync(c.file, 'utf8').trim(),
         ),
       ).toBe(true);
     }
@@ -431,7 +419,7 @@ describe('wxpay CLI', () => {
       stop = r;
     });
     const credentials = join(dir, 'sim-credentials.json');
-    const running = runCli(['simulator', '--credentials-out', credentials, '--json'], {
+    const running = runCli(['simulator', '--credentials-file', credentials, '--json'], {
       interrupted,
     });
     for (let i = 0; i < 200 && !readable(credentials); i++)
@@ -448,6 +436,7 @@ describe('wxpay CLI', () => {
     expect(run.code).toBe(EXIT.ok);
     const info = JSON.parse(run.stdout.split('\n')[0]!);
     expect(info.url).toBe(saved.baseUrl);
+    expect(info.dashboard).toBe(`${saved.baseUrl}/__sim/`);
     expect(run.stdout).not.toContain(saved.apiKey);
     expect(run.stdout).not.toContain(saved.apiV3Key);
     expect(run.stdout).not.toContain('PRIVATE KEY');

@@ -9,28 +9,17 @@ const fastRetry = { baseDelayMs: 20, maxDelayMs: 100 };
  * retrying fast. `notifyUrl` is the clients' default; without it each order names its own.
  */
 export function simulatorClients(sim: Simulator, defaults: { readonly notifyUrl?: string } = {}) {
-  const m = sim.merchant;
-  const v2 = createV2Client({
-    appId: m.appId,
-    mchId: m.mchId,
-    apiKey: m.apiKey,
-    signType: 'HMAC-SHA256',
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...defaults,
-  });
-  const v3 = createV3Client({
-    mchId: m.mchId,
-    appId: m.appId,
-    privateKey: m.privateKey,
-    certificateSerial: m.certificateSerial,
-    apiV3Key: m.apiV3Key,
-    wechatpayPublicKey: m.wechatpayPublicKey,
-    // Both keys, as a merchant holds them while WeChat Pay migrates it to the public key.
-    platformCertificates: 'auto',
-    baseUrl: sim.url,
-    retry: fastRetry,
-    ...defaults,
-  });
+  const v2 = createV2Client(
+    sim.clientConfig('v2', { signType: 'HMAC-SHA256', retry: fastRetry, ...defaults }),
+  );
+  const v3 = createV3Client(
+    sim.clientConfig('v3', {
+      wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+      // Both keys, as a merchant holds them while WeChat Pay migrates it to the public key.
+      platformCertificates: 'auto' as const,
+      retry: fastRetry,
+      ...defaults,
+    }),
+  );
   return { v2, v3 };
 }

@@ -19,6 +19,14 @@ export {
   type ErrorCodeContext,
   errorClassForCode,
 } from './error-class-for-code.js';
+export {
+  type ApiErrorFacts,
+  type ErrorHint,
+  errorHint,
+  formatApiErrorMessage,
+  looksLikePath,
+  pathInsteadOfKeyHint,
+} from './error-hints.js';
 export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
 export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 export { subMerchantSchema } from './order-details-schemas.js';

@@ -100,12 +100,13 @@ export async function withRetry<T>(
   attempt: (context: AttemptContext) => Promise<T>,
   options: RetryOptions = {},
 ): Promise<T> {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  // The policy object is only needed once a retry is decided; the first attempt reads one field.
   const maxAttempts =
-    options.idempotent === false ? 1 : Math.max(1, Math.floor(policy.maxAttempts));
-  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
-  const wait = options.sleep ?? sleep;
+    options.idempotent === false
+      ? 1
+      : Math.max(1, Math.floor(options.policy?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts));
   const userSignal = options.signal;
+  const timeoutMs = options.attemptTimeoutMs;
 
   for (let n = 1; ; n++) {
     if (userSignal?.aborted)
@@ -115,14 +116,15 @@ export async function withRetry<T>(
     const controller = new AbortController();
     let timedOut = false;
     const timer =
-      options.attemptTimeoutMs === undefined
+      timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
             controller.abort(new DOMException('attempt timed out', 'TimeoutError'));
-          }, options.attemptTimeoutMs);
-    const forward = () => controller.abort(userSignal?.reason);
-    userSignal?.addEventListener('abort', forward, { once: true });
+          }, timeoutMs);
+    // Only a caller's signal needs forwarding; without one no listener is made.
+    const forward = userSignal ? () => controller.abort(userSignal.reason) : undefined;
+    if (forward) userSignal?.addEventListener('abort', forward, { once: true });
     let error: unknown;
     try {
       return await attempt({ attempt: n, signal: controller.signal });
@@ -134,13 +136,15 @@ export async function withRetry<T>(
           : new AbortedError('aborted by the caller', { cause: userSignal.reason });
       }
       if (timedOut && !TimeoutError.isInstance(caught)) {
-        error = new TimeoutError(`attempt ${n} timed out after ${options.attemptTimeoutMs} ms`);
+        error = new TimeoutError(`attempt ${n} timed out after ${timeoutMs} ms`);
       }
     } finally {
-      clearTimeout(timer);
-      userSignal?.removeEventListener('abort', forward);
+      if (timer !== undefined) clearTimeout(timer);
+      if (forward) userSignal?.removeEventListener('abort', forward);
     }
-    if (n >= maxAttempts || !shouldRetry(error)) throw error;
+    if (n >= maxAttempts || !(options.shouldRetry ?? defaultShouldRetry)(error)) throw error;
+    const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+    const wait = options.sleep ?? sleep;
     let delayMs = backoffDelay(n, policy, options.random);
     const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs;
     if (typeof retryAfter === 'number' && retryAfter > delayMs) {

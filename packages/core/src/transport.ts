@@ -81,11 +81,70 @@ function normalizeHeaders(
   raw: Record<string, string | string[] | undefined>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  // undici already gives lower-case names; `for…in` avoids the entry arrays of Object.entries.
+  for (const name in raw) {
+    const value = raw[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
+}
+
+/** Characters a path or query may hold that the WHATWG URL parser leaves exactly as they are. */
+const VERBATIM_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;
+/** A dot segment (`/.`, `/..`, also percent-encoded), which the URL parser would resolve. */
+const DOT_SEGMENT = /\/(?:\.|%2e)/i;
+
+/**
+ * Splits an absolute URL into origin and path+query the way `new URL` would, without parsing
+ * when the URL is plain: the origin part must be one this transport has already seen `new URL`
+ * give back unchanged, and the rest must hold only characters the parser keeps verbatim and no
+ * dot segment. Anything else (and a `#`, a space, non-ASCII, `\`) goes through `new URL`.
+ */
+function createUrlSplitter(): (url: string) => { origin: string; path: string } {
+  const origins = new Set<string>();
+  return (url) => {
+    const scheme = url.indexOf('://');
+    const slash = scheme > 0 ? url.indexOf('/', scheme + 3) : -1;
+    if (slash > 0) {
+      const origin = url.slice(0, slash);
+      const path = url.slice(slash);
+      if (origins.has(origin) && VERBATIM_PATH.test(path) && !DOT_SEGMENT.test(path)) {
+        return { origin, path };
+      }
+    }
+    const parsed = new URL(url);
+    const path = `${parsed.pathname}${parsed.search}`;
+    // Remember an origin only when the parser returned it as written (no case or port change),
+    // and keep the set small: a client talks to one or two hosts.
+    if (slash > 0 && parsed.origin === url.slice(0, slash) && origins.size < 16) {
+      origins.add(parsed.origin);
+    }
+    return { origin: parsed.origin, path };
+  };
+}
+
+/**
+ * Reads a body into one Buffer, refusing more than `cap` bytes. Plain 'data'/'end' listeners
+ * instead of `for await`: the async iterator costs several allocations per response.
+ */
+function readCapped(body: Readable, cap: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > cap) {
+        discard(body);
+        reject(new ResponseTooLargeError(cap));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    // Always a copy: a chunk may be a view into a larger socket buffer we should not pin.
+    body.once('end', () => resolve(Buffer.concat(chunks, size)));
+    body.once('error', reject);
+  });
 }
 
 // Destroying an undici body emits an 'error' event; nobody is listening once we give up on it.
@@ -167,14 +226,17 @@ export function createTransport(options: TransportOptions = {}): Transport {
     });
   const defaultCap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
+  const split = createUrlSplitter();
+
   async function send(request: HttpRequest): Promise<Dispatcher.ResponseData> {
-    const url = new URL(request.url);
+    const { origin, path } = split(request.url);
     try {
       return await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        origin,
+        path,
         method: request.method,
-        headers: request.headers ? { ...request.headers } : {},
+        // undici only reads the object; no copy needed.
+        headers: request.headers ?? {},
         body: request.body ?? null,
         signal: request.signal ?? null,
       });
@@ -193,22 +255,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
         discard(response.body);
         throw new ResponseTooLargeError(cap);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
+      let body: Buffer;
       try {
-        for await (const chunk of response.body) {
-          const buf = chunk as Buffer;
-          size += buf.length;
-          if (size > cap) {
-            discard(response.body);
-            throw new ResponseTooLargeError(cap);
-          }
-          chunks.push(buf);
-        }
+        body = await readCapped(response.body, cap);
       } catch (error) {
         throw toTransportError(error, request.signal);
       }
-      return { status: response.statusCode, headers, body: Buffer.concat(chunks, size) };
+      return { status: response.statusCode, headers, body };
     },
     async stream(request) {
       const response = await send(request);

@@ -28,6 +28,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       });
       return;
     }
+    case '/url':
+      // Echoes the request target exactly as it arrived on the wire.
+      res.end(req.url ?? '');
+      return;
     case '/big':
       // No content-length: the cap must hold on a streamed body too.
       res.write(Buffer.alloc(600, 'a'));
@@ -44,6 +48,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       req.socket.destroy();
       return;
     default:
+      if (url.pathname.startsWith('/url/')) {
+        res.end(req.url ?? '');
+        return;
+      }
       res.statusCode = 404;
       res.end('nope');
   }
@@ -84,6 +92,31 @@ describe('createTransport', () => {
       expect(missing.status).toBe(404);
     } finally {
       await t.close();
+    }
+  });
+
+  it('sends the request target new URL would send, for plain and unusual URLs alike', async () => {
+    const transport = createTransport();
+    try {
+      const targets = [
+        '/url/v3/pay/transactions/out-trade-no/A1?mchid=1',
+        '/url/a/../b?x=1',
+        '/url/a/%2e%2E/b',
+        '/url/a b?q=a b',
+        "/url/a?b='c'",
+        '/url/订单',
+        '/url/a#fragment',
+        '/url/a{b}`c',
+      ];
+      for (const target of targets) {
+        for (const origin of [base, base.toUpperCase().replace('HTTP', 'http')]) {
+          const want = new URL(`${origin}${target}`);
+          const r = await transport.request({ url: `${origin}${target}`, method: 'GET' });
+          expect(r.body.toString(), `${origin}${target}`).toBe(`${want.pathname}${want.search}`);
+        }
+      }
+    } finally {
+      await transport.close();
     }
   });
 

@@ -152,6 +152,9 @@ async function dispatch(
           : {}),
       });
       return { ok: true };
+    case '/redeliver':
+      sim.notifications.redeliver(text(input.id, 'id'));
+      return { ok: true };
     case '/micropay-outcomes': {
       const outcomes = Array.isArray(input.outcomes) ? input.outcomes : [];
       const valid = ['SUCCESS', 'USERPAYING', 'PAYERROR', 'NOTENOUGH'];

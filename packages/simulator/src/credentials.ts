@@ -80,8 +80,15 @@ export interface SimulatorMerchant {
   readonly certificateSerial: string;
   /** The WeChat Pay public key (public-key trust mode). */
   readonly wechatpayPublicKey: { readonly id: string; readonly key: string };
-  /** PEMs of the platform certificates currently listed by `/v3/certificates`. */
-  readonly platformCertificates: readonly string[];
+  /** The platform certificates currently listed by `/v3/certificates`, oldest first. */
+  readonly platformCertificates: readonly PlatformCertificate[];
+}
+
+/** A platform certificate: its serial (as `Wechatpay-Serial` names it) and its PEM. */
+export interface PlatformCertificate {
+  /** Uppercase hex, without leading zeros. */
+  readonly serial: string;
+  readonly pem: string;
 }
 
 /** Everything generated at start: the merchant's view plus the simulator's private keys. */

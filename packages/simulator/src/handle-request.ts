@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { sleep } from '@wxpay/core';
 import type { IncomingCall } from './context.js';
 import { handleControl } from './control-surface.js';
+import { serveDashboard } from './dashboard/serve-dashboard.js';
 import type { HandlerState } from './handler-state.js';
 import { renderReply, writeStatusFault } from './render-reply.js';
 import type { Simulator } from './simulator-types.js';
@@ -24,6 +25,7 @@ export async function handleRequest(
   const body = await readBody(req);
   const url = req.url ?? '/';
   const parsed = new URL(url, 'http://simulator');
+  if (await serveDashboard(sim, req, parsed, res)) return;
   if (parsed.pathname.startsWith('/__sim/')) {
     await handleControl(sim, req.method ?? 'GET', parsed, body, res);
     return;
@@ -62,6 +64,7 @@ export async function handleRequest(
       ...(fault ? { fault: fault.kind } : {}),
       at: sim.now(),
     });
+    sim.changes.emit({ kind: 'request' });
   };
   if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
   if (fault?.kind === 'reset') {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ChangeFeed } from './change-feed.js';
 import type { HandlerContext, MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 import type { GeneratedCredentials, SigningKey, SimulatorMerchant } from './credentials.js';
 import { FaultQueue } from './faults.js';
@@ -16,6 +17,8 @@ import { TIMESTAMP_WINDOW_SECONDS } from './v3/handle-v3.js';
  */
 export class HandlerState implements HandlerContext {
   readonly faults = new FaultQueue();
+  /** Changes of orders, refunds, deliveries and requests (the dashboard's live updates). */
+  readonly changes = new ChangeFeed();
   readonly notifications: NotificationLog;
   readonly store: OrderStore;
   readonly trust: TrustMode;
@@ -42,12 +45,13 @@ export class HandlerState implements HandlerContext {
     this.#clock = options.now ?? Date.now;
     this.trust = options.trust ?? 'both';
     this.live = new LiveForms(options.live);
-    this.store = new OrderStore(() => this.now());
+    this.store = new OrderStore(() => this.now(), this.changes);
     this.subMerchants = new SubMerchantRegistry(options.subMerchants);
     this.notifications = new NotificationLog(
       options.notificationRetryDelaysMs ?? [50, 100, 200, 400, 800],
       () => this.now(),
       options.allowRemoteNotify ?? false,
+      this.changes,
     );
     this.platform = [creds.platform];
     const platform = this.platform;
@@ -64,7 +68,7 @@ export class HandlerState implements HandlerContext {
         key: creds.publicKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       },
       get platformCertificates() {
-        return platform.map((k) => k.certificatePem ?? '');
+        return platform.map((k) => ({ serial: k.serial, pem: k.certificatePem ?? '' }));
       },
     };
     this.tls = creds.tls ? { ca: creds.tls.caCertificate } : undefined;

@@ -1,7 +1,26 @@
+export {
+  clientConfig,
+  type RequiredKeys,
+  type SimulatorClientConfigs,
+  type SimulatorEndpoint,
+  type SimulatorTransport,
+  type SimulatorV2ClientConfig,
+  type SimulatorV3ClientConfig,
+  type WithOverrides,
+} from './client-config.js';
 export type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 export { CONTROL_PREFIX } from './control-surface.js';
-export type { SimulatorMerchant } from './credentials.js';
+export type { PlatformCertificate, SimulatorMerchant } from './credentials.js';
+export {
+  CREDENTIALS_FILE_FLAG,
+  type CredentialsSource,
+  credentialsFileContent,
+  DEFAULT_CREDENTIALS_FILE,
+  type SimulatorCredentialsFile,
+  writeCredentialsFile,
+} from './credentials-file.js';
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
+export type { FormChoice, LiveFormOptions, LiveForms } from './live-forms.js';
 export type {
   NotificationAttempt,
   NotificationLog,

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { ChangeFeed } from './change-feed.js';
 import { parseXmlMessage } from './v2/xml-codec.js';
 
 /** One delivery attempt of a notification to a merchant's notify_url. */
@@ -47,6 +48,7 @@ export class NotificationLog {
   readonly #attempts: NotificationAttempt[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #waiters = new Set<() => void>();
+  readonly #sent = new Map<string, OutgoingNotification>();
   #inFlight = 0;
   #stopped = false;
 
@@ -54,6 +56,7 @@ export class NotificationLog {
     private readonly delaysMs: readonly number[],
     private readonly now: () => number,
     private readonly allowRemote = false,
+    private readonly feed?: ChangeFeed,
   ) {}
 
   /** Every attempt so far, oldest first. */
@@ -102,7 +105,19 @@ export class NotificationLog {
 
   /** Starts delivering a notification (first attempt immediately). */
   send(notification: OutgoingNotification): void {
+    this.#sent.set(notification.id, notification);
     void this.#attempt(notification, 1);
+  }
+
+  /**
+   * Delivers a notification sent before once more (a manual redelivery, e.g. from the
+   * dashboard); its attempts continue the numbering. Throws for an unknown id.
+   */
+  redeliver(id: string): void {
+    const notification = this.#sent.get(id);
+    if (!notification) throw new Error(`simulator: no notification ${id}`);
+    const last = this.#attempts.reduce((n, a) => (a.id === id ? Math.max(n, a.attempt) : n), 0);
+    void this.#attempt(notification, last + 1);
   }
 
   /** Cancels scheduled redeliveries. */
@@ -149,6 +164,7 @@ export class NotificationLog {
     }
     this.#attempts.push(record);
     for (const w of [...this.#waiters]) w();
+    this.feed?.emit({ kind: 'notification', outTradeNo: n.outTradeNo });
     const delay = this.delaysMs[attempt - 1];
     if (!record.acknowledged && delay !== undefined && !this.#stopped) {
       const timer = setTimeout(() => {

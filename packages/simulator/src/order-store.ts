@@ -1,4 +1,5 @@
 import { type RefundState, type TradeState, transition } from '@wxpay/core';
+import type { ChangeFeed } from './change-feed.js';
 import type { PartnerOrderInfo } from './partner/sub-merchants.js';
 import type { V2SignType } from './v2/sign.js';
 
@@ -73,13 +74,40 @@ export interface SimulatedOrder {
   partner?: PartnerOrderInfo;
 }
 
+/** One entry of an order's or refund's state history. */
+export interface StateStep {
+  readonly state: TradeState | RefundState;
+  /** Simulator time (ms) the state was entered. */
+  readonly at: number;
+}
+
 /** The in-memory order book, keyed by (mchid, out_trade_no). Every state change goes through core's `transition`. */
 export class OrderStore {
   readonly #orders = new Map<string, SimulatedOrder>();
   readonly #byTransaction = new Map<string, SimulatedOrder>();
   readonly #refunds = new Map<string, SimulatedRefund>();
+  // Keyed by the stored object itself, so orders of different merchants never mix.
+  readonly #history = new WeakMap<SimulatedOrder | SimulatedRefund, StateStep[]>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly feed?: ChangeFeed,
+  ) {}
+
+  /** The states an order or refund went through, oldest first. */
+  history(entry: SimulatedOrder | SimulatedRefund): readonly StateStep[] {
+    return this.#history.get(entry) ?? [];
+  }
+
+  #record(
+    entry: SimulatedOrder | SimulatedRefund,
+    state: TradeState | RefundState,
+    at = this.now(),
+  ): void {
+    const steps = this.#history.get(entry) ?? [];
+    steps.push({ state, at });
+    this.#history.set(entry, steps);
+  }
 
   #key(mchId: string, outTradeNo: string): string {
     return `${mchId}\u0000${outTradeNo}`;
@@ -92,6 +120,8 @@ export class OrderStore {
 
   add(order: SimulatedOrder): void {
     this.#orders.set(this.#key(order.mchId, order.outTradeNo), order);
+    this.#record(order, order.state);
+    this.feed?.emit({ kind: 'order', outTradeNo: order.outTradeNo });
   }
 
   get(mchId: string, outTradeNo: string): SimulatedOrder | undefined {
@@ -124,11 +154,28 @@ export class OrderStore {
   addRefund(order: SimulatedOrder, refund: SimulatedRefund): void {
     order.refunds.push(refund);
     this.#refunds.set(refund.outRefundNo, refund);
+    this.#record(refund, refund.status);
+    this.feed?.emit({ kind: 'refund', outTradeNo: order.outTradeNo });
+  }
+
+  /** All refunds, oldest first. */
+  allRefunds(): SimulatedRefund[] {
+    return [...this.#refunds.values()];
   }
 
   /** Moves an order through core's state machine (throws InvalidStateTransitionError). */
-  move(order: SimulatedOrder, to: TradeState): void {
+  move(order: SimulatedOrder, to: TradeState, at = this.now()): void {
     order.state = transition(order.state, to);
+    this.#record(order, order.state, at);
+    this.feed?.emit({ kind: 'order', outTradeNo: order.outTradeNo });
+  }
+
+  /** Finishes a PROCESSING refund (the caller checked it is PROCESSING). */
+  settleRefund(refund: SimulatedRefund, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): void {
+    refund.status = status;
+    if (status === 'SUCCESS') refund.successAt = this.now();
+    this.#record(refund, status);
+    this.feed?.emit({ kind: 'refund', outTradeNo: refund.outTradeNo });
   }
 
   assignTransactionId(order: SimulatedOrder, transactionId: string): void {
@@ -142,7 +189,8 @@ export class OrderStore {
       (order.state === 'NOTPAY' || order.state === 'USERPAYING') &&
       this.now() > order.expiresAt
     ) {
-      this.move(order, 'CLOSED');
+      // Closed lazily, when next looked at; the history says when it expired.
+      this.move(order, 'CLOSED', order.expiresAt);
     }
     return order;
   }

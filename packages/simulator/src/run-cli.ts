@@ -1,9 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TrustMode } from './context.js';
 import { CONTROL_PREFIX } from './control-surface.js';
+import {
+  CREDENTIALS_FILE_FLAG,
+  credentialsFileContent,
+  DEFAULT_CREDENTIALS_FILE,
+  writeCredentialsFile,
+} from './credentials-file.js';
+import { DASHBOARD_PATH } from './dashboard/serve-dashboard.js';
 import { type Simulator, startSimulator } from './start-simulator.js';
 
 /** Usage text of the `wxpay-simulator` command. */
@@ -13,8 +17,9 @@ Usage: wxpay-simulator [--port N] [--host H] [--trust both|certificate|public-ke
                        [--credentials-file PATH] [--print-secrets]
 
 Prints the base URL and the merchant ids. The secret test credentials (API keys, private key)
-are written to a file only you can read (default: in the temp directory), or printed with
---print-secrets. Stop with Ctrl-C.`;
+are written to a file only you can read (mode 0600; default ./${DEFAULT_CREDENTIALS_FILE}),
+or printed with --print-secrets. The file works as \`wxpay … --config FILE\` as it is.
+Stop with Ctrl-C.`;
 
 /** What {@link runSimulatorCli} needs from its environment. */
 export interface CliEnvironment {
@@ -57,24 +62,7 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
     tls: args.tls === true,
   });
   const m = sim.merchant;
-  const secrets = {
-    baseUrl: sim.url,
-    mchId: m.mchId,
-    appId: m.appId,
-    apiKey: m.apiKey,
-    apiV3Key: m.apiV3Key,
-    privateKey: m.privateKey,
-    certificate: m.certificate,
-    certificateSerial: m.certificateSerial,
-    wechatpayPublicKey: m.wechatpayPublicKey,
-    platformCertificates: m.platformCertificates,
-    ...(sim.tls ? { tlsCa: sim.tls.ca } : {}),
-  };
-  // Secrets go to a private file rather than the terminal: terminal output ends up in CI logs
-  // and screen shares, and even test keys should not teach that habit.
-  const file =
-    args['credentials-file'] ?? join(tmpdir(), `wxpay-simulator-${new URL(sim.url).port}.json`);
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  const file = writeCredentialsFile(sim, args[CREDENTIALS_FILE_FLAG]);
   const lines = [
     `wxpay simulator listening on ${sim.url}`,
     `  trust mode          ${trust}`,
@@ -86,9 +74,10 @@ export async function runSimulatorCli(env: CliEnvironment): Promise<number> {
       ? ['  TLS                 HTTPS with its own CA (tlsCa in the credentials file)']
       : []),
     `  credentials file    ${file} (mode 600: API keys, private key, certificates)`,
+    `  dashboard           ${sim.url}${DASHBOARD_PATH} (open in a browser on this machine)`,
     `  control surface     ${sim.url}${CONTROL_PREFIX}/ (POST /pay, /fail, /expire, /refunds/complete, /faults …)`,
   ];
-  if (args['print-secrets']) lines.push('', JSON.stringify(secrets, null, 2));
+  if (args['print-secrets']) lines.push('', JSON.stringify(credentialsFileContent(sim), null, 2));
   env.stdout(`${lines.join('\n')}\n`);
   env.onStarted?.(sim);
   const signal = await env.stopRequested;
@@ -104,7 +93,7 @@ function parse(argv: readonly string[]) {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       trust: { type: 'string' },
-      'credentials-file': { type: 'string' },
+      [CREDENTIALS_FILE_FLAG]: { type: 'string' },
       'print-secrets': { type: 'boolean' },
       tls: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -61,8 +61,7 @@ export function completeRefundScenario(
   if (refund.status !== 'PROCESSING') {
     throw new Error(`simulator: refund ${outRefundNo} is already ${refund.status}`);
   }
-  refund.status = status;
-  if (status === 'SUCCESS') refund.successAt = state.now();
+  state.store.settleRefund(refund, status);
   const order = orderOf(state, refund.outTradeNo);
   state.notifyRefund(order, refund);
   return structuredClone(refund);

@@ -1,3 +1,4 @@
+import type { SimulatorClientConfigs, WithOverrides } from './client-config.js';
 import type { MicropayOutcome, NotifyOptions, TrustMode } from './context.js';
 import type { SimulatorMerchant } from './credentials.js';
 import type { AppliedFault, FaultQueue } from './faults.js';
@@ -123,4 +124,12 @@ export interface Simulator {
   getRefund(outRefundNo: string): SimulatedRefund | undefined;
   /** Stops the server and pending redeliveries. */
   stop(): Promise<void>;
+  /**
+   * A config ready for the adapter's factory, from this simulator's credentials and URL:
+   * `createV3Client(sim.clientConfig('v3', { notifyUrl }))`. Defaults and merging: the `clientConfig` function.
+   */
+  clientConfig<P extends 'v2' | 'v3', O extends object = Record<never, never>>(
+    protocol: P,
+    overrides?: O,
+  ): WithOverrides<SimulatorClientConfigs[P], O>;
 }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { clientConfig, type SimulatorClientConfigs, type WithOverrides } from './client-config.js';
 import type { MicropayOutcome, NotifyOptions } from './context.js';
 import { type GeneratedCredentials, generateCredentials } from './credentials.js';
 import { handleRequest } from './handle-request.js';
@@ -130,6 +131,13 @@ class SimulatorServer extends HandlerState implements Simulator {
   getRefund(outRefundNo: string): SimulatedRefund | undefined {
     const r = this.store.refund(outRefundNo);
     return r && structuredClone(r);
+  }
+
+  clientConfig<P extends 'v2' | 'v3', O extends object = Record<never, never>>(
+    protocol: P,
+    overrides?: O,
+  ): WithOverrides<SimulatorClientConfigs[P], O> {
+    return clientConfig(this, protocol, overrides);
   }
 
   async stop(): Promise<void> {

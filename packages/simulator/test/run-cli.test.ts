@@ -32,6 +32,7 @@ describe('wxpay-simulator command', () => {
     try {
       const sim = await running;
       expect(out).toContain(`listening on ${sim.url}`);
+      expect(out).toContain(`dashboard           ${sim.url}/__sim/`);
       expect(out).toContain(sim.merchant.mchId);
       expect(out).not.toContain(sim.merchant.apiKey);
       expect(out).not.toContain(sim.merchant.apiV3Key);

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -151,10 +150,8 @@ describe('notifications', () => {
     const got = await receiver.waitFor((n) => n.text === attempt.body);
     const headers = got.headers as Record<string, string>;
     const cert = sim.merchant.platformCertificates.find(
-      (p) =>
-        new X509Certificate(p).serialNumber.toUpperCase().replace(/^0+/, '') ===
-        headers['wechatpay-serial'],
-    );
+      (c) => c.serial === headers['wechatpay-serial'],
+    )?.pem;
     expect(cert).toBeDefined();
     expect(verifyV3Answer(headers, got.text, cert ?? '')).toBe(true);
     const body = JSON.parse(got.text) as {
@@ -274,14 +271,14 @@ describe('faults', () => {
     const bad = await v3Query(id);
     expect(bad.status).toBe(200);
     expect(
-      verifyV3Answer(bad.headers, bad.text, sim.merchant.platformCertificates.at(-1) ?? ''),
+      verifyV3Answer(bad.headers, bad.text, sim.merchant.platformCertificates.at(-1)?.pem ?? ''),
     ).toBe(false);
     sim.faults.push({ kind: 'probe-signature', protocol: 'v3' });
     const probe = await v3Query(id);
     expect(probe.headers['wechatpay-signature']).toMatch(/^WECHATPAY\/SIGNTEST\//);
     const good = await v3Query(id);
     expect(
-      verifyV3Answer(good.headers, good.text, sim.merchant.platformCertificates.at(-1) ?? ''),
+      verifyV3Answer(good.headers, good.text, sim.merchant.platformCertificates.at(-1)?.pem ?? ''),
     ).toBe(true);
 
     sim.faults.push({ kind: 'bad-signature', protocol: 'v2' });
@@ -313,8 +310,8 @@ describe('faults', () => {
     const stranger = await v3Query(id);
     expect(stranger.headers['wechatpay-serial']).not.toBe(sim.merchant.wechatpayPublicKey.id);
     expect(
-      sim.merchant.platformCertificates.some((p) =>
-        verifyV3Answer(stranger.headers, stranger.text, p),
+      sim.merchant.platformCertificates.some((c) =>
+        verifyV3Answer(stranger.headers, stranger.text, c.pem),
       ),
     ).toBe(false);
 
@@ -322,7 +319,11 @@ describe('faults', () => {
     const stale = await v3Query(id);
     expect(Number(stale.headers['wechatpay-timestamp'])).toBeLessThan(Date.now() / 1000 - 390);
     expect(
-      verifyV3Answer(stale.headers, stale.text, sim.merchant.platformCertificates.at(-1) ?? ''),
+      verifyV3Answer(
+        stale.headers,
+        stale.text,
+        sim.merchant.platformCertificates.at(-1)?.pem ?? '',
+      ),
     ).toBe(true);
 
     sim.faults.push({
@@ -333,7 +334,7 @@ describe('faults', () => {
     const odd = await v3Query(id);
     expect(odd.json).toMatchObject({ trade_state: 'FROZEN' });
     expect(
-      verifyV3Answer(odd.headers, odd.text, sim.merchant.platformCertificates.at(-1) ?? ''),
+      verifyV3Answer(odd.headers, odd.text, sim.merchant.platformCertificates.at(-1)?.pem ?? ''),
     ).toBe(true);
     const oddV2 = await v2Request(sim.url, '/pay/orderquery', sim.merchant, { out_trade_no: id });
     expect(oddV2.fields.trade_state).toBe('FROZEN');

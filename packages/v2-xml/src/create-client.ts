@@ -45,7 +45,7 @@ import {
 import { checkV2Payer } from './partner/map-partner.js';
 import { callOptions, type PostContext, postV2 } from './request.js';
 import { decodeWire } from './schemas/decode-wire.js';
-import { orderQueryResponseSchema } from './schemas/transaction.js';
+import { isOrderQueryReply, orderQueryResponseSchema } from './schemas/transaction.js';
 import type {
   Bill,
   DownloadBillParams,
@@ -150,7 +150,8 @@ export function createV2Client(config: V2ClientConfig): V2Client {
         answer: r,
         ...callOptions(options),
       });
-      decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
+      // The usual reply passes the hand check; any other is decoded by zod (detailed error).
+      if (!isOrderQueryReply(raw)) decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
       return toOrder(raw, tradeStateOf(raw));
     },
 

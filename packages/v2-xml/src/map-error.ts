@@ -5,7 +5,7 @@ import {
   RateLimitedError,
   SystemError,
 } from '@wxpay/core';
-import { type ApiErrorClass, errorClassForCode } from '@wxpay/core/adapter';
+import { type ApiErrorClass, errorClassForCode, formatApiErrorMessage } from '@wxpay/core/adapter';
 
 /**
  * The error class for a v2 `err_code` (docs/protocol/errors.md), from core's table shared with
@@ -36,21 +36,32 @@ export function returnFailError(raw: Readonly<Record<string, string>>, status: n
           ? 'SIGNERROR'
           : explicit || 'FAIL';
   const Class = errorClassFor(code);
-  return new Class(`WeChat Pay refused the request: ${message}`, { code, status, raw });
+  return new Class(formatApiErrorMessage({ protocol: 'v2', code, message, status }), {
+    code,
+    status,
+    raw,
+  });
 }
 
-/** The error of a signed `result_code=FAIL` reply (business layer). */
+/**
+ * The error of a signed `result_code=FAIL` reply (business layer). Messages of every API error
+ * come from core's one format and hint table (formatApiErrorMessage), shared with v3.
+ */
 export function resultFailError(raw: Readonly<Record<string, string>>, status: number): ApiError {
   const code = raw.err_code || 'FAIL';
   const description = raw.err_code_des || raw.return_msg || code;
   const Class = errorClassFor(code, raw.err_code_des);
-  return new Class(`${code}: ${description}`, { code, status, raw });
+  return new Class(formatApiErrorMessage({ protocol: 'v2', code, message: description, status }), {
+    code,
+    status,
+    raw,
+  });
 }
 
 /** The error of a non-200 HTTP status (5xx and 429 are retryable). */
 export function httpStatusError(status: number, raw?: unknown): ApiError {
   const code = `HTTP_${status}`;
-  const message = `WeChat Pay answered HTTP ${status}`;
+  const message = formatApiErrorMessage({ protocol: 'v2', code, status });
   if (status >= 500) return new SystemError(message, { code, status, raw });
   if (status === 429) return new RateLimitedError(message, { code, status, raw });
   if (status === 401 || status === 403)

@@ -13,6 +13,7 @@ import { httpStatusError } from './map-error.js';
 import { signedBody } from './map-request.js';
 import { checkResponse } from './map-response.js';
 import type { SignType } from './signing/sign-type.js';
+import { VERSION } from './version.js';
 import { parseXml, type XmlMessage } from './xml/parse-xml.js';
 
 // Kept importable from here: the benchmark package loads it from this module of the build.
@@ -48,7 +49,7 @@ export interface PostOptions extends CallOptions {
 const HEADERS = Object.freeze({
   'content-type': 'text/xml; charset=utf-8',
   accept: 'text/xml, application/xml',
-  'user-agent': 'wxpay-v2-xml/0.1 (+node)',
+  'user-agent': `wxpay-v2-xml/${VERSION} node/${process.versions.node}`,
 });
 
 /** Calls the user's logger; a logger that throws must not change a call's outcome. */
@@ -72,16 +73,19 @@ export async function postV2(
   options: PostOptions,
 ): Promise<XmlMessage> {
   const idempotent = options.idempotent ?? true;
+  const logger = ctx.logger;
+  // Built once per call, not per attempt: nothing here changes between attempts.
+  const failover = {
+    baseUrl: ctx.baseUrl,
+    backupBaseUrl: ctx.backupBaseUrl,
+    idempotent,
+    logger,
+    method: 'POST',
+    path,
+  };
   return withRetry(
     ({ attempt, signal }) =>
-      withBackupDomain((baseUrl) => attemptOnce(baseUrl, attempt, signal), {
-        baseUrl: ctx.baseUrl,
-        backupBaseUrl: ctx.backupBaseUrl,
-        idempotent,
-        logger: ctx.logger,
-        method: 'POST',
-        path,
-      }),
+      withBackupDomain((baseUrl) => attemptOnce(baseUrl, attempt, signal), failover),
     {
       policy: ctx.retry ?? {},
       signal: options.signal,
@@ -95,7 +99,7 @@ export async function postV2(
     attempt: number,
     signal: AbortSignal,
   ): Promise<XmlMessage> {
-    const started = ctx.clock.now();
+    const started = logger ? ctx.clock.now() : 0;
     try {
       const response = await options.transport.request({
         url: `${baseUrl}${path}`,
@@ -116,29 +120,34 @@ export async function postV2(
         ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
       });
       checkAnswer(checked, { appId: ctx.appId, mchId: ctx.mchId, ...options.answer });
-      log(ctx.logger, {
-        level: 'debug',
-        message: 'wxpay v2 request succeeded',
-        method: 'POST',
-        path,
-        status: response.status,
-        attempt,
-        durationMs: ctx.clock.now() - started,
-      });
+      // Events are built only when a logger is set.
+      if (logger) {
+        log(logger, {
+          level: 'debug',
+          message: 'wxpay v2 request succeeded',
+          method: 'POST',
+          path,
+          status: response.status,
+          attempt,
+          durationMs: ctx.clock.now() - started,
+        });
+      }
       return checked;
     } catch (error) {
-      log(ctx.logger, {
-        level: 'warn',
-        message: 'wxpay v2 request failed',
-        method: 'POST',
-        path,
-        attempt,
-        durationMs: ctx.clock.now() - started,
-        errorName: error instanceof Error ? error.name : 'Error',
-        ...(WxPayError.isInstance(error) && 'code' in error && typeof error.code === 'string'
-          ? { errorCode: error.code }
-          : {}),
-      });
+      if (logger) {
+        log(logger, {
+          level: 'warn',
+          message: 'wxpay v2 request failed',
+          method: 'POST',
+          path,
+          attempt,
+          durationMs: ctx.clock.now() - started,
+          errorName: error instanceof Error ? error.name : 'Error',
+          ...(WxPayError.isInstance(error) && 'code' in error && typeof error.code === 'string'
+            ? { errorCode: error.code }
+            : {}),
+        });
+      }
       throw error;
     }
   }

@@ -5,6 +5,7 @@ import {
   createWebNotificationHandler,
 } from '../src/index.js';
 
+const retry = { baseDelayMs: 20, maxDelayMs: 100 };
 const handlers = {
   nodeNotificationHandler: createNodeNotificationHandler,
   webNotificationHandler: createWebNotificationHandler,
@@ -13,48 +14,21 @@ const handlers = {
 // The shared PaymentClient contract, run against the simulator with both v2 sign types.
 describePaymentClientContract(
   'v2-xml (MD5)',
-  (sim) =>
-    createV2Client({
-      appId: sim.merchant.appId,
-      mchId: sim.merchant.mchId,
-      apiKey: sim.merchant.apiKey,
-      baseUrl: sim.url,
-      retry: { baseDelayMs: 20, maxDelayMs: 100 },
-    }),
+  (sim) => createV2Client(sim.clientConfig('v2', { retry })),
   handlers,
 );
 
 describePaymentClientContract(
   'v2-xml (HMAC-SHA256)',
-  (sim) =>
-    createV2Client({
-      appId: sim.merchant.appId,
-      mchId: sim.merchant.mchId,
-      apiKey: sim.merchant.apiKey,
-      signType: 'HMAC-SHA256',
-      baseUrl: sim.url,
-      retry: { baseDelayMs: 20, maxDelayMs: 100 },
-    }),
+  (sim) => createV2Client(sim.clientConfig('v2', { signType: 'HMAC-SHA256', retry })),
   handlers,
 );
 
-// Over HTTPS, with /secapi/* (refunds) authenticated by the merchant certificate (mutual TLS).
+// Over HTTPS, with /secapi/* (refunds) authenticated by the merchant certificate (mutual TLS):
+// in TLS mode the simulator's config carries the CA and the merchant certificate.
 describePaymentClientContract(
   'v2-xml (HTTPS, mutual TLS)',
-  (sim) =>
-    createV2Client({
-      appId: sim.merchant.appId,
-      mchId: sim.merchant.mchId,
-      apiKey: sim.merchant.apiKey,
-      baseUrl: sim.url,
-      clientCertificate: {
-        cert: sim.merchant.certificate,
-        key: sim.merchant.privateKey,
-        ca: sim.tls?.ca ?? '',
-      },
-      transport: { tls: { ca: sim.tls?.ca ?? '' } },
-      retry: { baseDelayMs: 20, maxDelayMs: 100 },
-    }),
+  (sim) => createV2Client(sim.clientConfig('v2', { retry })),
   { simulator: { tls: true }, ...handlers },
 );
 

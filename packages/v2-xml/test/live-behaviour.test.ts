@@ -27,16 +27,13 @@ let seq = 0;
 const no = (prefix = 'LV2') =>
   `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase();
 
-const config = (overrides: Partial<V2ClientConfig> = {}): V2ClientConfig => ({
-  appId: sim.merchant.appId,
-  mchId: sim.merchant.mchId,
-  apiKey: sim.merchant.apiKey,
-  signType: 'HMAC-SHA256',
-  baseUrl: sim.url,
-  notifyUrl: 'http://127.0.0.1:9/notify',
-  retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  ...overrides,
-});
+const config = (overrides: Partial<V2ClientConfig> = {}): V2ClientConfig =>
+  sim.clientConfig('v2', {
+    signType: 'HMAC-SHA256' as const,
+    notifyUrl: 'http://127.0.0.1:9/notify',
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...overrides,
+  });
 
 beforeAll(async () => {
   sim = await startSimulator();

@@ -22,16 +22,14 @@ const no = (prefix: string) =>
 
 beforeAll(async () => {
   sim = await startSimulator();
-  client = createV2Client({
-    appId: sim.merchant.appId,
-    mchId: sim.merchant.mchId,
-    apiKey: sim.merchant.apiKey,
-    signType: 'HMAC-SHA256',
-    // The simulator signs payment notifications with the order's sign type.
-    acceptedNotifySignTypes: ['HMAC-SHA256', 'MD5'],
-    baseUrl: sim.url,
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-  });
+  client = createV2Client(
+    sim.clientConfig('v2', {
+      signType: 'HMAC-SHA256',
+      // The simulator signs payment notifications with the order's sign type.
+      acceptedNotifySignTypes: ['HMAC-SHA256', 'MD5'],
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    }),
+  );
   const handler = createNodeNotificationHandler(client, (n) => {
     notifications.push(n);
   });

@@ -7,7 +7,12 @@ import {
   type RetryPolicy,
   type TransportOptions,
 } from '@wxpay/core';
-import { resolveBackupBaseUrl, toValidationIssues } from '@wxpay/core/adapter';
+import {
+  looksLikePath,
+  pathInsteadOfKeyHint,
+  resolveBackupBaseUrl,
+  toValidationIssues,
+} from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { notifyUrlProblem } from './notify-url.js';
 
@@ -185,8 +190,9 @@ function parsePrivateKey(input: string | Buffer | KeyObject): KeyObject {
   try {
     key = readPrivateKey(input);
   } catch {
-    throw new ConfigError('privateKey: not a readable private key (PEM or DER)', [
-      { path: 'privateKey', message: 'not a readable private key' },
+    const hint = looksLikePath(input) ? `; ${pathInsteadOfKeyHint('privateKey')}` : '';
+    throw new ConfigError(`privateKey: not a readable private key (PEM or DER)${hint}`, [
+      { path: 'privateKey', message: `not a readable private key${hint}` },
     ]);
   }
   if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
@@ -202,8 +208,9 @@ function parsePublicKey(input: string | Buffer | KeyObject): KeyObject {
   try {
     key = readPublicKey(input);
   } catch {
-    throw new ConfigError('wechatpayPublicKey.key: not a readable public key (PEM or DER)', [
-      { path: 'wechatpayPublicKey.key', message: 'not a readable public key' },
+    const hint = looksLikePath(input) ? `; ${pathInsteadOfKeyHint('wechatpayPublicKey.key')}` : '';
+    throw new ConfigError(`wechatpayPublicKey.key: not a readable public key (PEM or DER)${hint}`, [
+      { path: 'wechatpayPublicKey.key', message: `not a readable public key${hint}` },
     ]);
   }
   if (key.asymmetricKeyType !== 'rsa') {

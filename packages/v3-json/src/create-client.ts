@@ -43,8 +43,9 @@ import { createV3Requester } from './request.js';
 import { parseJson } from './schemas/decode-wire.js';
 import { buildAppConfig, buildBridgeConfig } from './signing/client-params.js';
 import type { V3Client, V3RawRequest, V3RawResponse } from './types.js';
+import { VERSION } from './version.js';
 
-const USER_AGENT = `wxpay-v3-json/0.1.0 node/${process.versions.node}`;
+const USER_AGENT = `wxpay-v3-json/${VERSION} node/${process.versions.node}`;
 
 /**
  * Creates a WeChat Pay v3 client. Keys are parsed once; one keep-alive transport is shared by

@@ -6,6 +6,7 @@ import { formatRfc3339Beijing } from './map-time.js';
 import { notifyUrlProblem } from './notify-url.js';
 import { checkPayer, PARTNER_ORDER_PATHS, toPartnerOrderBody } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
+import { hasNonEmptyString } from './schemas/fast-check.js';
 import {
   codeUrlResponseSchema,
   h5UrlResponseSchema,
@@ -132,15 +133,21 @@ export async function toPrepay(
   switch (kind) {
     case 'jsapi':
     case 'miniprogram': {
-      const { prepay_id } = decodeWire(prepayIdResponseSchema, data, 'prepay response');
+      const { prepay_id } = hasNonEmptyString(data, 'prepay_id')
+        ? data
+        : decodeWire(prepayIdResponseSchema, data, 'prepay response');
       return { kind, prepayId: prepay_id, bridgeConfig: await sign.bridge(prepay_id) };
     }
     case 'app': {
-      const { prepay_id } = decodeWire(prepayIdResponseSchema, data, 'prepay response');
+      const { prepay_id } = hasNonEmptyString(data, 'prepay_id')
+        ? data
+        : decodeWire(prepayIdResponseSchema, data, 'prepay response');
       return { kind: 'app', prepayId: prepay_id, appConfig: await sign.app(prepay_id) };
     }
     case 'native': {
-      const { code_url } = decodeWire(codeUrlResponseSchema, data, 'native prepay response');
+      const { code_url } = hasNonEmptyString(data, 'code_url')
+        ? data
+        : decodeWire(codeUrlResponseSchema, data, 'native prepay response');
       return { kind: 'native', codeUrl: code_url };
     }
     case 'h5': {

@@ -7,7 +7,7 @@ import {
   SystemError,
   UserPayingError,
 } from '@wxpay/core';
-import { errorClassForCode } from '@wxpay/core/adapter';
+import { errorClassForCode, formatApiErrorMessage } from '@wxpay/core/adapter';
 import { errorBodySchema } from './schemas/misc.js';
 
 /** What the failed call was about, to place RESOURCE_NOT_EXISTS. */
@@ -62,7 +62,14 @@ export function toApiError(
     ...(requestId ? { requestId } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
-  const text = `WeChat Pay ${status} ${finalCode}${message ? `: ${message}` : ''}${requestId ? ` (Request-ID ${requestId})` : ''}`;
+  // One format for both adapters: what happened, code and message, Request-ID, what to check.
+  const text = formatApiErrorMessage({
+    protocol: 'v3',
+    code: finalCode,
+    message,
+    status,
+    requestId,
+  });
   if (status === 202) return new UserPayingError(text, details);
   const Known = errorClassForCode(finalCode, context === 'refund' ? 'refund' : 'order', message);
   if (Known !== InvalidRequestError) return new Known(text, details);

@@ -19,6 +19,7 @@ import { buildAuthorization } from './signing/authorization.js';
 import { buildRequestMessage } from './signing/build-message.js';
 import { signMessage } from './signing/sign.js';
 import { verifyWechatpaySignature } from './signing/verify.js';
+import { createWireUrl, type WireUrl } from './wire-url.js';
 
 /** One signed v3 call. */
 export interface V3Request {
@@ -82,24 +83,38 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
     });
   }
 
+  const logger = options.logger;
+  // Joins base URL and path as `new URL` would, without parsing plain paths (one per origin).
+  const joinPrimary = createWireUrl(options.baseUrl);
+  const joinBackup = options.backupBaseUrl ? createWireUrl(options.backupBaseUrl) : undefined;
+  const join = (baseUrl: string, path: string): WireUrl => {
+    if (baseUrl === options.baseUrl) return joinPrimary(path);
+    if (joinBackup && baseUrl === options.backupBaseUrl) return joinBackup(path);
+    return createWireUrl(baseUrl)(path);
+  };
+
   async function send(request: V3Request, call: CallOptions = {}): Promise<HttpResponse> {
+    // Built once per call, not per attempt: nothing here changes between attempts.
+    const failover = {
+      baseUrl: options.baseUrl,
+      backupBaseUrl: options.backupBaseUrl,
+      idempotent: request.idempotent,
+      logger,
+      method: request.method,
+      path: request.path,
+    };
+    const body = request.body;
+    const resolveKey = request.resolveKey;
     return withRetry(
       ({ attempt, signal }) =>
-        withBackupDomain((baseUrl) => once(baseUrl, attempt, signal), {
-          baseUrl: options.baseUrl,
-          backupBaseUrl: options.backupBaseUrl,
-          idempotent: request.idempotent,
-          logger: options.logger,
-          method: request.method,
-          path: request.path,
-        }),
+        withBackupDomain((baseUrl) => once(baseUrl, attempt, signal), failover),
       {
         policy: options.retry ?? {},
         signal: call.signal,
         attemptTimeoutMs: call.timeoutMs ?? options.timeoutMs,
         idempotent: request.idempotent,
         onRetry: ({ attempt, delayMs, error }) =>
-          options.logger?.({
+          logger?.({
             level: 'info',
             message: `retrying in ${delayMs} ms`,
             method: request.method,
@@ -115,28 +130,28 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
       attempt: number,
       signal: AbortSignal,
     ): Promise<HttpResponse> {
-      const started = Date.now();
+      const started = logger ? Date.now() : 0;
       // Sign exactly what goes on the wire: the URL parser may normalize the path.
-      const url = new URL(`${baseUrl}${request.path}`);
-      const wirePath = `${url.pathname}${url.search}`;
-      const headers: Record<string, string> = {
-        accept: 'application/json',
-        'user-agent': options.userAgent,
-        ...request.headers,
-        authorization: await authorize(request.method, wirePath, request.body ?? ''),
-      };
+      const { href, wirePath } = join(baseUrl, request.path);
+      const authorization = await authorize(request.method, wirePath, body ?? '');
+      const headers: Record<string, string> = request.headers
+        ? {
+            accept: 'application/json',
+            'user-agent': options.userAgent,
+            ...request.headers,
+            authorization,
+          }
+        : { accept: 'application/json', 'user-agent': options.userAgent, authorization };
       const announce = options.preferredSerial();
       if (announce && !('wechatpay-serial' in headers)) headers['wechatpay-serial'] = announce;
-      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      if (body !== undefined) headers['content-type'] = 'application/json';
       let response: HttpResponse | undefined;
       try {
-        response = await options.transport.request({
-          url: url.href,
-          method: request.method,
-          headers,
-          ...(request.body !== undefined ? { body: request.body } : {}),
-          signal,
-        });
+        response = await options.transport.request(
+          body !== undefined
+            ? { url: href, method: request.method, headers, body, signal }
+            : { url: href, method: request.method, headers, signal },
+        );
         if (response.status < 200 || response.status >= 300 || response.status === 202) {
           throw toApiError(
             {
@@ -148,16 +163,15 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
             options.clock.now(),
           );
         }
+        const answer = response;
         await verifyWechatpaySignature({
-          headers: response.headers,
-          body: response.body,
+          headers: answer.headers,
+          body: answer.body,
           nowSeconds: unixSeconds(options.clock),
-          resolveKey: (serial) =>
-            request.resolveKey
-              ? request.resolveKey(serial, (response as HttpResponse).body)
-              : options.resolveKey(serial),
+          resolveKey: resolveKey ? (serial) => resolveKey(serial, answer.body) : options.resolveKey,
         });
-        options.logger?.({
+        // `?.(…)` evaluates no argument, so no event object is built without a logger.
+        logger?.({
           level: 'debug',
           message: 'v3 call succeeded',
           method: request.method,
@@ -170,7 +184,7 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
         return response;
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        options.logger?.({
+        logger?.({
           level: 'warn',
           message: 'v3 call failed',
           method: request.method,

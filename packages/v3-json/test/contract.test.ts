@@ -16,16 +16,12 @@ const handlers = {
 const clientFor =
   (trust: Partial<V3ClientConfig> | ((sim: Simulator) => Partial<V3ClientConfig>)) =>
   (sim: Simulator) =>
-    createV3Client({
-      mchId: sim.merchant.mchId,
-      appId: sim.merchant.appId,
-      privateKey: sim.merchant.privateKey,
-      certificateSerial: sim.merchant.certificateSerial,
-      apiV3Key: sim.merchant.apiV3Key,
-      baseUrl: sim.url,
-      retry: { baseDelayMs: 20, maxDelayMs: 100 },
-      ...(typeof trust === 'function' ? trust(sim) : trust),
-    });
+    createV3Client(
+      sim.clientConfig('v3', {
+        retry: { baseDelayMs: 20, maxDelayMs: 100 },
+        ...(typeof trust === 'function' ? trust(sim) : trust),
+      }),
+    );
 
 const publicKey = (sim: Simulator) => ({ wechatpayPublicKey: sim.merchant.wechatpayPublicKey });
 

@@ -22,18 +22,13 @@ let client: V3Client;
 let seq = 0;
 const nextNo = () => `LIVE3${Date.now()}${seq++}`;
 
-const config = (overrides: Partial<V3ClientConfig> = {}): V3ClientConfig => ({
-  mchId: sim.merchant.mchId,
-  appId: sim.merchant.appId,
-  privateKey: sim.merchant.privateKey,
-  certificateSerial: sim.merchant.certificateSerial,
-  apiV3Key: sim.merchant.apiV3Key,
-  wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
-  baseUrl: sim.url,
-  notifyUrl: 'http://127.0.0.1:9/notify',
-  retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  ...overrides,
-});
+const config = (overrides: Partial<V3ClientConfig> = {}): V3ClientConfig =>
+  sim.clientConfig('v3', {
+    wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+    notifyUrl: 'http://127.0.0.1:9/notify',
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...overrides,
+  });
 
 beforeAll(async () => {
   sim = await startSimulator();

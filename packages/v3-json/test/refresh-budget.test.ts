@@ -11,15 +11,7 @@ let client: V3Client;
 
 beforeAll(async () => {
   sim = await startSimulator({ trust: 'certificate' });
-  client = createV3Client({
-    mchId: sim.merchant.mchId,
-    appId: sim.merchant.appId,
-    privateKey: sim.merchant.privateKey,
-    certificateSerial: sim.merchant.certificateSerial,
-    apiV3Key: sim.merchant.apiV3Key,
-    baseUrl: sim.url,
-    notifyUrl: 'http://127.0.0.1:9/notify',
-  });
+  client = createV3Client(sim.clientConfig('v3', { notifyUrl: 'http://127.0.0.1:9/notify' }));
 });
 afterAll(async () => {
   await client.close();

@@ -18,16 +18,12 @@ const nextNo = () => `SIMV3${Date.now()}${seq++}`;
 
 beforeAll(async () => {
   sim = await startSimulator({ trust: 'certificate' });
-  client = createV3Client({
-    mchId: sim.merchant.mchId,
-    appId: sim.merchant.appId,
-    privateKey: sim.merchant.privateKey,
-    certificateSerial: sim.merchant.certificateSerial,
-    apiV3Key: sim.merchant.apiV3Key,
-    baseUrl: sim.url,
-    notifyUrl: 'http://127.0.0.1:9/notify', // nothing listens: deliveries fail on this machine
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
+  client = createV3Client(
+    sim.clientConfig('v3', {
+      notifyUrl: 'http://127.0.0.1:9/notify', // nothing listens: deliveries fail on this machine
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    }),
+  );
 });
 afterAll(async () => {
   await client.close();

@@ -21,9 +21,12 @@ ${SETTINGS_HELP}`,
   async run(values, io) {
     const out = values.out as string | undefined;
     if (!out) throw new CliError('--out DIR is required', EXIT.usage);
-    const client = v3ClientFrom(resolveSettings(values, io.env));
+    // Downloading is the point here, also for a config that carries the public key as well.
+    const client = v3ClientFrom(resolveSettings(values, io.env), { platformCertificates: 'auto' });
     try {
       const certs = await client.refreshCertificates();
+      if (certs.length === 0)
+        throw new CliError('WeChat Pay listed no platform certificates', EXIT.api);
       mkdirSync(out, { recursive: true });
       const written = certs.map((c) => {
         const file = join(out, `${c.serial}.pem`);

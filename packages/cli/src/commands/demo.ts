@@ -58,25 +58,16 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
     `notify     ${receiver.url}/notify/{v2,v3}  (the merchant's endpoint; verifies before it acknowledges)\n\n`,
   );
 
-  v3Client = v3.createV3Client({
-    mchId: m.mchId,
-    appId: m.appId,
-    privateKey: m.privateKey,
-    certificateSerial: m.certificateSerial,
-    apiV3Key: m.apiV3Key,
-    wechatpayPublicKey: m.wechatpayPublicKey,
-    baseUrl: sim.url,
-    notifyUrl: `${receiver.url}/notify/v3`,
-  });
-  v2Client = v2.createV2Client({
-    appId: m.appId,
-    mchId: m.mchId,
-    apiKey: m.apiKey,
-    signType: 'HMAC-SHA256',
-    baseUrl: sim.url,
-    notifyUrl: `${receiver.url}/notify/v2`,
-  });
-
+  // v3 verifies with the WeChat Pay public key, as new merchants do; the simulator signs with both.
+  v3Client = v3.createV3Client(
+    sim.clientConfig('v3', {
+      wechatpayPublicKey: m.wechatpayPublicKey,
+      notifyUrl: `${receiver.url}/notify/v3`,
+    }),
+  );
+  v2Client = v2.createV2Client(
+    sim.clientConfig('v2', { signType: 'HMAC-SHA256', notifyUrl: `${receiver.url}/notify/v2` }),
+  );
   async function step(
     protocol: string,
     name: string,

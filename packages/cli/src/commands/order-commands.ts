@@ -6,12 +6,15 @@ import { EXIT } from '../io.js';
 import { orderSummary, print } from '../output.js';
 import type { Command } from './command.js';
 
-const SETTINGS_HELP = `Merchant settings (flag / environment variable / config key):
+const SETTINGS_HELP = `Merchant settings (flag / WXPAY_* variable / config key):
   --mch-id, --app-id, --base-url, --timeout-ms
   v2: --api-key-file, --sign-type MD5|HMAC-SHA256
   v3: --private-key-file, --certificate-serial, --api-v3-key-file,
       --public-key-file + --public-key-id (public-key mode)
-  --config FILE (JSON with the camelCase names above)
+  --tls-ca-file (an HTTPS test server's CA)
+  --config FILE  JSON with the camelCase names above (mchId, apiKeyFile …); paths in it are
+                 relative to the file. A mode-0600 file may hold apiKey, apiV3Key, privateKey
+                 and wechatpayPublicKey inline: the file \`wxpay simulator\` writes works as is.
 `;
 
 export const queryOrderCommand: Command = {

@@ -4,10 +4,13 @@ import { randomNonce } from '@wxpay/core';
 import { buildSignString, parseXml, SIGN_TYPES, type SignType, signString } from '@wxpay/v2-xml';
 import { buildAuthorization, buildRequestMessage, buildVerifyMessage } from '@wxpay/v3-json';
 import { CliError } from '../cli-error.js';
-import { readSecretSetting } from '../clients.js';
+import { readSecret } from '../clients.js';
 import { resolveSettings, settingOptions } from '../config.js';
 import { EXIT, readAll } from '../io.js';
 import type { Command } from './command.js';
+
+/** The length of every APIv2 key the merchant console issues. */
+const API_KEY_LENGTH = 32;
 
 /** Shows control characters so a newline mismatch is visible. */
 function visible(message: string): string {
@@ -50,7 +53,16 @@ own sign. The API key is shown masked; it never leaves the file.
     }
     if (Object.keys(fields).length === 0)
       throw new CliError('give --field name=value, --xml-file or --xml', EXIT.usage);
-    const apiKey = readSecretSetting(settings, 'apiKeyFile');
+    const apiKey = readSecret(settings, 'apiKey');
+    // WeChat Pay only ever issues 32-character APIv2 keys: any other length is the wrong file
+    // (a path, a v3 key with a newline, a truncated copy), and every sign made with it fails.
+    const warnings =
+      apiKey.length === API_KEY_LENGTH
+        ? []
+        : [
+            `the API key is ${apiKey.length} characters; WeChat Pay APIv2 keys are exactly ${API_KEY_LENGTH}, so WeChat Pay will answer 签名错误 (check the file holds only the key)`,
+          ];
+    for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
     const full = buildSignString(fields, apiKey);
     const masked = `${full.slice(0, full.length - apiKey.length)}<API key: ${apiKey.length} chars>`;
     const computed = signString(full, apiKey, signType);
@@ -62,6 +74,7 @@ own sign. The API key is shown masked; it never leaves the file.
       ...(received === undefined
         ? {}
         : { receivedSign: received, matches: received.toUpperCase() === computed }),
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
@@ -128,7 +141,7 @@ a response or notification signature covers instead.
       sha256: createHash('sha256').update(message).digest('hex'),
     };
     if (!values.response) {
-      const key = createPrivateKey(readSecretSetting(settings, 'privateKeyFile'));
+      const key = createPrivateKey(readSecret(settings, 'privateKey'));
       const signature = sign('sha256', Buffer.from(message), key).toString('base64');
       result.signature = signature;
       if (settings.mchId && settings.certificateSerial) {

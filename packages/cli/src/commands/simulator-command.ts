@@ -1,5 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { startSimulator } from '@wxpay/simulator';
+import {
+  CREDENTIALS_FILE_FLAG,
+  DEFAULT_CREDENTIALS_FILE,
+  startSimulator,
+  writeCredentialsFile,
+} from '@wxpay/simulator';
 import { CliError } from '../cli-error.js';
 import { EXIT } from '../io.js';
 import type { Command } from './command.js';
@@ -9,15 +13,16 @@ export const simulatorCommand: Command = {
   summary: 'run the local WeChat Pay simulator until interrupted',
   help: `Usage: wxpay simulator [--port N] [--trust both|certificate|public-key] [--credentials-out FILE] [--json]
 
-Serves WeChat Pay v2 and v3 on http://127.0.0.1:PORT and prints the base URL and the merchant
-id, app id, certificate serial and public-key id. The secrets (API key, APIv3 key, merchant
-private key) are written only to --credentials-out (a JSON file, mode 0600), never to the
-terminal. Stop it with Ctrl-C.
+Serves WeChat Pay v2 and v3 on http://127.0.0.1:PORT and prints the base URL, the merchant
+id, app id, certificate serial and public-key id, and the dashboard's URL (BASE/__sim/: orders,
+notification deliveries and payer controls in a browser on this machine). The secrets (API key,
+APIv3 key, merchant private key) are written only to --credentials-out (a JSON file, mode
+0600), never to the terminal. Stop it with Ctrl-C.
 `,
   options: {
     port: { type: 'string' },
     trust: { type: 'string' },
-    'credentials-out': { type: 'string' },
+    [CREDENTIALS_FILE_FLAG]: { type: 'string' },
   },
   async run(values, io) {
     const port = values.port === undefined ? 0 : Number(values.port);
@@ -29,23 +34,18 @@ terminal. Stop it with Ctrl-C.
     }
     const sim = await startSimulator({ port, trust });
     const m = sim.merchant;
-    const out = values['credentials-out'] as string | undefined;
-    if (out) {
-      writeFileSync(
-        out,
-        `${JSON.stringify({ baseUrl: sim.url, ...m, platformCertificates: m.platformCertificates }, null, 2)}\n`,
-        {
-          mode: 0o600,
-        },
-      );
-    }
+    const file = writeCredentialsFile(
+      sim,
+      (values[CREDENTIALS_FILE_FLAG] as string | undefined) ?? DEFAULT_CREDENTIALS_FILE,
+    );
     const info = {
       url: sim.url,
+      dashboard: `${sim.url}/__sim/`,
       mchId: m.mchId,
       appId: m.appId,
       certificateSerial: m.certificateSerial,
       publicKeyId: m.wechatpayPublicKey.id,
-      credentials: out ?? '(not written; pass --credentials-out FILE)',
+      credentials: file,
     };
     if (values.json) io.stdout.write(`${JSON.stringify(info)}\n`);
     else {

@@ -23,7 +23,7 @@ function bodyOf(req: IncomingMessage): unknown {
 /**
  * A notification handler for node:http and the frameworks built on it (Express, Koa with
  * `ctx.req`/`ctx.res`, NestJS with `@Req()`/`@Res()`): `(req, res)` in, the answer written in
- * the protocol of each request (see {@link handleNotification}). Serves v2 and v3 notifications
+ * the protocol of each request (see `handleNotification` in @wxpay/core). Serves v2 and v3 notifications
  * alike on one route. Mount it where no body parser consumed the body, or where the raw bytes
  * were kept. The returned promise never rejects.
  */

@@ -99,9 +99,17 @@ export class Tally {
     return `[security] ${this.category}: tried ${this.tried}, rejected ${this.rejected}, accepted-wrongly ${this.acceptedWrongly}${valid}`;
   }
 
-  /** Prints the summary line (the only output of the suite). */
+  /** Prints the summary line (the only output of the suite), when asked to: see {@link Tally.report}. */
   print(): void {
-    console.log(this.line());
+    Tally.report(this.line());
+  }
+
+  /**
+   * Prints a line of the security report only with `WXPAY_SECURITY_REPORT=1` in the
+   * environment, so a plain `pnpm test` stays quiet and the tallies are there on request.
+   */
+  static report(line: string): void {
+    if (process.env.WXPAY_SECURITY_REPORT) console.log(line);
   }
 }
 

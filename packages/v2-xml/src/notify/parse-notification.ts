@@ -9,7 +9,7 @@ import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
 import { partnerFieldsOf } from '../partner/map-partner.js';
 import { decodeWire } from '../schemas/decode-wire.js';
-import { paymentNotificationSchema } from '../schemas/transaction.js';
+import { hasOrderFields, paymentNotificationSchema } from '../schemas/transaction.js';
 import { isCanonicalSign, verifyFields } from '../signing/sign-fields.js';
 import { SIGNATURE_HEX_LENGTH, type SignType } from '../signing/sign-type.js';
 import { parseXml } from '../xml/parse-xml.js';
@@ -79,7 +79,10 @@ export function parseV2Notification(
   if (raw.return_code !== 'SUCCESS') {
     throw new MalformedMessageError('payment notification without return_code SUCCESS');
   }
-  const fields = decodeWire(paymentNotificationSchema, raw, 'payment notification');
+  // The usual notification passes the hand check; any other is decoded by zod.
+  const fields = hasOrderFields(raw, 'result_code')
+    ? raw
+    : decodeWire(paymentNotificationSchema, raw, 'payment notification');
   const state = fields.result_code === 'SUCCESS' ? 'SUCCESS' : 'PAYERROR';
   const order = toOrder(raw, state);
   const id = order.transactionId

@@ -37,3 +37,38 @@ export const paymentNotificationSchema = z.looseObject({
   ...orderFields,
   result_code: required,
 });
+
+const FEN_FIELDS = [
+  'total_fee',
+  'settlement_total_fee',
+  'cash_fee',
+  'coupon_fee',
+  'coupon_count',
+] as const;
+const FEN = /^\d{1,15}$/;
+
+/**
+ * A hand check that accepts only messages the order schemas accept (every value of a parsed v2
+ * message is a string, so only the required and the fen fields can fail): `out_trade_no` and
+ * `required` non-empty, the fen fields digits. When it says no, the caller runs the schema,
+ * which raises the detailed error.
+ */
+export function hasOrderFields(
+  raw: Readonly<Record<string, string>>,
+  required: 'trade_state' | 'result_code',
+): boolean {
+  if (typeof raw.out_trade_no !== 'string' || raw.out_trade_no === '') return false;
+  const extra = raw[required];
+  if (typeof extra !== 'string' || extra === '') return false;
+  for (const name of FEN_FIELDS) {
+    const v = raw[name];
+    if (v !== undefined && !(typeof v === 'string' && FEN.test(v))) return false;
+  }
+  for (const name in raw) if (typeof raw[name] !== 'string') return false;
+  return true;
+}
+
+/** {@link hasOrderFields} for an orderquery reply ({@link orderQueryResponseSchema}). */
+export function isOrderQueryReply(raw: Readonly<Record<string, string>>): boolean {
+  return hasOrderFields(raw, 'trade_state');
+}

@@ -34,15 +34,11 @@ let failNextDeliveries = 0;
 let seq = 0;
 
 function config(extra: Partial<V2ClientConfig> = {}): V2ClientConfig {
-  return {
-    appId: sim.merchant.appId,
-    mchId: sim.merchant.mchId,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
+  return sim.clientConfig('v2', {
     timeoutMs: 2_000,
     retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 10, maxDelayMs: 40 },
     ...extra,
-  };
+  });
 }
 
 /** Forwards to the simulator, then sends the answer one byte every 60 ms (a slow body). */

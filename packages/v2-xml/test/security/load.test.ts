@@ -37,15 +37,13 @@ function heapMiB(): number {
 beforeAll(async () => {
   recorder.install();
   sim = await startSimulator();
-  client = createV2Client({
-    appId: sim.merchant.appId,
-    mchId: sim.merchant.mchId,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
-    // No retries: every query must succeed on its first attempt for "zero errors" to mean it.
-    retry: { maxAttempts: 1 },
-    timeoutMs: 30_000,
-  });
+  client = createV2Client(
+    sim.clientConfig('v2', {
+      // No retries: every query must succeed on its first attempt for "zero errors" to mean it.
+      retry: { maxAttempts: 1 },
+      timeoutMs: 30_000,
+    }),
+  );
   const stamp = Date.now().toString(36).toUpperCase();
   for (let i = 0; i < ORDERS; i++) {
     const outTradeNo = `LOAD${stamp}${String(i).padStart(4, '0')}`;
@@ -116,7 +114,7 @@ describe('load', () => {
     await run(QUERIES, tally);
     const after = heapMiB();
     tally.print();
-    console.log(
+    Tally.report(
       `[security] load heap: ${before.toFixed(1)} MiB → ${after.toFixed(1)} MiB (gc ${gc ? 'forced' : 'not exposed'})`,
     );
     expect(tally.misses.slice(0, 5)).toEqual([]);

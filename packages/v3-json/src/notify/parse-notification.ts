@@ -13,6 +13,7 @@ import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
 import { partnerAnswerFields } from '../partner/map-partner.js';
 import { decodeWire } from '../schemas/decode-wire.js';
+import { isNotificationEnvelope } from '../schemas/fast-check.js';
 import { notificationEnvelopeSchema } from '../schemas/misc.js';
 import { readStrictJson } from '../schemas/strict-json.js';
 import { verifyWechatpaySignature } from '../signing/verify.js';
@@ -55,7 +56,9 @@ export async function parseV3Notification(
     ...(context.missingKeyHint ? { missingKeyHint: context.missingKeyHint } : {}),
   });
   const parsed = parseJsonMessage(body, 'notification body');
-  const envelope = decodeWire(notificationEnvelopeSchema, parsed, 'notification');
+  const envelope = isNotificationEnvelope(parsed)
+    ? parsed
+    : decodeWire(notificationEnvelopeSchema, parsed, 'notification');
   const raw = parsed as Record<string, unknown>;
   const resource = envelope.resource;
   if (resource.algorithm !== 'AEAD_AES_256_GCM') {

@@ -109,7 +109,7 @@ export async function verifyWechatpaySignature(
     );
   }
   const message = buildVerifyMessage(signed.timestamp, signed.nonce, input.body);
-  if (!verifySignature(key, message, signed.signature)) {
+  if (!(await verifySignature(key, message, signed.signature))) {
     throw new SignatureVerificationError('Wechatpay-Signature does not verify');
   }
   return signed;

@@ -32,6 +32,10 @@ describe('readStrictJson', () => {
       '{"trade_state":"NOTPAY","x":{},"trade_state":"SUCCESS"}',
       '{"trade\\u005fstate":"NOTPAY","trade_state":"SUCCESS"}',
       '[{"a":1},{"b":{"c":1,"c":1}}]',
+      // String ends after runs of backslashes: the scan must find the real closing quote.
+      '{"a":"x\\\\","a":1}',
+      '{"a":"\\"","a":1}',
+      '{"a":"\\\\\\"\\\\","a":1}',
     ]) {
       expect(readStrictJson(text), text).toMatchObject({ ok: false, problem: 'duplicate-key' });
     }

@@ -31,19 +31,14 @@ let onLog: ((event: LogEvent) => void) | undefined;
 let seq = 0;
 
 function config(baseUrl: string, extra: Partial<V3ClientConfig> = {}): V3ClientConfig {
-  return {
-    mchId: sim.merchant.mchId,
-    appId: sim.merchant.appId,
-    privateKey: sim.merchant.privateKey,
-    certificateSerial: sim.merchant.certificateSerial,
-    apiV3Key: sim.merchant.apiV3Key,
+  return sim.clientConfig('v3', {
     wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
     baseUrl,
     timeoutMs: 2_000,
     retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
-    logger: (event) => onLog?.(event),
+    logger: (event: LogEvent) => onLog?.(event),
     ...extra,
-  };
+  });
 }
 
 beforeAll(async () => {

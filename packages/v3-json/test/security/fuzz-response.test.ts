@@ -33,16 +33,12 @@ beforeAll(async () => {
   recorder.install();
   [sim] = await Promise.all([startSimulator(), server.start()]);
   client = publicKeyClient(keys, server.url);
-  simClient = createV3Client({
-    mchId: sim.merchant.mchId,
-    appId: sim.merchant.appId,
-    privateKey: sim.merchant.privateKey,
-    certificateSerial: sim.merchant.certificateSerial,
-    apiV3Key: sim.merchant.apiV3Key,
-    wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
-    baseUrl: sim.url,
-    retry: { maxAttempts: 1 },
-  });
+  simClient = createV3Client(
+    sim.clientConfig('v3', {
+      wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+      retry: { maxAttempts: 1 },
+    }),
+  );
 });
 
 afterAll(async () => {

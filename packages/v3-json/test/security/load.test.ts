@@ -19,19 +19,15 @@ let client: V3Client;
 beforeAll(async () => {
   recorder.install();
   sim = await startSimulator();
-  client = createV3Client({
-    mchId: sim.merchant.mchId,
-    appId: sim.merchant.appId,
-    privateKey: sim.merchant.privateKey,
-    certificateSerial: sim.merchant.certificateSerial,
-    apiV3Key: sim.merchant.apiV3Key,
-    wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
-    baseUrl: sim.url,
-    // A loaded CI machine must not turn queueing into timeouts; retries would hide errors.
-    timeoutMs: 60_000,
-    notifyUrl: 'http://127.0.0.1:9/never-called',
-    retry: { maxAttempts: 1 },
-  });
+  client = createV3Client(
+    sim.clientConfig('v3', {
+      wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
+      // A loaded CI machine must not turn queueing into timeouts; retries would hide errors.
+      timeoutMs: 60_000,
+      notifyUrl: 'http://127.0.0.1:9/never-called',
+      retry: { maxAttempts: 1 },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -108,7 +104,7 @@ describe('load', () => {
     );
     const after = heapMb();
     tally.print();
-    console.log(
+    Tally.report(
       `[security] load heap: ${before.toFixed(1)} MB → ${after.toFixed(1)} MB (gc ${gc ? 'forced' : 'not available'})`,
     );
 

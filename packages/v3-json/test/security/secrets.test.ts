@@ -42,19 +42,13 @@ let seq = 0;
 function config(
   extra: { [K in keyof V3ClientConfig]?: V3ClientConfig[K] | undefined } = {},
 ): V3ClientConfig {
-  return {
-    mchId: sim.merchant.mchId,
-    appId: sim.merchant.appId,
-    privateKey: sim.merchant.privateKey,
-    certificateSerial: sim.merchant.certificateSerial,
-    apiV3Key: sim.merchant.apiV3Key,
+  return sim.clientConfig('v3', {
     wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
-    baseUrl: sim.url,
     timeoutMs: 1_000,
     retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
     logger,
     ...extra,
-  } as V3ClientConfig;
+  }) as V3ClientConfig;
 }
 
 beforeAll(async () => {

@@ -86,9 +86,7 @@ export function describeOrderCreation(ctx: ContractContext): void {
       const firstDownload = log.findIndex((r) => r.path === '/v3/certificates');
       const known = [
         ctx.sim.merchant.wechatpayPublicKey.id,
-        ...ctx.sim.merchant.platformCertificates.map((pem) =>
-          new X509Certificate(pem).serialNumber.toUpperCase().replace(/^0+/, ''),
-        ),
+        ...ctx.sim.merchant.platformCertificates.map((c) => c.serial),
       ];
       let checked = 0;
       for (let i = from; i < log.length; i++) {

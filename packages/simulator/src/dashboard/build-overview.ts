@@ -1,0 +1,212 @@
+import type { NotificationAttempt } from '../notification-log.js';
+import type { SimulatedOrder, SimulatedRefund, StateStep } from '../order-store.js';
+import type { DashboardSource } from './dashboard-source.js';
+
+/** How many of the newest orders, notifications and requests the overview lists. */
+export const OVERVIEW_LIMIT = 100;
+/** How many characters of a merchant's answer to a notification the overview keeps. */
+const ANSWER_CHARS = 300;
+
+/** A refund as the dashboard shows it. */
+export interface RefundView {
+  readonly outRefundNo: string;
+  readonly refundId: string;
+  readonly refund: number;
+  readonly total: number;
+  readonly status: string;
+  readonly via: 'v2' | 'v3';
+  readonly createdAt: number;
+  readonly successAt?: number;
+  readonly history: readonly StateStep[];
+}
+
+/** An order as the dashboard shows it (no creation fingerprint, no signing details). */
+export interface OrderView {
+  readonly outTradeNo: string;
+  readonly via: 'v2' | 'v3';
+  readonly tradeType: string;
+  readonly state: string;
+  readonly stateDescription?: string;
+  readonly description: string;
+  readonly total: number;
+  readonly currency: string;
+  readonly codeUrl?: string;
+  readonly transactionId?: string;
+  readonly bankType?: string;
+  readonly coupons: ReadonlyArray<{ readonly type: string; readonly amount: number }>;
+  readonly notifyUrl?: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly paidAt?: number;
+  readonly history: readonly StateStep[];
+  readonly refunds: readonly RefundView[];
+}
+
+/** One notification with every delivery attempt. */
+export interface DeliveryView {
+  readonly id: string;
+  readonly protocol: 'v2' | 'v3';
+  readonly type: 'payment' | 'refund';
+  readonly outTradeNo: string;
+  readonly outRefundNo?: string;
+  readonly url: string;
+  readonly acknowledged: boolean;
+  readonly attempts: ReadonlyArray<{
+    readonly attempt: number;
+    readonly at: number;
+    readonly status?: number;
+    readonly answer?: string;
+    readonly error?: string;
+    readonly acknowledged: boolean;
+  }>;
+}
+
+/** Everything the dashboard page shows, as served by `GET /__sim/overview`. */
+export interface DashboardOverview {
+  readonly now: number;
+  readonly merchant: {
+    readonly mchId: string;
+    readonly appId: string;
+    readonly certificateSerial: string;
+    readonly publicKeyId: string;
+    /** The secrets, masked: only their last four characters. */
+    readonly apiKey: string;
+    readonly apiV3Key: string;
+  };
+  /** How many there are in all (the lists below hold the newest {@link OVERVIEW_LIMIT}). */
+  readonly totals: {
+    readonly orders: number;
+    readonly deliveries: number;
+    readonly requests: number;
+  };
+  /** Newest first. */
+  readonly orders: readonly OrderView[];
+  /** Newest first. */
+  readonly deliveries: readonly DeliveryView[];
+  /** Newest first, without headers or bodies. */
+  readonly requests: ReadonlyArray<{
+    readonly protocol: 'v2' | 'v3';
+    readonly method: string;
+    readonly path: string;
+    readonly status?: number;
+    readonly fault?: string;
+    readonly at: number;
+  }>;
+  readonly pendingFaults: ReadonlyArray<{
+    readonly kind: string;
+    readonly protocol?: string;
+    readonly path?: string;
+  }>;
+}
+
+/** Shows that a secret exists without showing it. */
+export function maskSecret(secret: string): string {
+  return `••••${secret.slice(-4)}`;
+}
+
+/** A snapshot of the simulator for the dashboard: no keys, signatures or message bodies. */
+export function buildOverview(sim: DashboardSource): DashboardOverview {
+  const m = sim.merchant;
+  const orders = sim.store.all();
+  const notified = deliveries(sim.notifications.attempts);
+  return {
+    now: sim.now(),
+    merchant: {
+      mchId: m.mchId,
+      appId: m.appId,
+      certificateSerial: m.certificateSerial,
+      publicKeyId: m.wechatpayPublicKey.id,
+      apiKey: maskSecret(m.apiKey),
+      apiV3Key: maskSecret(m.apiV3Key),
+    },
+    totals: {
+      orders: orders.length,
+      deliveries: notified.length,
+      requests: sim.requests.length,
+    },
+    orders: orders
+      .slice(-OVERVIEW_LIMIT)
+      .reverse()
+      .map((o) => orderView(sim, o)),
+    deliveries: notified.slice(-OVERVIEW_LIMIT).reverse(),
+    requests: sim.requests
+      .slice(-OVERVIEW_LIMIT)
+      .reverse()
+      .map((r) => ({
+        protocol: r.protocol,
+        method: r.method,
+        path: r.path,
+        ...(r.status !== undefined ? { status: r.status } : {}),
+        ...(r.fault ? { fault: r.fault } : {}),
+        at: r.at,
+      })),
+    pendingFaults: sim.faults.pending.map((f) => ({
+      kind: f.kind,
+      ...(f.protocol ? { protocol: f.protocol } : {}),
+      ...(f.path !== undefined ? { path: String(f.path) } : {}),
+    })),
+  };
+}
+
+function orderView(sim: DashboardSource, o: SimulatedOrder): OrderView {
+  return {
+    outTradeNo: o.outTradeNo,
+    via: o.via,
+    tradeType: o.tradeType,
+    state: o.state,
+    ...(o.stateDescription ? { stateDescription: o.stateDescription } : {}),
+    description: o.description,
+    total: o.total,
+    currency: o.currency,
+    ...(o.codeUrl ? { codeUrl: o.codeUrl } : {}),
+    ...(o.transactionId ? { transactionId: o.transactionId } : {}),
+    ...(o.bankType ? { bankType: o.bankType } : {}),
+    coupons: o.coupons.map((c) => ({ type: c.type, amount: c.amount })),
+    ...(o.notifyUrl ? { notifyUrl: o.notifyUrl } : {}),
+    createdAt: o.createdAt,
+    expiresAt: o.expiresAt,
+    ...(o.paidAt !== undefined ? { paidAt: o.paidAt } : {}),
+    history: sim.store.history(o),
+    refunds: o.refunds.map((r) => refundView(sim, r)),
+  };
+}
+
+function refundView(sim: DashboardSource, r: SimulatedRefund): RefundView {
+  return {
+    outRefundNo: r.outRefundNo,
+    refundId: r.refundId,
+    refund: r.refund,
+    total: r.total,
+    status: r.status,
+    via: r.via,
+    createdAt: r.createdAt,
+    ...(r.successAt !== undefined ? { successAt: r.successAt } : {}),
+    history: sim.store.history(r),
+  };
+}
+
+function deliveries(attempts: readonly NotificationAttempt[]): DeliveryView[] {
+  const byId = new Map<string, { first: NotificationAttempt; list: NotificationAttempt[] }>();
+  for (const a of attempts) {
+    const entry = byId.get(a.id);
+    if (entry) entry.list.push(a);
+    else byId.set(a.id, { first: a, list: [a] });
+  }
+  return [...byId.values()].map(({ first, list }) => ({
+    id: first.id,
+    protocol: first.protocol,
+    type: first.type,
+    outTradeNo: first.outTradeNo,
+    ...(first.outRefundNo ? { outRefundNo: first.outRefundNo } : {}),
+    url: first.url,
+    acknowledged: list.some((a) => a.acknowledged),
+    attempts: list.map((a) => ({
+      attempt: a.attempt,
+      at: a.at,
+      ...(a.status !== undefined ? { status: a.status } : {}),
+      ...(a.responseBody !== undefined ? { answer: a.responseBody.slice(0, ANSWER_CHARS) } : {}),
+      ...(a.error ? { error: a.error } : {}),
+      acknowledged: a.acknowledged,
+    })),
+  }));
+}
