@@ -14,6 +14,7 @@ const alias = [
   { find: /^@wxpay\/simulator$/, replacement: src('simulator') },
   { find: /^@wxpay\/simulator\/contract$/, replacement: src('simulator', 'contract/index.ts') },
   { find: /^@wxpay\/simulator\/testing$/, replacement: src('simulator', 'testing/index.ts') },
+  { find: /^@wxpay\/tracker$/, replacement: src('tracker') },
 ];
 
 const project = (name: string, dir: string) => ({
@@ -40,6 +41,7 @@ export default defineConfig({
       project('v3-json', 'packages/v3-json'),
       project('simulator', 'packages/simulator'),
       project('cli', 'packages/cli'),
+      project('tracker', 'packages/tracker'),
       {
         ...project('examples', 'examples'),
         test: { ...project('examples', 'examples').test, include: ['**/*.test.ts'] },

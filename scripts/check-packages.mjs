@@ -2,6 +2,9 @@
 // publint, @arethetypeswrong/cli (ESM-only profile), and a smoke test that loads each package
 // with `import` and with `require` (Node >= 20.19 loads ES modules from require).
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +33,7 @@ const packages = {
     'createWebNotificationHandler',
   ],
   simulator: ['startSimulator', 'createCertificate'],
+  tracker: ['createTracker', 'readTracker', 'createMemoryBackend'],
   cli: ['main', 'COMMANDS', 'runDemo'],
 };
 
@@ -79,6 +83,21 @@ for (const [dir, names] of Object.entries(packages)) {
     ),
   );
 }
+step('@wxpay/simulator/testing subpath (import and require)', () => {
+  const check =
+    "if (typeof m.verifyV3Answer !== 'function' || typeof m.RejectionRecorder !== 'function') process.exit(1);";
+  const cwd = `${root}packages/v2-xml`;
+  run(
+    'node',
+    ['--input-type=module', '-e', `const m = await import('@wxpay/simulator/testing'); ${check}`],
+    cwd,
+  );
+  run(
+    'node',
+    ['--no-warnings', '-e', `const m = require('@wxpay/simulator/testing'); ${check}`],
+    cwd,
+  );
+});
 step('@wxpay/simulator/contract subpath', () =>
   run(
     'node',
@@ -118,6 +137,31 @@ step('@wxpay/core/adapter subpath (import and require)', () => {
     cwd,
   );
 });
+
+// Every public package's tarball carries the repository's LICENSE (copied in by `prepack`):
+// packed for real, then the file read back out of the tarball and compared with the root copy.
+const license = readFileSync(`${root}LICENSE`, 'utf8');
+for (const dir of readdirSync(`${root}packages`)) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8'));
+  } catch {
+    continue;
+  }
+  if (manifest.private) continue;
+  step(`${manifest.name} tarball has LICENSE`, () => {
+    const out = mkdtempSync(join(tmpdir(), 'wxpay-pack-'));
+    try {
+      run('pnpm', ['pack', '--pack-destination', out], `${root}packages/${dir}`);
+      const tarball = readdirSync(out).find((f) => f.endsWith('.tgz'));
+      if (!tarball) throw new Error('pnpm pack wrote no tarball');
+      const packed = run('tar', ['-xzOf', join(out, tarball), 'package/LICENSE'], out);
+      if (packed !== license) throw new Error('package/LICENSE differs from the root LICENSE');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+}
 
 console.log(
   failed === 0 ? '\npackages: all checks passed' : `\npackages: ${failed} check(s) failed`,

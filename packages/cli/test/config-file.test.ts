@@ -79,6 +79,7 @@ async function payOnCommandSimulator(protocol: 'v2' | 'v3', outTradeNo: string):
   }
   const paid = await fetch(`${saved.baseUrl}${CONTROL_PREFIX}/pay`, {
     method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ outTradeNo, silent: true }),
   });
   expect(paid.status).toBe(200);

@@ -4,6 +4,7 @@
  * time helpers. A merchant never needs these; they live apart from `@wxpay/core` so that a
  * merchant's autocomplete shows the payment API only (see docs/decisions/0006-core-entry-points.md).
  * @packageDocumentation
+ * @module @wxpay/core/adapter
  */
 export {
   BACKUP_API_ORIGIN,

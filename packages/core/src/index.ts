@@ -3,6 +3,7 @@
  * contract and its types, the trade-state machine, typed errors, the retry policy, the
  * migration client. The plumbing adapters are built from is in `@wxpay/core/adapter`.
  * @packageDocumentation
+ * @module @wxpay/core
  */
 import * as adapter from './adapter.js';
 

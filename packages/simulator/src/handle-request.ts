@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { sleep } from '@wxpay/core';
 import type { IncomingCall } from './context.js';
+import { controlRefusal } from './control-access.js';
 import { handleControl } from './control-surface.js';
 import { serveDashboard } from './dashboard/serve-dashboard.js';
 import type { HandlerState } from './handler-state.js';
@@ -25,9 +26,25 @@ export async function handleRequest(
   const body = await readBody(req);
   const url = req.url ?? '/';
   const parsed = new URL(url, 'http://simulator');
-  if (await serveDashboard(sim, req, parsed, res)) return;
-  if (parsed.pathname.startsWith('/__sim/')) {
-    await handleControl(sim, req.method ?? 'GET', parsed, body, res);
+  if (parsed.pathname === '/__sim' || parsed.pathname.startsWith('/__sim/')) {
+    const method = req.method ?? 'GET';
+    const refusal = controlRefusal(
+      new URL(sim.url).hostname,
+      method,
+      req.socket.remoteAddress,
+      req.headers,
+    );
+    if (refusal) {
+      const out = Buffer.from(JSON.stringify({ error: refusal.error }), 'utf8');
+      res.writeHead(refusal.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(out.length),
+      });
+      res.end(out);
+      return;
+    }
+    if (await serveDashboard(sim, req, parsed, res)) return;
+    await handleControl(sim, method, parsed, body, res);
     return;
   }
   const protocol: 'v2' | 'v3' | undefined = parsed.pathname.startsWith('/v3/')

@@ -1,3 +1,10 @@
+/**
+ * `@wxpay/simulator`: a local WeChat Pay for both protocols (v2 XML and v3 JSON) over real
+ * HTTP, with real keys and signatures, scriptable from code or over `/__sim/`. The contract
+ * suite is in `@wxpay/simulator/contract`, test helpers in `@wxpay/simulator/testing`.
+ * @packageDocumentation
+ * @module @wxpay/simulator
+ */
 export {
   clientConfig,
   type RequiredKeys,
@@ -22,6 +29,11 @@ export {
 export type { AppliedFault, FaultKind, FaultQueue, FaultSpec } from './faults.js';
 export type { FormChoice, LiveFormOptions, LiveForms } from './live-forms.js';
 export type {
+  DroppedNotification,
+  DropSpec,
+  NotificationDrops,
+} from './notification-drops.js';
+export type {
   NotificationAttempt,
   NotificationLog,
   OutgoingNotification,
@@ -36,6 +48,7 @@ export {
   type SimulatedSubMerchant,
   SubMerchantRegistry,
 } from './partner/sub-merchants.js';
+export type { PlantOptions } from './planted-history.js';
 export {
   type PayOptions,
   type RecordedRequest,

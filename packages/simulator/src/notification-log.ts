@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ChangeFeed } from './change-feed.js';
+import { NotificationDrops } from './notification-drops.js';
 import { parseXmlMessage } from './v2/xml-codec.js';
 
 /** One delivery attempt of a notification to a merchant's notify_url. */
@@ -103,8 +104,12 @@ export class NotificationLog {
     }
   }
 
-  /** Starts delivering a notification (first attempt immediately). */
+  /** Notifications to lose on purpose (all, a share, or chosen orders). */
+  readonly drops = new NotificationDrops();
+
+  /** Starts delivering a notification (first attempt immediately), unless it is to be dropped. */
   send(notification: OutgoingNotification): void {
+    if (this.drops.shouldDrop(notification)) return;
     this.#sent.set(notification.id, notification);
     void this.#attempt(notification, 1);
   }

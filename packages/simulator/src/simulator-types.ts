@@ -6,6 +6,7 @@ import type { LiveFormOptions, LiveForms } from './live-forms.js';
 import type { NotificationLog } from './notification-log.js';
 import type { SimulatedCoupon, SimulatedOrder, SimulatedRefund } from './order-store.js';
 import type { SimulatedSubMerchant, SubMerchantRegistry } from './partner/sub-merchants.js';
+import type { PlantOptions } from './planted-history.js';
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {
@@ -118,6 +119,8 @@ export interface Simulator {
   advanceTime(ms: number): void;
   /** Starts signing with a new platform certificate; the old one stays listed. Returns its serial. */
   rotatePlatformCertificate(): Promise<string>;
+  /** Adds many already-paid orders at once (bill-scale tests); returns their number prefix. */
+  plantPaidOrders(options: PlantOptions): string;
   /** A snapshot of an order, or undefined. */
   getOrder(outTradeNo: string): SimulatedOrder | undefined;
   /** A snapshot of a refund, or undefined. */

@@ -8,6 +8,7 @@ import { type GeneratedCredentials, generateCredentials } from './credentials.js
 import { handleRequest } from './handle-request.js';
 import { HandlerState } from './handler-state.js';
 import type { SimulatedOrder, SimulatedRefund } from './order-store.js';
+import { type PlantOptions, plantPaidOrders } from './planted-history.js';
 import {
   completeRefundScenario,
   moveOrderScenario,
@@ -121,6 +122,10 @@ class SimulatorServer extends HandlerState implements Simulator {
 
   rotatePlatformCertificate(): Promise<string> {
     return rotatePlatformCertificate(this);
+  }
+
+  plantPaidOrders(options: PlantOptions): string {
+    return plantPaidOrders(this, options);
   }
 
   getOrder(outTradeNo: string): SimulatedOrder | undefined {

@@ -9,6 +9,8 @@ type Raw = Readonly<Record<string, string | undefined>>;
  */
 export interface V2AnswerBinding {
   readonly appId: string;
+  /** Further appids of the same merchant whose replies are accepted too (`acceptedAppIds`). */
+  readonly acceptedAppIds?: readonly string[] | undefined;
   readonly mchId: string;
   /** Partner mode: the sub-merchant the request was made for. */
   readonly subMchId?: string | undefined;
@@ -50,12 +52,16 @@ function refundEchoed(raw: Raw, field: string, expected: string): void {
 
 /**
  * Checks that a verified reply is about the merchant, sub-merchant, order and refund the
- * request named: the merchant (`appid`, `mch_id`) where the reply carries it; `sub_mch_id`
+ * request named: the merchant (`appid` — the client's or one of `acceptedAppIds` — and
+ * `mch_id`) where the reply carries it; `sub_mch_id`
  * exactly when the request had one; every order and refund identifier the request had.
  * A difference is an {@link AnswerMismatchError} naming the field.
  */
 export function checkAnswerBinding(raw: Raw, binding: V2AnswerBinding): void {
-  sameWhenCarried(raw, 'appid', binding.appId);
+  const appId = raw.appid;
+  if (appId === undefined || !binding.acceptedAppIds?.includes(appId)) {
+    sameWhenCarried(raw, 'appid', binding.appId);
+  }
   sameWhenCarried(raw, 'mch_id', binding.mchId);
   const sub = raw.sub_mch_id === '' ? undefined : raw.sub_mch_id;
   if (sub !== binding.subMchId) {

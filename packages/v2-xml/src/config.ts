@@ -15,6 +15,13 @@ import type { SignType } from './signing/sign-type.js';
 export interface V2ClientConfig {
   /** The appid (公众账号ID / 小程序ID / App ID) orders are made for. */
   readonly appId: string;
+  /**
+   * Other appids bound to the same `mch_id` whose orders this client may see: a reply or
+   * notification whose `appid` is `appId` or one of these is accepted; any other appid is an
+   * `AnswerMismatchError`. Default: `appId` only. Orders are still made for `appId`. For a
+   * merchant whose official account, mini-program and app share one `mch_id` and notify URL.
+   */
+  readonly acceptedAppIds?: readonly string[];
   /** The merchant id (`mch_id`). */
   readonly mchId: string;
   /** The 32-character APIv2 key set in the merchant console. Never logged or echoed. */
@@ -75,6 +82,15 @@ const configSchema = z
       .string({ error: 'must be a string' })
       .min(1, 'is required')
       .max(32, 'must be at most 32 characters'),
+    acceptedAppIds: z
+      .array(
+        z
+          .string({ error: 'must be a string' })
+          .min(1, 'is required')
+          .max(32, 'must be at most 32 characters'),
+      )
+      .max(100, 'must list at most 100 appids')
+      .optional(),
     mchId: z
       .string({ error: 'must be a string' })
       .min(1, 'is required')

@@ -73,6 +73,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
   const nonce = config.nonce ?? (() => randomNonce(32));
   const ctx: PostContext = {
     appId: config.appId,
+    acceptedAppIds: config.acceptedAppIds,
     mchId: config.mchId,
     apiKey: config.apiKey,
     signType,
@@ -89,6 +90,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
   let closing: Promise<void> | undefined;
   const notificationKeys = {
     appId: config.appId,
+    acceptedAppIds: config.acceptedAppIds,
     mchId: config.mchId,
     apiKey: config.apiKey,
     // Live notifications carry no sign_type, and some for HMAC-SHA256 merchants arrive

@@ -10,6 +10,8 @@ export interface ResponseCheck {
   readonly apiKey: string;
   readonly signType: SignType;
   readonly appId: string;
+  /** Further appids accepted in the reply's `appid`. */
+  readonly acceptedAppIds?: readonly string[] | undefined;
   readonly mchId: string;
   /** Partner mode: the sub-merchant the request named (its replies carry `sub_mch_id`). */
   readonly subMchId?: string | undefined;
@@ -42,7 +44,12 @@ export function checkResponse(raw: XmlMessage, check: ResponseCheck): XmlMessage
     throw new SignatureVerificationError(`reply sign does not verify (${check.signType})`);
   }
   // A correctly signed reply for another merchant is still not ours to trust.
-  checkAnswerBinding(raw, { appId: check.appId, mchId: check.mchId, subMchId: check.subMchId });
+  checkAnswerBinding(raw, {
+    appId: check.appId,
+    acceptedAppIds: check.acceptedAppIds,
+    mchId: check.mchId,
+    subMchId: check.subMchId,
+  });
   if (raw.result_code === 'FAIL') {
     const code = raw.err_code ?? '';
     if (check.acceptErrCodes?.includes(code)) return raw;

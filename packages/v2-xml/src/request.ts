@@ -22,6 +22,8 @@ export { signedBody } from './map-request.js';
 /** Everything a signed v2 call needs; built once per client. */
 export interface PostContext {
   readonly appId: string;
+  /** Further appids of the same merchant accepted in replies (`acceptedAppIds`). */
+  readonly acceptedAppIds?: readonly string[] | undefined;
   readonly mchId: string;
   readonly apiKey: string;
   readonly signType: SignType;
@@ -43,7 +45,7 @@ export interface PostOptions extends CallOptions {
   /** `err_code`s that are not failures for this call. */
   readonly acceptErrCodes?: readonly string[];
   /** The order and refund the request is about; the reply must be about them too. */
-  readonly answer?: Omit<V2AnswerBinding, 'appId' | 'mchId'>;
+  readonly answer?: Omit<V2AnswerBinding, 'appId' | 'acceptedAppIds' | 'mchId'>;
 }
 
 const HEADERS = Object.freeze({
@@ -114,12 +116,18 @@ export async function postV2(
         apiKey: ctx.apiKey,
         signType: ctx.signType,
         appId: ctx.appId,
+        acceptedAppIds: ctx.acceptedAppIds,
         mchId: ctx.mchId,
         subMchId: options.answer?.subMchId,
         status: response.status,
         ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
       });
-      checkAnswer(checked, { appId: ctx.appId, mchId: ctx.mchId, ...options.answer });
+      checkAnswer(checked, {
+        appId: ctx.appId,
+        acceptedAppIds: ctx.acceptedAppIds,
+        mchId: ctx.mchId,
+        ...options.answer,
+      });
       // Events are built only when a logger is set.
       if (logger) {
         log(logger, {

@@ -10,6 +10,8 @@ export interface V3AnswerBinding {
   readonly mchId: string;
   /** Compared where the answer carries an `appid`. */
   readonly appId?: string | undefined;
+  /** Further appids of the same merchant whose answers are accepted too (`acceptedAppIds`). */
+  readonly acceptedAppIds?: readonly string[] | undefined;
   /** Partner mode: the sub-merchant the request was made for. */
   readonly subMchId?: string | undefined;
   readonly outTradeNo?: string | undefined;
@@ -36,6 +38,13 @@ function sameWhenCarried(answer: Json, field: string, expected: string | undefin
   }
 }
 
+/** An appid field that must, where the answer carries it, be the client's or an accepted one. */
+function appIdWhenCarried(answer: Json, field: string, binding: V3AnswerBinding): void {
+  const value = carried(answer, field);
+  if (typeof value === 'string' && binding.acceptedAppIds?.includes(value)) return;
+  sameWhenCarried(answer, field, binding.appId);
+}
+
 /** A field the answer must carry, equal to what the request named. */
 function echoed(answer: Json, field: string, expected: string | undefined): void {
   if (expected !== undefined && answer[field] !== expected) {
@@ -46,7 +55,7 @@ function echoed(answer: Json, field: string, expected: string | undefined): void
 /**
  * Checks that a verified answer (or decrypted notification resource) is about the merchant,
  * sub-merchant, order and refund the request named: `mchid`/`sp_mchid` and `appid`/`sp_appid`
- * where the answer carries them; `sub_mchid` exactly when the request had one; every order
+ * (the client's appid or one of `acceptedAppIds`) where the answer carries them; `sub_mchid` exactly when the request had one; every order
  * and refund identifier the request had. A difference is an {@link AnswerMismatchError}
  * naming the field. Anything but an object is left to the schema that decodes it.
  */
@@ -54,8 +63,8 @@ export function checkAnswerBinding(answer: unknown, binding: V3AnswerBinding): v
   if (!isObject(answer)) return;
   sameWhenCarried(answer, 'mchid', binding.mchId);
   sameWhenCarried(answer, 'sp_mchid', binding.mchId);
-  sameWhenCarried(answer, 'appid', binding.appId);
-  sameWhenCarried(answer, 'sp_appid', binding.appId);
+  appIdWhenCarried(answer, 'appid', binding);
+  appIdWhenCarried(answer, 'sp_appid', binding);
   const sub = carried(answer, 'sub_mchid');
   if (sub !== binding.subMchId) {
     throw new AnswerMismatchError('sub_mchid', {

@@ -22,6 +22,14 @@ export interface V3ClientConfig {
   readonly mchId: string;
   /** The AppID orders are created under (official account, mini-program or app). */
   readonly appId: string;
+  /**
+   * Other AppIDs bound to the same `mchid` whose orders this client may see: a query answer,
+   * refund answer or notification whose `appid` is `appId` or one of these is accepted; any
+   * other appid is an `AnswerMismatchError`. Default: `appId` only. Orders are still created
+   * under `appId`. For a merchant whose official account, mini-program and app share one
+   * `mchid` and one notify URL.
+   */
+  readonly acceptedAppIds?: readonly string[];
   /** Merchant API private key (`apiclient_key.pem`): PEM text, PEM/DER Buffer or KeyObject. */
   readonly privateKey: string | Buffer | KeyObject;
   /** Serial number of the merchant API certificate (hex). */
@@ -70,6 +78,8 @@ export interface V3ClientConfig {
 export interface ResolvedV3Config {
   readonly mchId: string;
   readonly appId: string;
+  /** `appId` and the configured `acceptedAppIds`, without duplicates. */
+  readonly acceptedAppIds: readonly string[];
   readonly privateKey: KeyObject;
   readonly certificateSerial: string;
   readonly apiV3Key: Buffer;
@@ -94,6 +104,7 @@ const fn = z.custom<(...args: never[]) => unknown>(
 const configSchema = z.object({
   mchId: z.string().regex(/^[0-9A-Za-z_-]{1,32}$/, 'must be 1-32 characters'),
   appId: z.string().min(1).max(32),
+  acceptedAppIds: z.array(z.string().min(1).max(32)).max(100).optional(),
   privateKey: keyInput,
   certificateSerial: z.string().regex(/^[0-9A-Fa-f]{1,64}$/, 'must be the hex serial number'),
   apiV3Key: z
@@ -248,6 +259,7 @@ export function resolveV3Config(config: V3ClientConfig): ResolvedV3Config {
   return {
     mchId: config.mchId,
     appId: config.appId,
+    acceptedAppIds: [...new Set([config.appId, ...(config.acceptedAppIds ?? [])])],
     privateKey: parsePrivateKey(config.privateKey),
     certificateSerial: config.certificateSerial.toUpperCase(),
     apiV3Key: Buffer.from(

@@ -56,7 +56,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
   const clock = config.clock ?? systemClock;
   const nonce = config.nonce ?? (() => randomNonce());
   const transport = createTransport(config.transport ?? {});
-  const { mchId, appId, privateKey } = resolved;
+  const { mchId, appId, acceptedAppIds, privateKey } = resolved;
 
   // The trust store and the requester refer to each other: the store downloads through the
   // requester; the requester verifies through the store.
@@ -176,7 +176,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
           ? `/v3/pay/transactions/id/${encodeURIComponent(valid.transactionId)}?mchid=${mchId}`
           : `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?mchid=${mchId}`;
       const data = await getJson(path, 'order', options);
-      checkAnswer(data, { mchId, appId, ...valid });
+      checkAnswer(data, { mchId, appId, acceptedAppIds, ...valid });
       return toOrder(data);
     },
 
@@ -208,7 +208,13 @@ export function createV3Client(config: V3ClientConfig): V3Client {
       const valid = parseInput(refundParamsSchema, params, 'refund params');
       const body = toWireRefundRequest(valid, resolved.notifyUrl);
       const data = await postJson('/v3/refund/domestic/refunds', body, 'order', options);
-      checkAnswer(data, { mchId, appId, ...valid.order, outRefundNo: valid.outRefundNo });
+      checkAnswer(data, {
+        mchId,
+        appId,
+        acceptedAppIds,
+        ...valid.order,
+        outRefundNo: valid.outRefundNo,
+      });
       return toRefund(data);
     },
 
@@ -216,7 +222,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
       const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
       const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`;
       const data = await getJson(path, 'refund', options);
-      checkAnswer(data, { mchId, appId, outRefundNo: valid });
+      checkAnswer(data, { mchId, appId, acceptedAppIds, outRefundNo: valid });
       return toRefund(data);
     },
 
@@ -237,6 +243,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
           apiV3Key: resolved.apiV3Key,
           mchId,
           appId,
+          acceptedAppIds,
           clock,
           resolveKey: (serial) => trust.resolveKey(serial, 'notification'),
           // While WeChat Pay moves a merchant to the public key it signs callbacks with either

@@ -11,6 +11,7 @@ import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import { type CliIo, EXIT } from '../io.js';
 import { startNotificationReceiver } from '../notification-receiver.js';
+import { trackerStory } from './demo-tracker.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -202,6 +203,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
         return `v3 reads state=${viaV3.state} total=${viaV3.amount.total}; v2 and v3 views agree field by field`;
       },
     );
+    await trackerStory({ sim, client: v3Client, orderNo, step, say });
   } finally {
     await Promise.all([v2Client.close(), v3Client.close(), receiver.close(), sim.stop()]);
   }

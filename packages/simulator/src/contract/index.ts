@@ -2,6 +2,7 @@
  * `@wxpay/simulator/contract`: the PaymentClient contract suite. Both adapters run it against
  * the simulator, so the same scenario gives the same outcome through v2 and v3.
  * @packageDocumentation
+ * @module @wxpay/simulator/contract
  */
 import type { PaymentClient } from '@wxpay/core';
 import { describe } from 'vitest';

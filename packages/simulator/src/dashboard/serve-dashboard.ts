@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isLoopbackHost } from '../notification-log.js';
 import { buildOverview } from './build-overview.js';
 import type { DashboardSource } from './dashboard-source.js';
 import { streamChanges } from './stream-changes.js';
@@ -48,6 +47,8 @@ async function load(file: string): Promise<Buffer> {
  * Serves the dashboard's routes: the page (`/__sim/`), its files (`/__sim/dashboard/*`), the
  * JSON snapshot (`/__sim/overview`) and the live change stream (`/__sim/events`). Returns false
  * for any other request. The controls on the page call the control surface's JSON endpoints.
+ * Access (loopback clients with a loopback `Host` only) is checked before this, for every
+ * `/__sim/` route alike (see `control-access.ts`).
  */
 export async function serveDashboard(
   sim: DashboardSource,
@@ -74,10 +75,6 @@ export async function serveDashboard(
     send(res, 405, 'text/plain; charset=utf-8', `${req.method} is not allowed here`);
     return true;
   }
-  if (!dashboardAllows(new URL(sim.url).hostname, req.socket.remoteAddress, req.headers.host)) {
-    send(res, 403, 'text/plain; charset=utf-8', 'the dashboard answers loopback clients only');
-    return true;
-  }
   if (path === '/__sim') {
     res.writeHead(308, { Location: DASHBOARD_PATH }).end();
     return true;
@@ -100,23 +97,6 @@ export async function serveDashboard(
   const type = TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
   send(res, 200, type, await load(file));
   return true;
-}
-
-/**
- * Who may use the dashboard. A simulator on a loopback address (the default) answers only a
- * loopback peer whose `Host` header is a loopback name: the second check stops a web page from
- * reaching it through a DNS name rebound to 127.0.0.1. A simulator deliberately bound to
- * another interface (`host: '0.0.0.0'`) answers everyone, like the rest of `/__sim/`.
- */
-export function dashboardAllows(
-  boundHost: string,
-  peer: string | undefined,
-  hostHeader: string | undefined,
-): boolean {
-  if (!isLoopbackHost(boundHost)) return true;
-  const host = hostHeader ?? '';
-  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
-  return isLoopbackHost((peer ?? '').replace(/^::ffff:/, '')) && isLoopbackHost(hostname ?? '');
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

@@ -4,6 +4,7 @@
  * bookkeeping of adversarial (security) suites. Test code only; nothing here is needed to run
  * the simulator itself.
  * @packageDocumentation
+ * @module @wxpay/simulator/testing
  */
 export {
   type ExpectedErrorClass,

@@ -2,7 +2,6 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v3Request } from '../../src/contract/raw-client.js';
 import { type DashboardOverview, OVERVIEW_LIMIT } from '../../src/dashboard/build-overview.js';
-import { dashboardAllows } from '../../src/dashboard/serve-dashboard.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 import { formatRfc3339 } from '../../src/time-format.js';
 
@@ -102,7 +101,9 @@ describe('dashboard routes', () => {
     ]) {
       expect((await get(path)).status, path).toBe(404);
     }
-    expect((await send('POST', '/__sim/overview', '{}')).status).toBe(405);
+    expect(
+      (await send('POST', '/__sim/overview', '{}', { 'Content-Type': 'application/json' })).status,
+    ).toBe(405);
   });
 
   it('answers loopback clients only: a Host header naming another host is refused', async () => {
@@ -110,19 +111,9 @@ describe('dashboard routes', () => {
     for (const path of ['/__sim/', '/__sim/overview', '/__sim/events']) {
       const res = await get(path, { Host: `rebound.example:${port}` });
       expect(res.status, path).toBe(403);
-      expect(res.text).toBe('the dashboard answers loopback clients only');
+      expect(JSON.parse(res.text).error).toMatch(/loopback clients only/);
     }
     expect((await get('/__sim/overview', { Host: `localhost:${port}` })).status).toBe(200);
-  });
-
-  it('answers everyone only when the simulator was bound to a non-loopback interface', () => {
-    expect(dashboardAllows('127.0.0.1', '::ffff:127.0.0.1', 'localhost:8787')).toBe(true);
-    expect(dashboardAllows('127.0.0.1', '::1', '[::1]:8787')).toBe(true);
-    expect(dashboardAllows('127.0.0.1', '10.1.2.3', '127.0.0.1:8787')).toBe(false);
-    expect(dashboardAllows('127.0.0.1', '127.0.0.1', 'rebound.example')).toBe(false);
-    expect(dashboardAllows('127.0.0.1', '127.0.0.1', undefined)).toBe(false);
-    expect(dashboardAllows('[::1]', '::1', 'localhost')).toBe(true);
-    expect(dashboardAllows('0.0.0.0', '10.1.2.3', 'devbox:8787')).toBe(true);
   });
 
   it('lists the newest orders up to its limit and counts them all', async () => {

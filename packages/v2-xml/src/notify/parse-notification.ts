@@ -18,6 +18,8 @@ import { decryptReqInfo } from './decrypt-req-info.js';
 /** What notification parsing checks against. */
 export interface NotificationKeys {
   readonly appId: string;
+  /** Further appids of the same merchant accepted in a notification's `appid`. */
+  readonly acceptedAppIds?: readonly string[] | undefined;
   readonly mchId: string;
   readonly apiKey: string;
   /** Allowed sign types; the algorithm is picked by signature length among these. */
@@ -35,7 +37,12 @@ function signTypeFor(signature: string, accepted: readonly SignType[]): SignType
 function checkMerchant(raw: Readonly<Record<string, string>>, keys: NotificationKeys): void {
   // A partner notification may be for any of the provider's sub-merchants: one endpoint serves
   // them all (docs/protocol/partner.md).
-  checkAnswer(raw, { appId: keys.appId, mchId: keys.mchId, subMchId: raw.sub_mch_id || undefined });
+  checkAnswer(raw, {
+    appId: keys.appId,
+    acceptedAppIds: keys.acceptedAppIds,
+    mchId: keys.mchId,
+    subMchId: raw.sub_mch_id || undefined,
+  });
 }
 
 /**

@@ -24,6 +24,8 @@ export interface NotificationContext {
   readonly mchId: string;
   /** Compared with the resource's `appid` where it carries one. */
   readonly appId?: string;
+  /** Further appids of the same merchant accepted in the resource's `appid`. */
+  readonly acceptedAppIds?: readonly string[];
   readonly clock: Clock;
   readonly resolveKey: (serial: string) => Promise<KeyObject | undefined>;
   /** Explains a serial no key is known for (see `verifyWechatpaySignature`). */
@@ -73,7 +75,12 @@ export async function parseV3Notification(
   // Partner notifications name the provider as sp_mchid/sp_appid and may be for any of its
   // sub-merchants: one endpoint serves them all (docs/protocol/partner.md).
   const subMchId = partnerAnswerFields(decoded as Record<string, unknown>).subMchId;
-  checkAnswer(decoded, { mchId: context.mchId, appId: context.appId, subMchId });
+  checkAnswer(decoded, {
+    mchId: context.mchId,
+    appId: context.appId,
+    acceptedAppIds: context.acceptedAppIds,
+    subMchId,
+  });
   const forSub = subMchId === undefined ? {} : { subMchId };
   if (envelope.event_type.startsWith('TRANSACTION.')) {
     return { type: 'payment', id: envelope.id, ...forSub, order: toOrder(decoded), raw: raw };

@@ -1,0 +1,67 @@
+import { type RefundState, WxPayError } from '@wxpay/core';
+import type { Observation } from './backend.js';
+import { deliver } from './deliver.js';
+import { describeError, loadRefund, type RefundItem, storeRefund } from './items.js';
+import type { RunContext } from './run-context.js';
+import { retryDelay } from './schedule.js';
+
+const isFinal = (status: RefundState) => status !== 'PROCESSING';
+
+function apply(item: RefundItem, refund: ReturnType<typeof loadRefund>): void {
+  // A refund only leaves PROCESSING; a late PROCESSING after a final status is stale.
+  if (isFinal(item.status) && !isFinal(refund.status)) return;
+  item.status = refund.status;
+  item.refund = storeRefund(refund);
+}
+
+/** One run of a tracked refund: query until SUCCESS, CLOSED or ABNORMAL, then `onRefunded`. */
+export async function runRefund(
+  ctx: RunContext,
+  item: RefundItem,
+  observations: readonly Observation[],
+): Promise<number | undefined> {
+  if (item.phase !== 'open') return undefined;
+  for (const o of observations) {
+    if (o.type === 'refund' && o.refund.outRefundNo === item.outRefundNo) {
+      apply(item, loadRefund(o.refund));
+    }
+  }
+  try {
+    if (!isFinal(item.status)) {
+      item.queries += 1;
+      apply(item, await ctx.client.queryRefund(item.outRefundNo));
+      item.failures = 0;
+    }
+    if (!isFinal(item.status) || !item.refund) {
+      item.nextRunAt = ctx.now() + ctx.schedule.refundIntervalMs;
+      await ctx.save(item);
+      return item.nextRunAt;
+    }
+    const key = `refund:${item.outRefundNo}`;
+    if (!(await deliver(ctx, item, key, ctx.onRefunded, loadRefund(item.refund)))) {
+      return ctx.now() + retryDelay(ctx.schedule, item.failures);
+    }
+    item.phase = 'settled';
+    item.settledAt = ctx.now();
+    delete item.nextRunAt;
+    await ctx.save(item);
+    return undefined;
+  } catch (error) {
+    item.lastError = describeError(error, ctx.now());
+    if (WxPayError.isInstance(error) && error.retryable) {
+      item.failures += 1;
+      item.nextRunAt = ctx.now() + retryDelay(ctx.schedule, item.failures);
+      await ctx.save(item);
+      return item.nextRunAt;
+    }
+    item.phase = 'failed';
+    delete item.nextRunAt;
+    ctx.log({
+      level: 'error',
+      message: `tracker: refund ${item.outRefundNo} stopped by a permanent error`,
+      errorName: item.lastError.name,
+    });
+    await ctx.save(item);
+    return undefined;
+  }
+}

@@ -1,0 +1,3 @@
+import { describeTrackerSuite } from './support/describe-tracker-suite.js';
+
+describeTrackerSuite('in-memory', () => 'memory');
