@@ -44,7 +44,8 @@ let chromium: HeadlessChromium;
 let page: Page;
 let seq = 0;
 const no = (prefix: string) => `${prefix}${Date.now()}${seq++}`;
-const WAIT = { timeout: 10_000 };
+// Generous: on a loaded 2-core machine Chromium and the SSE round trip can take seconds; a wait ends as soon as its condition holds.
+const WAIT = { timeout: 30_000 };
 
 beforeAll(async () => {
   [sim, receiver, chromium] = await Promise.all([
@@ -99,7 +100,7 @@ async function qrText(outTradeNo: string): Promise<string | undefined> {
   return decodeQr(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data;
 }
 
-describe('the dashboard in Chromium', () => {
+describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
   it('shows an order created from code live, draws its code_url, pays it on a click and shows every delivery attempt', async () => {
     const id = no('DASH');
     await createNative(id);
