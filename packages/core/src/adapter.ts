@@ -30,6 +30,7 @@ export {
 } from './error-hints.js';
 export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
 export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
+export { subMerchantSchema } from './order-details-schemas.js';
 export {
   type AttemptContext,
   backoffDelay,

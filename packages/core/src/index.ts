@@ -81,6 +81,18 @@ export {
   UnsupportedNotificationProtocolError,
 } from './notify/notification-errors.js';
 export type { NotificationBody } from './notify/read-notification-body.js';
+export type {
+  GoodsDetail,
+  GoodsItem,
+  RefundFundsSource,
+  RefundGoodsItem,
+  StoreInfo,
+  SubMerchant,
+  SubPayer,
+  WireFields,
+  WireValue,
+} from './order-details.js';
+export { subMerchantSchema } from './order-details-schemas.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export {
   canTransition,
@@ -117,6 +129,8 @@ export type {
   Promotion,
   Refund,
   RefundParams,
+  ServiceProviderClient,
+  SubMerchantClient,
 } from './types.js';
 
 // ---- Deprecated: adapter plumbing, kept here so existing imports keep working -------------

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
+import {
+  goodsDetailSchema,
+  refundFromSchema,
+  refundGoodsDetailSchema,
+  storeInfoSchema,
+  wireFieldsSchema,
+} from './order-details-schemas.js';
 import type { CreateOrderParams, OrderRef, RefundParams } from './types.js';
 
 /** `out_trade_no`: 6–32 characters of `[0-9A-Za-z_-|*]` (docs/protocol/v2.md). */
@@ -46,6 +53,12 @@ const base = {
   clientIp: z.string().min(2).max(64).optional(),
   goodsTag: z.string().max(32).optional(),
   deviceId: z.string().max(32).optional(),
+  goodsDetail: goodsDetailSchema.optional(),
+  profitSharing: z.boolean().optional(),
+  supportFapiao: z.boolean().optional(),
+  store: storeInfoSchema.optional(),
+  limitPay: z.literal('no_credit').optional(),
+  wire: wireFieldsSchema.optional(),
 };
 
 /** Validates {@link CreateOrderParams}. */
@@ -54,7 +67,17 @@ export const createOrderParamsSchema: z.ZodType<CreateOrderParams> = z.discrimin
     .object({
       ...base,
       kind: z.enum(['jsapi', 'miniprogram']),
-      payer: z.object({ openid: z.string().min(1).max(128) }).strict(),
+      // `{ openid }` or (partner mode) `{ subOpenid }`: exactly one, each field named in errors.
+      payer: z
+        .object({
+          openid: z.string().min(1).max(128).optional(),
+          subOpenid: z.string().min(1).max(128).optional(),
+        })
+        .strict()
+        .refine((p) => (p.openid === undefined) !== (p.subOpenid === undefined), {
+          message: 'give exactly one of openid and subOpenid',
+          path: ['openid'],
+        }),
     })
     .strict(),
   z.object({ ...base, kind: z.literal('app') }).strict(),
@@ -85,14 +108,29 @@ export const refundParamsSchema: z.ZodType<RefundParams> = z
     order: orderRefSchema,
     outRefundNo: outRefundNoSchema,
     amount: z
-      .object({ refund: fen, total: fen, currency: currency.optional() })
+      .object({
+        refund: fen,
+        total: fen,
+        currency: currency.optional(),
+        from: refundFromSchema.optional(),
+      })
       .strict()
       .refine((a) => a.refund <= a.total, {
         message: 'refund must not exceed total',
         path: ['refund'],
-      }),
+      })
+      .refine(
+        (a) => a.from === undefined || a.from.reduce((s, f) => s + f.amount, 0) === a.refund,
+        {
+          message: 'the amounts must add up to amount.refund',
+          path: ['from'],
+        },
+      ),
     reason: z.string().max(80).optional(),
     notifyUrl: httpsUrl.optional(),
+    fundsAccount: z.literal('AVAILABLE').optional(),
+    goodsDetail: refundGoodsDetailSchema.optional(),
+    wire: wireFieldsSchema.optional(),
   })
   .strict() as z.ZodType<RefundParams>;
 

@@ -1,3 +1,12 @@
+import type {
+  GoodsDetail,
+  RefundFundsSource,
+  RefundGoodsItem,
+  StoreInfo,
+  SubMerchant,
+  SubPayer,
+  WireFields,
+} from './order-details.js';
 import type { RefundState, TradeState } from './trade-state.js';
 
 /** Per-call options accepted by every client method. */
@@ -37,6 +46,21 @@ export interface CreateOrderBase {
   readonly goodsTag?: string;
   /** Terminal / device id. */
   readonly deviceId?: string;
+  /** Goods detail, with the order's original price and the merchant's invoice id. */
+  readonly goodsDetail?: GoodsDetail;
+  /** Freeze the funds for later profit sharing (v3 `settle_info.profit_sharing`, v2 `profit_sharing`). */
+  readonly profitSharing?: boolean;
+  /** Offer the payer an e-invoice (v3 `support_fapiao`, v2 `receipt`). */
+  readonly supportFapiao?: boolean;
+  /** The store the order is taken in. */
+  readonly store?: StoreInfo;
+  /** `no_credit`: the payer may not pay by credit card (v2 `limit_pay`; v3 cannot carry it). */
+  readonly limitPay?: 'no_credit';
+  /**
+   * Wire fields the neutral model does not name, merged into the request body **last** (they
+   * override mapped fields). See {@link WireFields}.
+   */
+  readonly wire?: WireFields;
 }
 
 /** The payer of a JSAPI or mini-program order. */
@@ -55,7 +79,11 @@ export interface H5Info {
 
 /** Parameters of `createOrder`, discriminated by `kind`. */
 export type CreateOrderParams =
-  | (CreateOrderBase & { readonly kind: 'jsapi' | 'miniprogram'; readonly payer: Payer })
+  | (CreateOrderBase & {
+      readonly kind: 'jsapi' | 'miniprogram';
+      /** `{ openid }` under the client's appid, or (partner mode) `{ subOpenid }` under the sub-merchant's. */
+      readonly payer: Payer | SubPayer;
+    })
   | (CreateOrderBase & { readonly kind: 'app' })
   | (CreateOrderBase & { readonly kind: 'native'; readonly productId?: string })
   | (CreateOrderBase & {
@@ -134,6 +162,12 @@ export interface Order {
   readonly attach?: string;
   readonly bankType?: string;
   readonly promotions: readonly Promotion[];
+  /** Partner mode: the sub-merchant the order belongs to. */
+  readonly subMchId?: string;
+  /** Partner mode: the sub-merchant's appid, when the order names one. */
+  readonly subAppId?: string;
+  /** Partner mode: the payer's openid under {@link Order.subAppId}. */
+  readonly subOpenid?: string;
   /** The decoded wire object, exactly as received, so nothing the server said is lost. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
@@ -150,9 +184,17 @@ export interface RefundParams {
     /** The order's total, in fen. */
     readonly total: number;
     readonly currency?: string;
+    /** Which accounts fund the refund; the amounts must add up to `refund` (v3 only). */
+    readonly from?: readonly RefundFundsSource[];
   };
   readonly reason?: string;
   readonly notifyUrl?: string;
+  /** Refund from the available balance instead of unsettled funds (v3 `funds_account`, v2 `refund_account`). */
+  readonly fundsAccount?: 'AVAILABLE';
+  /** The goods being refunded (v3 only). */
+  readonly goodsDetail?: readonly RefundGoodsItem[];
+  /** Wire fields merged into the request body last; see {@link WireFields}. */
+  readonly wire?: WireFields;
 }
 
 /** A protocol-neutral view of a refund. */
@@ -173,6 +215,10 @@ export interface Refund {
   readonly receivedAccount?: string;
   readonly createTime?: Date;
   readonly successTime?: Date;
+  /** Partner mode: the sub-merchant the refund belongs to, when the answer names it. */
+  readonly subMchId?: string;
+  /** Partner mode: the sub-merchant's appid, when the answer names it. */
+  readonly subAppId?: string;
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
@@ -184,12 +230,16 @@ export type PaymentNotification =
   | {
       readonly type: 'payment';
       readonly id: string;
+      /** Partner mode: which sub-merchant the notification is for (one endpoint serves all). */
+      readonly subMchId?: string;
       readonly order: Order;
       readonly raw: Readonly<Record<string, unknown>>;
     }
   | {
       readonly type: 'refund';
       readonly id: string;
+      /** Partner mode: which sub-merchant the notification is for (one endpoint serves all). */
+      readonly subMchId?: string;
       readonly refund: Refund;
       readonly raw: Readonly<Record<string, unknown>>;
     }
@@ -200,6 +250,8 @@ export type PaymentNotification =
        */
       readonly type: 'other';
       readonly id: string;
+      /** Partner mode: which sub-merchant the notification is for, when the resource names it. */
+      readonly subMchId?: string;
       /** The envelope's `event_type`, e.g. `MCHTRANSFER.BILL.FINISHED`. */
       readonly eventType: string;
       /** The resource's `original_type`, when sent. */
@@ -227,4 +279,19 @@ export interface PaymentClient {
   queryRefund(outRefundNo: string, options?: CallOptions): Promise<Refund>;
   /** Verifies, then decodes a notification. Throws on any verification failure. */
   parseNotification(request: NotificationRequest): Promise<PaymentNotification>;
+}
+
+/** A {@link PaymentClient} scoped to one sub-merchant of a service provider (partner mode). */
+export interface SubMerchantClient extends PaymentClient {
+  /** The sub-merchant every call of this client is made for. */
+  readonly subMerchant: SubMerchant;
+}
+
+/**
+ * A client of a service provider (服务商): `forSubMerchant` returns a client scoped to one
+ * sub-merchant that shares this client's keys, certificates and connections, so creating one
+ * per request is cheap.
+ */
+export interface ServiceProviderClient {
+  forSubMerchant(subMerchant: SubMerchant): SubMerchantClient;
 }

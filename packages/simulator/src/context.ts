@@ -1,6 +1,7 @@
 import type { GeneratedCredentials, SigningKey } from './credentials.js';
 import type { LiveForms } from './live-forms.js';
 import type { OrderStore, SimulatedOrder, SimulatedRefund } from './order-store.js';
+import type { SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { V2SignType } from './v2/sign.js';
 
 /** How the simulator lets v3 clients verify it (see `SimulatorOptions.trust`). */
@@ -66,6 +67,8 @@ export interface IncomingCall {
 export interface HandlerContext {
   readonly store: OrderStore;
   readonly creds: GeneratedCredentials;
+  /** Sub-merchants bound to the simulated service provider (partner mode). */
+  readonly subMerchants: SubMerchantRegistry;
   readonly trust: TrustMode;
   /** Which live-behaviour forms to answer with (docs/protocol/live-behaviour.md). */
   readonly live: LiveForms;

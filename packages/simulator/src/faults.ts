@@ -1,6 +1,7 @@
 import { orderQueryFields, refundFields, refundQueryFields } from './map-v2.js';
 import { refundJson, transactionJson } from './map-v3.js';
 import type { SimulatedOrder, SimulatedRefund } from './order-store.js';
+import { partnerTransactionJson } from './partner/map-partner.js';
 
 /** What a scripted fault does to a matching request. */
 export type FaultKind =
@@ -113,8 +114,18 @@ export interface AnswerBook {
 
 type Answer = Record<string, unknown>;
 
-// v2 fields every signed reply carries, kept when the business part is swapped.
-const V2_ENVELOPE = ['return_code', 'return_msg', 'appid', 'mch_id', 'nonce_str', 'result_code'];
+// v2 fields every signed reply carries, kept when the business part is swapped (partner
+// replies also name the sub-merchant).
+const V2_ENVELOPE = [
+  'return_code',
+  'return_msg',
+  'appid',
+  'mch_id',
+  'sub_appid',
+  'sub_mch_id',
+  'nonce_str',
+  'result_code',
+];
 
 function isErrorAnswer(protocol: 'v2' | 'v3', answer: Answer): boolean {
   return protocol === 'v2'
@@ -140,7 +151,7 @@ function aboutOrder(protocol: 'v2' | 'v3', answer: Answer, order: SimulatedOrder
   if (!('out_trade_no' in answer)) return answer;
   return protocol === 'v2'
     ? { ...envelope(answer), ...orderQueryFields(order) }
-    : transactionJson(order);
+    : partnerTransactionJson(order, transactionJson(order));
 }
 
 /** The answer about `refund` in the shape of `answer`. */
@@ -181,8 +192,10 @@ export function foreignAnswer(
     out = aboutOrder(protocol, out, order);
   }
   if (about.mchId !== undefined) {
-    const field = protocol === 'v2' ? 'mch_id' : 'mchid';
-    if (field in out) out = { ...out, [field]: about.mchId };
+    // Partner answers name the provider as sp_mchid.
+    for (const field of protocol === 'v2' ? ['mch_id'] : ['mchid', 'sp_mchid']) {
+      if (field in out) out = { ...out, [field]: about.mchId };
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { LiveForms } from './live-forms.js';
 import { deliverPaymentNotification, deliverRefundNotification } from './notification-delivery.js';
 import { NotificationLog } from './notification-log.js';
 import { OrderStore, type SimulatedOrder, type SimulatedRefund } from './order-store.js';
+import { SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { RecordedRequest, SimulatorOptions } from './simulator-types.js';
 import { TIMESTAMP_WINDOW_SECONDS } from './v3/handle-v3.js';
 
@@ -23,6 +24,7 @@ export class HandlerState implements HandlerContext {
   readonly trust: TrustMode;
   readonly live: LiveForms;
   readonly requests: RecordedRequest[] = [];
+  readonly subMerchants: SubMerchantRegistry;
   readonly merchant: SimulatorMerchant;
   readonly tls: { readonly ca: string } | undefined;
   /** Platform certificates, newest last (rotation appends, keeps two). */
@@ -44,6 +46,7 @@ export class HandlerState implements HandlerContext {
     this.trust = options.trust ?? 'both';
     this.live = new LiveForms(options.live);
     this.store = new OrderStore(() => this.now(), this.changes);
+    this.subMerchants = new SubMerchantRegistry(options.subMerchants);
     this.notifications = new NotificationLog(
       options.notificationRetryDelaysMs ?? [50, 100, 200, 400, 800],
       () => this.now(),

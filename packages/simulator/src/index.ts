@@ -45,6 +45,10 @@ export type {
   SimulatedRefund,
   SimulatedTradeType,
 } from './order-store.js';
+export {
+  type SimulatedSubMerchant,
+  SubMerchantRegistry,
+} from './partner/sub-merchants.js';
 export type { PlantOptions } from './planted-history.js';
 export {
   type PayOptions,

@@ -8,6 +8,11 @@ import { paidOrderFields, refundNotificationFields } from './map-v2.js';
 import { refundNotificationJson, transactionJson } from './map-v3.js';
 import type { NotificationLog } from './notification-log.js';
 import type { SimulatedOrder, SimulatedRefund } from './order-store.js';
+import {
+  partnerRefundNotificationJson,
+  partnerTransactionJson,
+  partnerV2Fields,
+} from './partner/map-partner.js';
 import { spoilV2Sign } from './spoil-v2-sign.js';
 import { formatRfc3339 } from './time-format.js';
 import { signV2 } from './v2/sign.js';
@@ -50,6 +55,7 @@ export function deliverPaymentNotification(
       sign_type: live ? undefined : signType,
       result_code: 'SUCCESS',
       ...paidOrderFields(order),
+      ...partnerV2Fields(order, true),
     };
     fields.sign = signV2(fields, sender.creds.apiKey, signType);
     if (options.signature) fields.sign = spoilV2Sign(fields.sign);
@@ -74,7 +80,7 @@ export function deliverPaymentNotification(
       original_type: 'transaction',
       ...encryptAeadAes256Gcm(
         sender.creds.apiV3Key,
-        JSON.stringify(transactionJson(order)),
+        JSON.stringify(partnerTransactionJson(order, transactionJson(order))),
         'transaction',
       ),
     },
@@ -97,6 +103,9 @@ export function deliverRefundNotification(
       return_msg: 'OK',
       appid: order.appId,
       mch_id: order.mchId,
+      ...(order.partner
+        ? { sub_mch_id: order.partner.subMchId, sub_appid: order.partner.subAppId }
+        : {}),
       nonce_str: randomNonce(32),
       req_info: encryptReqInfo(sender.creds.apiKey, plain),
     });
@@ -129,7 +138,7 @@ export function deliverRefundNotification(
       original_type: 'refund',
       ...encryptAeadAes256Gcm(
         sender.creds.apiV3Key,
-        JSON.stringify(refundNotificationJson(order, refund)),
+        JSON.stringify(partnerRefundNotificationJson(order, refundNotificationJson(order, refund))),
         'refund',
       ),
     },

@@ -1,5 +1,6 @@
 import { type RefundState, type TradeState, transition } from '@wxpay/core';
 import type { ChangeFeed } from './change-feed.js';
+import type { PartnerOrderInfo } from './partner/sub-merchants.js';
 import type { V2SignType } from './v2/sign.js';
 
 /** A coupon applied when the simulated payer pays. */
@@ -69,6 +70,8 @@ export interface SimulatedOrder {
   /** v3 `Wechatpay-Serial` of the creating request, so notifications use a key the client knows. */
   readonly notifySerial?: string;
   readonly refunds: SimulatedRefund[];
+  /** Partner mode: the sub-merchant the order is for (set by the partner endpoints). */
+  partner?: PartnerOrderInfo;
 }
 
 /** One entry of an order's or refund's state history. */

@@ -5,6 +5,7 @@ import type { AppliedFault, FaultQueue } from './faults.js';
 import type { LiveFormOptions, LiveForms } from './live-forms.js';
 import type { NotificationLog } from './notification-log.js';
 import type { SimulatedCoupon, SimulatedOrder, SimulatedRefund } from './order-store.js';
+import type { SimulatedSubMerchant, SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { PlantOptions } from './planted-history.js';
 
 /** Options of {@link startSimulator}. */
@@ -37,6 +38,12 @@ export interface SimulatorOptions {
    * another host is recorded as a failed attempt and nothing leaves the machine).
    */
   readonly allowRemoteNotify?: boolean;
+  /**
+   * Sub-merchants bound to the simulated merchant acting as a service provider (partner mode).
+   * Default: two generated ones, the first with its own appid. Calls naming any other
+   * sub-merchant are refused as at WeChat Pay.
+   */
+  readonly subMerchants?: readonly SimulatedSubMerchant[];
 }
 
 /** Options of {@link Simulator.pay}. */
@@ -82,6 +89,8 @@ export interface Simulator {
   readonly live: LiveForms;
   /** Delivery attempts of notifications. */
   readonly notifications: NotificationLog;
+  /** Partner mode: the sub-merchants bound to `merchant` as service provider (`list()`, `bind()`). */
+  readonly subMerchants: SubMerchantRegistry;
   /** Every API request received, oldest first. */
   readonly requests: readonly RecordedRequest[];
   /** In TLS mode: the CA certificate (PEM) clients must trust; undefined over plain HTTP. */

@@ -38,6 +38,11 @@ import { micropay } from './micropay/micropay.js';
 import { reverseOrder } from './micropay/reverse-order.js';
 import { reqInfoKey } from './notify/decrypt-req-info.js';
 import { parseV2Notification } from './notify/parse-notification.js';
+import {
+  createV2SubMerchantClient,
+  type V2ProviderParts,
+} from './partner/create-sub-merchant-client.js';
+import { checkV2Payer } from './partner/map-partner.js';
 import { callOptions, type PostContext, postV2 } from './request.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { isOrderQueryReply, orderQueryResponseSchema } from './schemas/transaction.js';
@@ -110,12 +115,21 @@ export function createV2Client(config: V2ClientConfig): V2Client {
   }
 
   const billContext = { post: ctx, transport, retry: config.retry };
+  // What every sub-merchant client shares with this one: built once, so forSubMerchant is cheap.
+  const providerParts: V2ProviderParts = {
+    post: ctx,
+    transport,
+    secapi,
+    notifyUrl: config.notifyUrl,
+    parseNotification: (request) => client.parseNotification(request),
+  };
 
   const client: V2Client = {
     protocol: 'v2',
 
     async createOrder(params, options) {
       const p = parseInput(createOrderParamsSchema, params, 'createOrder params');
+      checkV2Payer(p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined, undefined);
       const fields = toUnifiedOrderFields(p, { notifyUrl: config.notifyUrl });
       const raw = await postV2(ctx, '/pay/unifiedorder', fields, {
         transport,
@@ -218,6 +232,10 @@ export function createV2Client(config: V2ClientConfig): V2Client {
 
     async parseNotification(request: NotificationRequest) {
       return parseV2Notification(request, notificationKeys);
+    },
+
+    forSubMerchant(subMerchant) {
+      return createV2SubMerchantClient(providerParts, subMerchant);
     },
 
     async close() {

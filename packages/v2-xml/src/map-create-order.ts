@@ -5,6 +5,7 @@ import {
   ResponseValidationError,
   ValidationError,
 } from '@wxpay/core';
+import { mergeWireV2, orderDetailsToV2, sceneInfoWithStore } from './map-order-details.js';
 import { formatBeijingTime } from './map-time.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { unifiedOrderResponseSchema } from './schemas/misc.js';
@@ -64,23 +65,31 @@ export function toUnifiedOrderFields(
     params.notifyUrl ?? defaults.notifyUrl,
     'createOrder params',
   );
-  return {
-    body: params.description,
-    out_trade_no: params.outTradeNo,
-    total_fee: params.amount.total,
-    fee_type: params.amount.currency,
-    spbill_create_ip: clientIp,
-    notify_url: notifyUrl,
-    trade_type: TRADE_TYPE[params.kind],
-    attach: params.attach,
-    time_expire: params.expiresAt ? formatBeijingTime(params.expiresAt) : undefined,
-    goods_tag: params.goodsTag,
-    device_info: params.deviceId,
-    openid:
-      params.kind === 'jsapi' || params.kind === 'miniprogram' ? params.payer.openid : undefined,
-    product_id: params.kind === 'native' ? (params.productId ?? params.outTradeNo) : undefined,
-    scene_info: params.kind === 'h5' ? sceneInfoOf(params.h5Info) : undefined,
-  };
+  const payer = params.kind === 'jsapi' || params.kind === 'miniprogram' ? params.payer : undefined;
+  return mergeWireV2(
+    {
+      body: params.description,
+      out_trade_no: params.outTradeNo,
+      total_fee: params.amount.total,
+      fee_type: params.amount.currency,
+      spbill_create_ip: clientIp,
+      notify_url: notifyUrl,
+      trade_type: TRADE_TYPE[params.kind],
+      attach: params.attach,
+      time_expire: params.expiresAt ? formatBeijingTime(params.expiresAt) : undefined,
+      goods_tag: params.goodsTag,
+      device_info: params.deviceId,
+      openid: payer && 'openid' in payer ? payer.openid : undefined,
+      sub_openid: payer && 'subOpenid' in payer ? payer.subOpenid : undefined,
+      product_id: params.kind === 'native' ? (params.productId ?? params.outTradeNo) : undefined,
+      scene_info: sceneInfoWithStore(
+        params.kind === 'h5' ? sceneInfoOf(params.h5Info) : undefined,
+        params.store,
+      ),
+      ...orderDetailsToV2(params),
+    },
+    params.wire,
+  );
 }
 
 /** What is needed to build the client-side invocation parameters. */

@@ -6,6 +6,7 @@ import {
   UnknownTradeStateError,
 } from '@wxpay/core';
 import { parseBeijingTime } from './map-time.js';
+import { partnerFieldsOf } from './partner/map-partner.js';
 import type { V2Order } from './types.js';
 
 type Raw = Readonly<Record<string, string>>;
@@ -102,6 +103,7 @@ export function toOrder(raw: Raw, state: TradeState): V2Order {
     ...(raw.is_subscribe ? { subscribed: raw.is_subscribe === 'Y' } : {}),
     ...(settlementTotal !== undefined ? { settlementTotal } : {}),
     ...(couponTotal !== undefined ? { couponTotal } : {}),
+    ...partnerFieldsOf(raw),
   };
   return order;
 }

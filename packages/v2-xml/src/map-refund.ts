@@ -7,6 +7,7 @@ import {
 import { outRefundNoSchema, outTradeNoSchema, transactionIdSchema } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { beijingTime, fen } from './map-order.js';
+import { mergeWireV2, refundDetailsToV2 } from './map-order-details.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import {
   refundNotificationInfoSchema,
@@ -49,17 +50,21 @@ export function toRefundFields(
   params: RefundParams,
   defaults: { readonly notifyUrl?: string | undefined },
 ): Record<string, string | number | undefined> {
-  return {
-    ...('transactionId' in params.order
-      ? { transaction_id: params.order.transactionId }
-      : { out_trade_no: params.order.outTradeNo }),
-    out_refund_no: params.outRefundNo,
-    total_fee: params.amount.total,
-    refund_fee: params.amount.refund,
-    refund_fee_type: params.amount.currency,
-    refund_desc: params.reason,
-    notify_url: params.notifyUrl ?? defaults.notifyUrl,
-  };
+  return mergeWireV2(
+    {
+      ...('transactionId' in params.order
+        ? { transaction_id: params.order.transactionId }
+        : { out_trade_no: params.order.outTradeNo }),
+      out_refund_no: params.outRefundNo,
+      total_fee: params.amount.total,
+      refund_fee: params.amount.refund,
+      refund_fee_type: params.amount.currency,
+      refund_desc: params.reason,
+      notify_url: params.notifyUrl ?? defaults.notifyUrl,
+      ...refundDetailsToV2(params),
+    },
+    params.wire,
+  );
 }
 
 /** The reference fields of `/pay/refundquery`. */
@@ -103,6 +108,8 @@ export function toRefundFromReply(raw: Raw): Refund {
     ...(r.refund_id ? { refundId: r.refund_id } : {}),
     ...(r.out_trade_no ? { outTradeNo: r.out_trade_no } : {}),
     ...(r.transaction_id ? { transactionId: r.transaction_id } : {}),
+    ...(raw.sub_mch_id ? { subMchId: raw.sub_mch_id } : {}),
+    ...(raw.sub_appid ? { subAppId: raw.sub_appid } : {}),
   };
 }
 

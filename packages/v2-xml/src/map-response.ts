@@ -13,6 +13,8 @@ export interface ResponseCheck {
   /** Further appids accepted in the reply's `appid`. */
   readonly acceptedAppIds?: readonly string[] | undefined;
   readonly mchId: string;
+  /** Partner mode: the sub-merchant the request named (its replies carry `sub_mch_id`). */
+  readonly subMchId?: string | undefined;
   /** HTTP status, kept on errors. */
   readonly status: number;
   /**
@@ -46,6 +48,7 @@ export function checkResponse(raw: XmlMessage, check: ResponseCheck): XmlMessage
     appId: check.appId,
     acceptedAppIds: check.acceptedAppIds,
     mchId: check.mchId,
+    subMchId: check.subMchId,
   });
   if (raw.result_code === 'FAIL') {
     const code = raw.err_code ?? '';

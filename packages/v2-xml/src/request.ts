@@ -118,6 +118,7 @@ export async function postV2(
         appId: ctx.appId,
         acceptedAppIds: ctx.acceptedAppIds,
         mchId: ctx.mchId,
+        subMchId: options.answer?.subMchId,
         status: response.status,
         ...(options.acceptErrCodes ? { acceptErrCodes: options.acceptErrCodes } : {}),
       });

@@ -5,6 +5,7 @@ import type {
   OrderRef,
   PaymentClient,
   Refund,
+  ServiceProviderClient,
 } from '@wxpay/core';
 
 /** An order as the v2 API reports it: the neutral {@link Order} plus v2-only facts. */
@@ -116,7 +117,11 @@ export interface BillLine {
 }
 
 /** The v2 client: the neutral {@link PaymentClient} plus v2-only calls. */
-export interface V2Client extends PaymentClient {
+/**
+ * A v2 client. As a service provider's client, `forSubMerchant` scopes it to one sub-merchant
+ * (docs/protocol/partner.md).
+ */
+export interface V2Client extends PaymentClient, ServiceProviderClient {
   readonly protocol: 'v2';
   queryOrder(ref: OrderRef, options?: CallOptions): Promise<V2Order>;
   /** Charges a payment code (`/pay/micropay`). */

@@ -31,3 +31,18 @@ describePaymentClientContract(
   (sim) => createV2Client(sim.clientConfig('v2', { retry })),
   { simulator: { tls: true }, ...handlers },
 );
+
+// Partner mode: the client is a service provider's; every scenario runs through
+// forSubMerchant(<a bound sub-merchant>), plus the partner scenarios.
+describePaymentClientContract(
+  'v2-xml (partner: sub-merchant of a service provider)',
+  (sim) =>
+    createV2Client({
+      appId: sim.merchant.appId,
+      mchId: sim.merchant.mchId,
+      apiKey: sim.merchant.apiKey,
+      baseUrl: sim.url,
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    }),
+  { partner: true, ...handlers },
+);

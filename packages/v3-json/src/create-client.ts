@@ -35,6 +35,10 @@ import { toPrepay, toWireOrderRequest } from './map-create-order.js';
 import { toOrder } from './map-order.js';
 import { toRefund, toWireRefundRequest } from './map-refund.js';
 import { parseV3Notification } from './notify/parse-notification.js';
+import {
+  createV3SubMerchantClient,
+  type V3ProviderParts,
+} from './partner/create-sub-merchant-client.js';
 import { createV3Requester } from './request.js';
 import { parseJson } from './schemas/decode-wire.js';
 import { buildAppConfig, buildBridgeConfig } from './signing/client-params.js';
@@ -117,6 +121,30 @@ export function createV3Client(config: V3ClientConfig): V3Client {
       const timestamp = String(unixSeconds(clock));
       return buildAppConfig(privateKey, mchId, { appId, prepayId, timestamp, nonceStr: nonce() });
     },
+  };
+
+  // What every sub-merchant client shares with this one: built once, so forSubMerchant is cheap.
+  const providerParts: V3ProviderParts = {
+    appId,
+    mchId,
+    notifyUrl: resolved.notifyUrl,
+    getJson,
+    postJson,
+    bridge: (forAppId, prepayId) =>
+      buildBridgeConfig(privateKey, {
+        appId: forAppId,
+        prepayId,
+        timestamp: String(unixSeconds(clock)),
+        nonceStr: nonce(),
+      }),
+    app: (forAppId, partnerId, prepayId) =>
+      buildAppConfig(privateKey, partnerId, {
+        appId: forAppId,
+        prepayId,
+        timestamp: String(unixSeconds(clock)),
+        nonceStr: nonce(),
+      }),
+    parseNotification: (request) => client.parseNotification(request),
   };
 
   let closing: Promise<void> | undefined;
@@ -290,6 +318,10 @@ export function createV3Client(config: V3ClientConfig): V3Client {
         data: response.body.length === 0 ? undefined : (parseJson(response.body, 'response') as T),
         ...(requestId ? { requestId } : {}),
       };
+    },
+
+    forSubMerchant(subMerchant) {
+      return createV3SubMerchantClient(providerParts, subMerchant);
     },
 
     close() {

@@ -1,8 +1,10 @@
-import type { AppConfig, BridgeConfig, CreateOrderParams, Prepay } from '@wxpay/core';
+import type { AppConfig, BridgeConfig, CreateOrderParams, Prepay, SubMerchant } from '@wxpay/core';
 import { ValidationError } from '@wxpay/core';
 import { opt } from './map-order.js';
+import { mergeWire, orderDetailsToWire } from './map-order-details.js';
 import { formatRfc3339Beijing } from './map-time.js';
 import { notifyUrlProblem } from './notify-url.js';
+import { checkPayer, PARTNER_ORDER_PATHS, toPartnerOrderBody } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { hasNonEmptyString } from './schemas/fast-check.js';
 import {
@@ -36,7 +38,11 @@ export function toWireOrderRequest(
     readonly mchId: string;
     readonly notifyUrl?: string | undefined;
   },
+  sub?: SubMerchant,
 ): WireOrderRequest {
+  const payer = params.kind === 'jsapi' || params.kind === 'miniprogram' ? params.payer : undefined;
+  checkPayer(payer, sub);
+  const details = orderDetailsToWire(params);
   const notifyUrl = params.notifyUrl ?? merchant.notifyUrl;
   if (!notifyUrl) {
     throw new ValidationError('invalid createOrder params: notifyUrl is required in v3', [
@@ -62,9 +68,21 @@ export function toWireOrderRequest(
       },
     ]);
   }
+  if (details.storeInfo !== undefined && params.clientIp === undefined) {
+    throw new ValidationError('invalid createOrder params: store needs clientIp in v3', [
+      {
+        path: 'clientIp',
+        message: 'required when store is set (v3 scene_info.payer_client_ip)',
+      },
+    ]);
+  }
   let sceneInfo: Record<string, unknown> | undefined;
   if (params.clientIp !== undefined) {
-    sceneInfo = { payer_client_ip: params.clientIp, ...opt('device_id', params.deviceId) };
+    sceneInfo = {
+      payer_client_ip: params.clientIp,
+      ...opt('device_id', params.deviceId),
+      ...opt('store_info', details.storeInfo),
+    };
   }
   if (params.kind === 'h5') {
     const h5 = params.h5Info;
@@ -89,12 +107,15 @@ export function toWireOrderRequest(
     notify_url: notifyUrl,
     ...opt('goods_tag', params.goodsTag),
     amount: { total: params.amount.total, currency: params.amount.currency ?? 'CNY' },
-    ...(params.kind === 'jsapi' || params.kind === 'miniprogram'
-      ? { payer: { openid: params.payer.openid } }
-      : {}),
+    ...(payer && 'openid' in payer ? { payer: { openid: payer.openid } } : {}),
+    ...details.fields,
     ...opt('scene_info', sceneInfo),
   };
-  return { path: PATHS[params.kind], body };
+  if (sub === undefined) return { path: PATHS[params.kind], body: mergeWire(body, params.wire) };
+  return {
+    path: PARTNER_ORDER_PATHS[params.kind],
+    body: mergeWire(toPartnerOrderBody(body, sub, payer), params.wire),
+  };
 }
 
 /** Signs the client-side parameters for a prepay id (they need the merchant key). */

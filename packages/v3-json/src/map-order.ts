@@ -1,5 +1,6 @@
 import { isTradeState, type Order, type Promotion, UnknownTradeStateError } from '@wxpay/core';
 import { parseRfc3339 } from './map-time.js';
+import { partnerAnswerFields } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { isWireTransaction } from './schemas/fast-check.js';
 import { transactionSchema, type WireTransaction } from './schemas/transaction.js';
@@ -51,6 +52,15 @@ export function toOrder(value: unknown): Order {
   if (wireAmount?.payer_currency !== undefined) amount.payerCurrency = wireAmount.payer_currency;
   order.amount = amount;
   if (wire.payer?.openid) order.payer = { openid: wire.payer.openid };
+  // Partner answers name the sub-merchant and the payer as sp_openid / sub_openid
+  // (docs/protocol/partner.md); direct answers skip this.
+  if (raw.sub_mchid !== undefined) {
+    const { spOpenid, subMchId, subAppId, subOpenid } = partnerAnswerFields(raw);
+    if (spOpenid && !order.payer) order.payer = { openid: spOpenid };
+    if (subMchId) order.subMchId = subMchId;
+    if (subAppId) order.subAppId = subAppId;
+    if (subOpenid) order.subOpenid = subOpenid;
+  }
   const successTime = parseRfc3339(wire.success_time, 'success_time', raw);
   if (successTime !== undefined) order.successTime = successTime;
   if (wire.attach !== undefined) order.attach = wire.attach;

@@ -4,11 +4,14 @@ import {
   type RefundParams,
   type RefundState,
   ResponseValidationError,
+  type SubMerchant,
   ValidationError,
 } from '@wxpay/core';
 import { opt } from './map-order.js';
+import { mergeWire, refundDetailsToWire } from './map-order-details.js';
 import { parseRfc3339 } from './map-time.js';
 import { notifyUrlProblem } from './notify-url.js';
+import { partnerAnswerFields } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import {
   refundNotificationResourceSchema,
@@ -16,10 +19,14 @@ import {
   type WireRefund,
 } from './schemas/refund.js';
 
-/** The JSON body of `POST /v3/refund/domestic/refunds`. */
+/**
+ * The JSON body of `POST /v3/refund/domestic/refunds`; in partner mode it names `sub_mchid`.
+ * The caller's `wire` fields are merged last.
+ */
 export function toWireRefundRequest(
   params: RefundParams,
   notifyUrl: string | undefined,
+  sub?: SubMerchant,
 ): Record<string, unknown> {
   const url = params.notifyUrl ?? notifyUrl;
   const problem = url === undefined ? undefined : notifyUrlProblem(url);
@@ -32,17 +39,24 @@ export function toWireRefundRequest(
     'transactionId' in params.order
       ? { transaction_id: params.order.transactionId }
       : { out_trade_no: params.order.outTradeNo };
-  return {
-    ...order,
-    out_refund_no: params.outRefundNo,
-    ...opt('reason', params.reason),
-    ...opt('notify_url', url),
-    amount: {
-      refund: params.amount.refund,
-      total: params.amount.total,
-      currency: params.amount.currency ?? 'CNY',
+  const details = refundDetailsToWire(params);
+  return mergeWire(
+    {
+      ...opt('sub_mchid', sub?.subMchId),
+      ...order,
+      out_refund_no: params.outRefundNo,
+      ...opt('reason', params.reason),
+      ...opt('notify_url', url),
+      ...details.fields,
+      amount: {
+        refund: params.amount.refund,
+        total: params.amount.total,
+        ...opt('from', details.from),
+        currency: params.amount.currency ?? 'CNY',
+      },
     },
-  };
+    params.wire,
+  );
 }
 
 function refundState(value: string, field: string, raw: unknown): RefundState {
@@ -84,6 +98,8 @@ function build(wire: RefundCommon, status: RefundState, raw: Record<string, unkn
     ...opt('receivedAccount', wire.user_received_account),
     ...opt('createTime', parseRfc3339(wire.create_time, 'create_time', raw)),
     ...opt('successTime', parseRfc3339(wire.success_time, 'success_time', raw)),
+    ...opt('subMchId', partnerAnswerFields(raw).subMchId),
+    ...opt('subAppId', partnerAnswerFields(raw).subAppId),
     raw,
   };
 }

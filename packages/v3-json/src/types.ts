@@ -1,4 +1,4 @@
-import type { CallOptions, PaymentClient } from '@wxpay/core';
+import type { CallOptions, PaymentClient, ServiceProviderClient } from '@wxpay/core';
 import type { BillDownload } from './bill/download-bill.js';
 
 /** Parameters of {@link V3Client.downloadTradeBill}. */
@@ -56,7 +56,11 @@ export interface V3RawResponse<T> {
 }
 
 /** The v3 client: the neutral {@link PaymentClient} plus v3-only calls. */
-export interface V3Client extends PaymentClient {
+/**
+ * A v3 client. As a service provider's client, `forSubMerchant` scopes it to one sub-merchant
+ * (docs/protocol/partner.md).
+ */
+export interface V3Client extends PaymentClient, ServiceProviderClient {
   readonly protocol: 'v3';
   /** Applies for and streams a trade bill; the SHA-1 is checked at the end of the stream. */
   downloadTradeBill(params: TradeBillParams, options?: CallOptions): Promise<BillDownload>;

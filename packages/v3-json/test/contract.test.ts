@@ -57,3 +57,11 @@ describePaymentClientContract(
   clientFor((sim) => ({ ...publicKey(sim), transport: { tls: { ca: sim.tls?.ca ?? '' } } })),
   { simulator: { tls: true }, ...handlers },
 );
+
+// Partner mode: the client is a service provider's; every scenario runs through
+// forSubMerchant(<a bound sub-merchant>), plus the partner scenarios.
+describePaymentClientContract(
+  'v3-json (partner: sub-merchant of a service provider)',
+  clientFor((sim) => ({ ...publicKey(sim), platformCertificates: 'auto' })),
+  { partner: true, ...handlers },
+);

@@ -10,6 +10,9 @@ import type {
   PaymentClient,
   PaymentNotification,
   Prepay,
+  ServiceProviderClient,
+  SubMerchant,
+  SubMerchantClient,
 } from '@wxpay/core';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
@@ -40,6 +43,12 @@ export interface PaymentClientContractOptions {
     client: PaymentClient,
     onNotification: (notification: PaymentNotification) => Promise<void>,
   ) => (request: Request) => Promise<Response>;
+  /**
+   * Partner (service-provider) mode: the factory's client is the provider's, and every
+   * scenario runs through `client.forSubMerchant(<the simulator's first bound sub-merchant>)`;
+   * the partner scenarios (two sub-merchants, one notify endpoint, unbound sub-merchant) run too.
+   */
+  readonly partner?: boolean;
 }
 
 type ErrorClass = { readonly kind: string; isInstance(value: unknown): boolean };
@@ -58,6 +67,10 @@ export interface ContractContext {
   readonly sim: Simulator;
   readonly client: PaymentClient;
   readonly receiver: NotificationReceiver;
+  /** Partner mode: the service provider's client the suite's `client` was scoped from. */
+  readonly provider: (PaymentClient & ServiceProviderClient) | undefined;
+  /** Partner mode: the sub-merchant the suite's `client` is scoped to. */
+  readonly subMerchant: SubMerchant | undefined;
   /** Options for the suite's own raw requests (in TLS mode, a dispatcher trusting the CA). */
   raw(): { readonly dispatcher?: Agent };
   /** A fresh, unique out_trade_no / out_refund_no. */
@@ -86,6 +99,7 @@ export function createContractContext(
   let sim: Simulator;
   let receiver: NotificationReceiver;
   let client: PaymentClient;
+  let provider: (PaymentClient & ServiceProviderClient) | undefined;
   // In TLS mode the suite's own raw requests must trust the simulator's CA.
   let rawAgent: Agent | undefined;
   const raw = () => (rawAgent ? { dispatcher: rawAgent } : {});
@@ -98,7 +112,15 @@ export function createContractContext(
       startNotificationReceiver(),
     ]);
     if (sim.tls) rawAgent = new Agent({ connect: { ca: sim.tls.ca } });
-    client = await factory(sim);
+    const built = await factory(sim);
+    if (options.partner) {
+      provider = built as PaymentClient & ServiceProviderClient;
+      const [sub] = sim.subMerchants.list();
+      if (!sub || typeof provider.forSubMerchant !== 'function') {
+        throw new Error('partner mode needs a client with forSubMerchant and a bound sub-merchant');
+      }
+      client = provider.forSubMerchant(sub);
+    } else client = built;
     receiver.respond = () =>
       client.protocol === 'v2'
         ? { status: 200, body: V2_ACK, headers: { 'Content-Type': 'text/xml' } }
@@ -106,7 +128,7 @@ export function createContractContext(
   });
   afterAll(async () => {
     // Both adapters expose close() for their keep-alive pools; PaymentClient does not require it.
-    const closable = client as unknown as { close?: () => Promise<void> } | undefined;
+    const closable = (provider ?? client) as unknown as { close?: () => Promise<void> } | undefined;
     if (typeof closable?.close === 'function') await closable.close();
     await Promise.all([sim?.stop(), receiver?.stop(), rawAgent?.close()]);
   });
@@ -145,7 +167,11 @@ export function createContractContext(
     return { outTradeNo, prepay };
   };
   const queryPath = () =>
-    client.protocol === 'v2' ? '/pay/orderquery' : '/v3/pay/transactions/out-trade-no/';
+    client.protocol === 'v2'
+      ? '/pay/orderquery'
+      : provider
+        ? '/v3/pay/partner/transactions/out-trade-no/'
+        : '/v3/pay/transactions/out-trade-no/';
 
   async function expectError(promise: Promise<unknown>, cls: ErrorClass): Promise<unknown> {
     let caught: unknown;
@@ -195,6 +221,12 @@ export function createContractContext(
     },
     get receiver() {
       return receiver;
+    },
+    get provider() {
+      return provider;
+    },
+    get subMerchant() {
+      return provider ? (client as SubMerchantClient).subMerchant : undefined;
     },
     raw,
     no,

@@ -21,7 +21,9 @@ import { describeNotificationDelivery } from './scenarios/notification-delivery.
 import { describeNotificationHandlers } from './scenarios/notification-handlers.js';
 import { describeNotifications } from './scenarios/notifications.js';
 import { describeSharedOrderBook } from './scenarios/order-book.js';
+import { describeOrderFields } from './scenarios/order-fields.js';
 import { describeOrderCreation } from './scenarios/orders.js';
+import { describePartnerMode } from './scenarios/partner.js';
 import { describeTransport } from './scenarios/transport.js';
 
 export {
@@ -63,6 +65,8 @@ const scenarioGroups: readonly ScenarioGroup[] = [
   describeSharedOrderBook,
   describeLiveForms,
   describeAnswerBinding,
+  describeOrderFields,
+  describePartnerMode,
 ];
 
 /**

@@ -16,6 +16,8 @@ export interface RawOrder {
    * notifications with (default: the WeChat Pay public key's id).
    */
   readonly v3Serial?: string;
+  /** Partner mode: create it for this sub-merchant of the simulated provider. */
+  readonly subMchId?: string;
 }
 
 /**
@@ -34,11 +36,16 @@ export async function createRawOrder(
     const res = await v3Request(
       sim.url,
       'POST',
-      '/v3/pay/transactions/native',
+      order.subMchId ? '/v3/pay/partner/transactions/native' : '/v3/pay/transactions/native',
       sim.merchant,
       {
-        appid: sim.merchant.appId,
-        mchid: sim.merchant.mchId,
+        ...(order.subMchId
+          ? {
+              sp_appid: sim.merchant.appId,
+              sp_mchid: sim.merchant.mchId,
+              sub_mchid: order.subMchId,
+            }
+          : { appid: sim.merchant.appId, mchid: sim.merchant.mchId }),
         description,
         out_trade_no: order.outTradeNo,
         notify_url: order.notifyUrl,
@@ -61,6 +68,7 @@ export async function createRawOrder(
       notify_url: order.notifyUrl,
       trade_type: 'NATIVE',
       product_id: 'P1',
+      ...(order.subMchId ? { sub_mch_id: order.subMchId } : {}),
     },
     order.v2SignType ?? 'MD5',
     options,

@@ -1,6 +1,7 @@
 import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
 import { orderQueryFields } from '../map-v2.js';
+import { partnerEcho, preparePartnerV2 } from '../partner/handle-partner-v2.js';
 import { downloadBill } from './download-bill.js';
 import { micropay, reverse } from './micropay-endpoints.js';
 import { closeOrder, findOrder, unifiedOrder } from './order-endpoints.js';
@@ -55,8 +56,12 @@ export function handleV2(ctx: HandlerContext, call: IncomingCall): Reply {
   }
   try {
     if (call.path === '/pay/downloadbill') return downloadBill(ctx, req);
-    const fields = route(ctx, call.path, req, signType);
-    return business(ctx, req, signType, fields);
+    const partner =
+      req.sub_mch_id === undefined ? undefined : preparePartnerV2(ctx, call.path, req);
+    if (partner?.kind === 'refused') return fail(partner.message);
+    if (partner?.kind === 'business') throw new BusinessError(partner.code, partner.description);
+    const fields = route(ctx, call.path, partner?.req ?? req, signType);
+    return business(ctx, req, signType, partner ? partner.decorate(fields) : fields);
   } catch (error) {
     if (error instanceof ParamError) return fail(error.message);
     if (error instanceof BusinessError) return business(ctx, req, signType, error);
@@ -77,6 +82,7 @@ function business(
     mch_id: ctx.creds.mchId,
     device_info: req.device_info,
     nonce_str: randomNonce(32),
+    ...partnerEcho(ctx, req),
   };
   if (outcome instanceof BusinessError) {
     return {

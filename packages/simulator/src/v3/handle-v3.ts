@@ -1,5 +1,6 @@
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
 import { transactionJson } from '../map-v3.js';
+import { routePartnerV3 } from '../partner/handle-partner-v3.js';
 import { ApiFailure, header, type Out, parseBody } from './api-failure.js';
 import { parseAuthorization, requestMessage, verifyRsa } from './authorization.js';
 import { billFile, billLink, certificates } from './bill-endpoints.js';
@@ -67,6 +68,8 @@ function authenticate(ctx: HandlerContext, call: IncomingCall): void {
 }
 
 function route(ctx: HandlerContext, call: IncomingCall): Out {
+  const partner = routePartnerV3(ctx, call, (direct) => route(ctx, direct));
+  if (partner) return partner;
   const { method, path } = call;
   const parts = path.split('/').map(decodeURIComponent);
   const prepay = /^\/v3\/pay\/transactions\/(jsapi|app|native|h5)$/.exec(path);

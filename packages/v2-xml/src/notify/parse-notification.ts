@@ -7,6 +7,7 @@ import {
 import { checkAnswer } from '../check-answer.js';
 import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
+import { partnerFieldsOf } from '../partner/map-partner.js';
 import { decodeWire } from '../schemas/decode-wire.js';
 import { hasOrderFields, paymentNotificationSchema } from '../schemas/transaction.js';
 import { isCanonicalSign, verifyFields } from '../signing/sign-fields.js';
@@ -34,7 +35,14 @@ function signTypeFor(signature: string, accepted: readonly SignType[]): SignType
 }
 
 function checkMerchant(raw: Readonly<Record<string, string>>, keys: NotificationKeys): void {
-  checkAnswer(raw, { appId: keys.appId, acceptedAppIds: keys.acceptedAppIds, mchId: keys.mchId });
+  // A partner notification may be for any of the provider's sub-merchants: one endpoint serves
+  // them all (docs/protocol/partner.md).
+  checkAnswer(raw, {
+    appId: keys.appId,
+    acceptedAppIds: keys.acceptedAppIds,
+    mchId: keys.mchId,
+    subMchId: raw.sub_mch_id || undefined,
+  });
 }
 
 /**
@@ -54,10 +62,13 @@ export function parseV2Notification(
     const plaintext = decryptReqInfo(raw.req_info, keys.reqInfoKey);
     checkMerchant(raw, keys);
     const info = parseXml(plaintext, { root: 'root' });
-    const refund = toRefundFromNotification(info);
+    // The sub-merchant is named in the outer message, not in req_info.
+    const partner = partnerFieldsOf(raw);
+    const refund = { ...toRefundFromNotification(info), ...partner };
     return {
       type: 'refund',
       id: `v2:refund:${refund.refundId}:${info.refund_status}`,
+      ...(partner.subMchId ? { subMchId: partner.subMchId } : {}),
       refund,
       raw,
     };
@@ -84,5 +95,11 @@ export function parseV2Notification(
   const id = order.transactionId
     ? `v2:payment:${order.transactionId}`
     : `v2:payment:out-trade-no:${order.outTradeNo}:${fields.result_code}`;
-  return { type: 'payment', id, order, raw };
+  return {
+    type: 'payment',
+    id,
+    ...(order.subMchId ? { subMchId: order.subMchId } : {}),
+    order,
+    raw,
+  };
 }

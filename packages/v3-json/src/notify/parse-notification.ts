@@ -11,6 +11,7 @@ import { checkAnswer } from '../check-answer.js';
 import { decryptAesGcm } from '../crypto/aes-gcm.js';
 import { toOrder } from '../map-order.js';
 import { toRefundFromNotification } from '../map-refund.js';
+import { partnerAnswerFields } from '../partner/map-partner.js';
 import { decodeWire } from '../schemas/decode-wire.js';
 import { isNotificationEnvelope } from '../schemas/fast-check.js';
 import { notificationEnvelopeSchema } from '../schemas/misc.js';
@@ -71,18 +72,24 @@ export async function parseV3Notification(
     associatedData: resource.associated_data,
   });
   const decoded = parseJsonMessage(plaintext, 'decrypted notification resource');
+  // Partner notifications name the provider as sp_mchid/sp_appid and may be for any of its
+  // sub-merchants: one endpoint serves them all (docs/protocol/partner.md).
+  const subMchId = partnerAnswerFields(decoded as Record<string, unknown>).subMchId;
   checkAnswer(decoded, {
     mchId: context.mchId,
     appId: context.appId,
     acceptedAppIds: context.acceptedAppIds,
+    subMchId,
   });
+  const forSub = subMchId === undefined ? {} : { subMchId };
   if (envelope.event_type.startsWith('TRANSACTION.')) {
-    return { type: 'payment', id: envelope.id, order: toOrder(decoded), raw: raw };
+    return { type: 'payment', id: envelope.id, ...forSub, order: toOrder(decoded), raw: raw };
   }
   if (envelope.event_type.startsWith('REFUND.')) {
     return {
       type: 'refund',
       id: envelope.id,
+      ...forSub,
       refund: toRefundFromNotification(decoded),
       raw: raw,
     };
@@ -95,6 +102,7 @@ export async function parseV3Notification(
   return {
     type: 'other',
     id: envelope.id,
+    ...forSub,
     eventType: envelope.event_type,
     ...(typeof resource.original_type === 'string' ? { resourceType: resource.original_type } : {}),
     resource: decoded as Readonly<Record<string, unknown>>,

@@ -29,7 +29,8 @@ export function describeAnswerBinding(ctx: ContractContext): void {
             refundQuery: '/pay/refundquery',
           }
         : {
-            order: '/v3/pay/transactions/',
+            // Partner mode queries the partner endpoints.
+            order: ctx.provider ? '/v3/pay/partner/transactions/' : '/v3/pay/transactions/',
             refund: '/v3/refund/domestic/refunds',
             refundQuery: '/v3/refund/domestic/refunds/',
           };
@@ -87,7 +88,7 @@ export function describeAnswerBinding(ctx: ContractContext): void {
         paths().order,
         { mchId: OTHER_MCH_ID },
         () => ctx.client.queryOrder({ outTradeNo: a.outTradeNo }, slow),
-        ['mch_id', 'mchid'],
+        ['mch_id', 'mchid', 'sp_mchid'],
         a.outTradeNo,
       );
     });

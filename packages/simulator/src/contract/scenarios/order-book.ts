@@ -52,6 +52,8 @@ export function describeSharedOrderBook(ctx: ContractContext): void {
         total: 77,
         notifyUrl: ctx.receiver.url,
         description: 'migrated',
+        // Partner mode: the other protocol creates it for the same sub-merchant.
+        ...(ctx.subMerchant ? { subMchId: ctx.subMerchant.subMchId } : {}),
       };
       await createRawOrder(ctx.sim, other, created, raw());
       expect((await ctx.client.queryOrder({ outTradeNo })).state).toBe('NOTPAY');

@@ -178,9 +178,11 @@ export function describeOrderCreation(ctx: ContractContext): void {
     } else if (prepay.kind === 'app') {
       expect(stored?.tradeType).toBe('APP');
       const a = prepay.appConfig;
+      // Partner mode: the sub-merchant's app and id (docs/protocol/partner.md).
+      const sub = ctx.subMerchant;
       expect(a).toMatchObject({
-        appid: ctx.sim.merchant.appId,
-        partnerid: ctx.sim.merchant.mchId,
+        appid: sub?.subAppId ?? ctx.sim.merchant.appId,
+        partnerid: sub?.subMchId ?? ctx.sim.merchant.mchId,
         prepayid: prepay.prepayId,
         package: 'Sign=WXPay',
       });
