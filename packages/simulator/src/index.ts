@@ -46,6 +46,7 @@ export type {
   SimulatedTradeType,
 } from './order-store.js';
 export {
+  type PartnerOrderInfo,
   type SimulatedSubMerchant,
   SubMerchantRegistry,
 } from './partner/sub-merchants.js';
