@@ -1,8 +1,8 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v3Request } from '../src/contract/raw-client.js';
 import { controlAllows } from '../src/control-access.js';
 import { type Simulator, startSimulator } from '../src/start-simulator.js';
+import { type RawAnswer, sendRaw } from './support/send-raw.js';
 
 // Who may drive `/__sim/` over real sockets: a web page the developer visits must not be able
 // to pay, fail or fault orders (cross-site POSTs as text/plain, DNS names rebound to 127.0.0.1),
@@ -21,40 +21,12 @@ afterAll(async () => {
   await sim.stop();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly text: string;
-}
-
-// node:http rather than fetch: fetch would not let a test set the Host header.
-function send(
+const send = (
   method: string,
   path: string,
   headers: Record<string, string>,
   body?: string,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${sim.url}${path}`,
-      { method, headers, agent: false, timeout: 5_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+): Promise<RawAnswer> => sendRaw(`${sim.url}${path}`, method, headers, body);
 
 async function createOrder(outTradeNo: string): Promise<void> {
   const res = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {

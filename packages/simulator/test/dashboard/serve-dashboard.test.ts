@@ -4,6 +4,7 @@ import { v3Request } from '../../src/contract/raw-client.js';
 import { type DashboardOverview, OVERVIEW_LIMIT } from '../../src/dashboard/build-overview.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 import { formatRfc3339 } from '../../src/time-format.js';
+import { type RawAnswer, sendRaw } from '../support/send-raw.js';
 
 // The dashboard's HTTP side over real sockets: the page and its files, the JSON overview, the
 // change stream, loopback-only access, and bad input through the endpoints the page uses.
@@ -20,43 +21,20 @@ afterAll(async () => {
   await sim.stop();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly text: string;
-}
-
-function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<RawAnswer> {
   return send(method, path, undefined, headers);
 }
 
-function send(
+const send = (
   method: string,
   path: string,
   body?: string,
   headers: Record<string, string> = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${sim.url}${path}`,
-      { method, headers, agent: false, timeout: 5_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+): Promise<RawAnswer> => sendRaw(`${sim.url}${path}`, method, headers, body);
 
 const control = (path: string, body: string) =>
   send('POST', `/__sim${path}`, body, { 'Content-Type': 'application/json' });
