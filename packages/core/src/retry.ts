@@ -48,7 +48,7 @@ export interface RetryEvent {
 
 /** Options of {@link withRetry}. */
 export interface RetryOptions {
-  readonly policy?: Partial<RetryPolicy>;
+  readonly policy?: Partial<RetryPolicy> | undefined;
   /** The caller's signal: aborts the current attempt and any backoff wait. */
   readonly signal?: AbortSignal | undefined;
   /** Each attempt is aborted with a {@link TimeoutError} after this many milliseconds. */
@@ -61,7 +61,7 @@ export interface RetryOptions {
   readonly idempotent?: boolean;
   /** Decides whether an error is worth another attempt; defaults to `error.retryable`. */
   readonly shouldRetry?: (error: unknown) => boolean;
-  readonly onRetry?: (event: RetryEvent) => void;
+  readonly onRetry?: ((event: RetryEvent) => void) | undefined;
   /** Source of jitter in [0, 1). */
   readonly random?: () => number;
   /** Waits `ms` or rejects when `signal` aborts; injectable for tests. */

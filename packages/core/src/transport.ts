@@ -1,13 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import {
-  AbortedError,
-  ConfigError,
-  ConnectionError,
-  ResponseTooLargeError,
-  TimeoutError,
-  WxPayError,
-} from './errors.js';
+import { collectResponse } from './collect-response.js';
+import { AbortedError, ConfigError, ConnectionError, TimeoutError, WxPayError } from './errors.js';
 
 /** Client certificate for mutual TLS (v2 `/secapi/*` calls). */
 export interface ClientCertificate {
@@ -124,35 +118,6 @@ function createUrlSplitter(): (url: string) => { origin: string; path: string } 
   };
 }
 
-/**
- * Reads a body into one Buffer, refusing more than `cap` bytes. Plain 'data'/'end' listeners
- * instead of `for await`: the async iterator costs several allocations per response.
- */
-function readCapped(body: Readable, cap: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > cap) {
-        discard(body);
-        reject(new ResponseTooLargeError(cap));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    // Always a copy: a chunk may be a view into a larger socket buffer we should not pin.
-    body.once('end', () => resolve(Buffer.concat(chunks, size)));
-    body.once('error', reject);
-  });
-}
-
-// Destroying an undici body emits an 'error' event; nobody is listening once we give up on it.
-function discard(body: Readable): void {
-  body.on('error', () => {});
-  body.destroy();
-}
-
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -247,21 +212,21 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
   return {
     async request(request) {
-      const response = await send(request);
-      const cap = request.maxResponseBytes ?? defaultCap;
-      const headers = normalizeHeaders(response.headers);
-      const declared = Number(headers['content-length']);
-      if (Number.isFinite(declared) && declared > cap) {
-        discard(response.body);
-        throw new ResponseTooLargeError(cap);
-      }
-      let body: Buffer;
+      const { origin, path } = split(request.url);
       try {
-        body = await readCapped(response.body, cap);
+        // Read whole through `dispatch`: no response stream per call (see collectResponse).
+        return await collectResponse(dispatcher, {
+          origin,
+          path,
+          method: request.method,
+          headers: request.headers ?? {},
+          body: request.body ?? null,
+          signal: request.signal,
+          cap: request.maxResponseBytes ?? defaultCap,
+        });
       } catch (error) {
         throw toTransportError(error, request.signal);
       }
-      return { status: response.statusCode, headers, body };
     },
     async stream(request) {
       const response = await send(request);

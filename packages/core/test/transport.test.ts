@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawHeadersToRecord } from '../src/collect-response.js';
 import {
   AbortedError,
   ConnectionError,
@@ -61,6 +62,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return;
     case '/reset':
       req.socket.destroy();
+      return;
+    case '/early-hints':
+      // A 1xx before the answer: the transport must wait for the final status.
+      res.writeEarlyHints({ link: '</x.css>; rel=preload' }, () => res.end('final'));
       return;
     default:
       if (url.pathname.startsWith('/url/')) {
@@ -199,6 +204,36 @@ describe('createTransport', () => {
     });
   });
 
+  it('answers with the final response after a 1xx informational one', async () => {
+    await withTransport(undefined, async (t) => {
+      const res = await t.request({ url: `${base}/early-hints`, method: 'GET' });
+      expect(res.status).toBe(200);
+      expect(res.headers.link).toBeUndefined();
+      expect(res.body.toString('utf8')).toBe('final');
+    });
+  });
+
+  it('gives up on a request still waiting for a connection as soon as its signal aborts', async () => {
+    // One connection, held by a slow request: the second one is queued, not yet written.
+    await withTransport({ connections: 1 }, async (t) => {
+      let slowDone = false;
+      const slow = t.request({ url: `${base}/slow`, method: 'GET' }).then(() => {
+        slowDone = true;
+      });
+      const queued = await t
+        .request({
+          url: `${base}/echo`,
+          method: 'POST',
+          body: 'x',
+          signal: AbortSignal.timeout(50),
+        })
+        .catch((e: unknown) => e);
+      expect(queued).toBeInstanceOf(TimeoutError);
+      expect(slowDone).toBe(false);
+      await slow;
+    });
+  });
+
   it('streams a body for large downloads', async () => {
     await withTransport({ maxResponseBytes: 10 }, async (t) => {
       const res = await t.stream({ url: `${base}/big`, method: 'GET' });
@@ -228,5 +263,31 @@ describe('createTransport configuration', () => {
     await t.request({ url: `${base}/echo`, method: 'POST', body: 'x' });
     await Promise.all([t.close(), t.close()]);
     await expect(t.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('rawHeadersToRecord', () => {
+  it('lower-cases names, joins repeated headers and keeps a __proto__ header as data', () => {
+    const raw = [
+      Buffer.from('Content-Type'),
+      Buffer.from('application/json'),
+      Buffer.from('Set-Cookie'),
+      Buffer.from('a=1'),
+      'set-cookie',
+      ['b=2', Buffer.from('c=3')],
+      Buffer.from('__proto__'),
+      Buffer.from('x'),
+      Buffer.from('Constructor'),
+      Buffer.from('y'),
+    ];
+    const headers = rawHeadersToRecord(raw);
+    expect(headers).toEqual({
+      'content-type': 'application/json',
+      'set-cookie': 'a=1, b=2, c=3',
+      ['__proto__']: 'x',
+      constructor: 'y',
+    });
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+    expect(Object.keys(headers)).toContain('__proto__');
   });
 });
