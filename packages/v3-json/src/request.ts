@@ -106,22 +106,27 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
     const body = request.body;
     const resolveKey = request.resolveKey;
     return withRetry(
-      ({ attempt, signal }) =>
-        withBackupDomain((baseUrl) => once(baseUrl, attempt, signal), failover),
+      // Without a backup origin there is nothing to fail over to: no wrapper per attempt.
+      !failover.backupBaseUrl
+        ? ({ attempt, signal }) => once(options.baseUrl, attempt, signal)
+        : ({ attempt, signal }) =>
+            withBackupDomain((baseUrl) => once(baseUrl, attempt, signal), failover),
       {
-        policy: options.retry ?? {},
+        policy: options.retry,
         signal: call.signal,
         attemptTimeoutMs: call.timeoutMs ?? options.timeoutMs,
         idempotent: request.idempotent,
-        onRetry: ({ attempt, delayMs, error }) =>
-          logger?.({
-            level: 'info',
-            message: `retrying in ${delayMs} ms`,
-            method: request.method,
-            path: request.path,
-            attempt,
-            errorName: error instanceof Error ? error.name : 'Error',
-          }),
+        onRetry: logger
+          ? ({ attempt, delayMs, error }) =>
+              logger({
+                level: 'info',
+                message: `retrying in ${delayMs} ms`,
+                method: request.method,
+                path: request.path,
+                attempt,
+                errorName: error instanceof Error ? error.name : 'Error',
+              })
+          : undefined,
       },
     );
 

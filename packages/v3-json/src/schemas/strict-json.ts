@@ -100,12 +100,57 @@ export function scanJson(text: string): JsonScan {
   return { duplicateKey, tooDeep: false };
 }
 
-/** Decodes (strict UTF-8) and parses JSON, refusing duplicate keys. */
+/**
+ * The number of keys in JSON text, repeats included (a string followed by `:` is a key), or
+ * -1 when containers nest deeper than {@link MAX_JSON_DEPTH}. Counting allocates nothing,
+ * unlike collecting keys per object.
+ */
+function countKeys(text: string): number {
+  let keys = 0;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      i = closingQuote(text, i);
+      let j = i + 1;
+      let n = text.charCodeAt(j);
+      while (n === 0x20 || n === 0x0a || n === 0x0d || n === 0x09) n = text.charCodeAt(++j);
+      if (n === 0x3a /* : */) keys++;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > MAX_JSON_DEPTH) return -1;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return keys;
+}
+
+/** The own keys of every object in a parsed value (nesting already bounded by the text). */
+function countParsedKeys(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let keys = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) keys += countParsedKeys(value[i]);
+    return keys;
+  }
+  const record = value as Record<string, unknown>;
+  const names = Object.keys(record);
+  keys = names.length;
+  for (let i = 0; i < names.length; i++) keys += countParsedKeys(record[names[i] as string]);
+  return keys;
+}
+
+/**
+ * Decodes (strict UTF-8) and parses JSON, refusing duplicate keys. `JSON.parse` keeps one
+ * property per distinct key, so when the keys it kept are as many as the keys the text holds,
+ * no object repeated one; only otherwise does the exact per-object scan run (which also names
+ * the key).
+ */
 export function readStrictJson(input: string | Uint8Array): StrictJsonResult {
   const text = typeof input === 'string' ? input : decodeUtf8Strict(input);
   if (text === undefined) return { ok: false, problem: 'utf8', detail: 'is not valid UTF-8' };
-  const scan = scanJson(text);
-  if (scan.tooDeep) {
+  const keys = countKeys(text);
+  if (keys < 0) {
     return { ok: false, problem: 'too-deep', detail: `nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
   let value: unknown;
@@ -114,11 +159,13 @@ export function readStrictJson(input: string | Uint8Array): StrictJsonResult {
   } catch {
     return { ok: false, problem: 'syntax', detail: 'is not valid JSON' };
   }
-  if (scan.duplicateKey !== undefined) {
+  if (countParsedKeys(value) === keys) return { ok: true, value };
+  const duplicateKey = scanJson(text).duplicateKey;
+  if (duplicateKey !== undefined) {
     return {
       ok: false,
       problem: 'duplicate-key',
-      detail: `has the key ${JSON.stringify(scan.duplicateKey.slice(0, 64))} twice in one object`,
+      detail: `has the key ${JSON.stringify(duplicateKey.slice(0, 64))} twice in one object`,
     };
   }
   return { ok: true, value };

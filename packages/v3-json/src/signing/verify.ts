@@ -25,10 +25,16 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
  * the direct read almost always hits; the scan covers hand-built header objects.
  */
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
-  const lower = name.toLowerCase();
+  return lowerCaseHeader(headers, name.toLowerCase());
+}
+
+/** {@link headerValue} for a name already in lower case (no string made per call). */
+function lowerCaseHeader(headers: HeaderBag, lower: string): string | undefined {
   const direct = headers[lower];
   if (direct !== undefined) return typeof direct === 'string' ? direct : direct[0];
   for (const key in headers) {
+    // Only a name of the same length can match: most keys are skipped without lower-casing.
+    if (key.length !== lower.length) continue;
     const value = headers[key];
     if (value === undefined || key.toLowerCase() !== lower) continue;
     return typeof value === 'string' ? value : value[0];
@@ -36,20 +42,26 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
   return undefined;
 }
 
+function requiredHeader(headers: HeaderBag, lower: string, name: string): string {
+  const value = lowerCaseHeader(headers, lower)?.trim();
+  if (!value) throw new SignatureVerificationError(`missing ${name} header`);
+  return value;
+}
+
 /** Reads the four `Wechatpay-*` headers; throws when one is missing or empty. */
 export function extractSignedHeaders(headers: HeaderBag): SignedHeaders {
-  const read = (name: string): string => {
-    const value = headerValue(headers, name)?.trim();
-    if (!value) throw new SignatureVerificationError(`missing ${name} header`);
-    return value;
-  };
   return {
-    timestamp: read('Wechatpay-Timestamp'),
-    nonce: read('Wechatpay-Nonce'),
-    signature: read('Wechatpay-Signature'),
-    serial: read('Wechatpay-Serial'),
+    timestamp: requiredHeader(headers, 'wechatpay-timestamp', 'Wechatpay-Timestamp'),
+    nonce: requiredHeader(headers, 'wechatpay-nonce', 'Wechatpay-Nonce'),
+    signature: requiredHeader(headers, 'wechatpay-signature', 'Wechatpay-Signature'),
+    serial: requiredHeader(headers, 'wechatpay-serial', 'Wechatpay-Serial'),
   };
 }
+
+/** A Unix time in seconds, as the header carries it. */
+const UNIX_SECONDS = /^\d{1,12}$/;
+/** Visible ASCII: a nonce is a line of the signed message (see below). */
+const NONCE = /^[\x21-\x7e]{1,128}$/;
 
 /** Inputs of {@link verifyWechatpaySignature}. */
 export interface VerifySignatureInput {
@@ -77,13 +89,13 @@ export async function verifyWechatpaySignature(
   input: VerifySignatureInput,
 ): Promise<SignedHeaders> {
   const signed = extractSignedHeaders(input.headers);
-  if (!/^\d{1,12}$/.test(signed.timestamp)) {
+  if (!UNIX_SECONDS.test(signed.timestamp)) {
     throw new SignatureVerificationError('Wechatpay-Timestamp is not a Unix time');
   }
   // The nonce is a line of the signed message: a line break in it would let a header take over
   // the start of a signed body (`ts\nnonce\nbody\n` stays the same bytes). WeChat Pay's are
   // 32 alphanumerics; accept visible ASCII only.
-  if (!/^[\x21-\x7e]{1,128}$/.test(signed.nonce)) {
+  if (!NONCE.test(signed.nonce)) {
     throw new SignatureVerificationError('Wechatpay-Nonce has characters no nonce has');
   }
   const skew = input.nowSeconds - Number(signed.timestamp);
@@ -97,7 +109,7 @@ export async function verifyWechatpaySignature(
       'WeChat Pay probe signature (WECHATPAY/SIGNTEST/) refused; for an API call the outcome is unknown, query before acting',
     );
   }
-  const type = headerValue(input.headers, 'Wechatpay-Signature-Type');
+  const type = lowerCaseHeader(input.headers, 'wechatpay-signature-type');
   if (type !== undefined && type !== AUTHORIZATION_SCHEME) {
     throw new SignatureVerificationError('unsupported Wechatpay-Signature-Type');
   }

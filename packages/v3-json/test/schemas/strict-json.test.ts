@@ -41,6 +41,45 @@ describe('readStrictJson', () => {
     }
   });
 
+  it('refuses a repeated key wherever it is, however the text is spaced (the key count only picks the path)', () => {
+    // Whitespace between a key and its colon, pretty-printed text, __proto__ (an own property
+    // in JSON.parse), and a repeat deep in an array: each goes through the exact scan and is
+    // refused with the key named.
+    for (const [text, key] of [
+      ['{ "a" : 1 ,\n "a"\t: 2 }', 'a'],
+      ['{"__proto__":1,"__proto__":2}', '__proto__'],
+      ['{"x":[[{"k":1,"j":{"k":2},"k":3}]]}', 'k'],
+    ] as const) {
+      expect(readStrictJson(text), text).toEqual({
+        ok: false,
+        problem: 'duplicate-key',
+        detail: `has the key ${JSON.stringify(key)} twice in one object`,
+      });
+    }
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), {
+          minKeys: 1,
+          maxKeys: 6,
+        }),
+        fc.nat(),
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.constantFrom(' ', '\n', ''),
+        (record, pick, extra, space) => {
+          const keys = Object.keys(record);
+          const key = keys[pick % keys.length] as string;
+          const text = JSON.stringify(record).replace(
+            /}$/,
+            `,${space}${JSON.stringify(key)}${space}:${JSON.stringify(extra)}}`,
+          );
+          expect(readStrictJson(text)).toMatchObject({ ok: false, problem: 'duplicate-key' });
+          expect(scanJson(text).duplicateKey).toBe(key);
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
   it('refuses invalid UTF-8, syntax errors and nesting past the limit', () => {
     expect(readStrictJson(Buffer.from([0x22, 0xff, 0x22]))).toMatchObject({ problem: 'utf8' });
     expect(readStrictJson('{"a":1,}')).toMatchObject({ problem: 'syntax' });
