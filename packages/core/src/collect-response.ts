@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { ResponseTooLargeError } from './errors.js';
+import { ResponseTooLargeError, TimeoutError } from './errors.js';
 
 /** A response read to the end: status, headers (lower-case names, repeats joined), body. */
 export interface CollectedResponse {
@@ -16,6 +16,8 @@ export interface CollectRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Buffer | null;
   readonly signal: AbortSignal | undefined;
+  /** Gives up with a {@link TimeoutError} after this many milliseconds. */
+  readonly timeoutMs: number | undefined;
   /** Largest body accepted, declared or streamed. */
   readonly cap: number;
 }
@@ -54,6 +56,10 @@ export function rawHeadersToRecord(raw: readonly Raw[]): Record<string, string> 
  * The undici handler that collects one answer. A class rather than closures: one object per
  * request, its methods shared. It is also the signal's abort listener (`handleEvent`).
  */
+function onCollectTimeout(handler: CollectHandler): void {
+  handler.stop(new TimeoutError('request timed out'));
+}
+
 class CollectHandler implements Dispatcher.DispatchHandler {
   private abortRequest: ((reason?: Error) => void) | undefined;
   private settled = false;
@@ -62,33 +68,46 @@ class CollectHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
 
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopReason: Error | undefined;
+
   constructor(
     private readonly cap: number,
     private readonly signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
     private readonly resolve: (response: CollectedResponse) => void,
     private readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    if (timeoutMs !== undefined) this.timer = setTimeout(onCollectTimeout, timeoutMs, this);
+  }
 
-  private reason(): Error {
-    return (this.signal?.reason as Error | undefined) ?? new Error('aborted');
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this);
+    return true;
   }
 
   private fail(error: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.signal?.removeEventListener('abort', this);
-    this.reject(error);
+    if (this.settle()) this.reject(error);
   }
 
-  /** The signal aborted. A request still queued has no abort function yet: settle now, and
-   * abort it when undici connects it. */
+  /** Gives up: aborts the request, or, while it still waits for a connection, settles now and
+   * aborts it once undici connects it. */
+  stop(reason: Error): void {
+    this.stopReason = reason;
+    this.abortRequest?.(reason);
+    this.fail(reason);
+  }
+
+  /** The signal aborted. */
   handleEvent(): void {
-    this.abortRequest?.(this.reason());
-    this.fail(this.reason());
+    this.stop((this.signal?.reason as Error | undefined) ?? new Error('aborted'));
   }
 
   onConnect(abort: (reason?: Error) => void): void {
-    if (this.settled) abort(this.reason());
+    if (this.settled) abort(this.stopReason);
     else this.abortRequest = abort;
   }
 
@@ -110,9 +129,7 @@ class CollectHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.signal?.removeEventListener('abort', this);
+    if (!this.settle()) return;
     // Always a copy: a chunk may be a view into a larger socket buffer we should not pin.
     this.resolve({
       status: this.status,
@@ -144,7 +161,11 @@ export function collectResponse(
       reject(signal.reason ?? new Error('aborted'));
       return;
     }
-    const handler = new CollectHandler(request.cap, signal, resolve, reject);
+    if (request.timeoutMs !== undefined && request.timeoutMs <= 0) {
+      reject(new TimeoutError('request timed out'));
+      return;
+    }
+    const handler = new CollectHandler(request.cap, signal, request.timeoutMs, resolve, reject);
     signal?.addEventListener('abort', handler, { once: true });
     dispatcher.dispatch(
       {

@@ -35,9 +35,75 @@ export function backoffDelay(
 export interface AttemptContext {
   /** 1 for the first attempt. */
   readonly attempt: number;
-  /** Aborts when the caller aborts or the per-attempt timeout fires. Pass it to the transport. */
+  /**
+   * Aborts when the caller aborts or the per-attempt timeout fires. Pass it to the transport.
+   * Made on first read: an attempt that hands its transport {@link callerSignal} and
+   * {@link remainingMs} instead never pays for an AbortController and its listeners.
+   */
   readonly signal: AbortSignal;
+  /** The caller's own signal, if any (what {@link signal} forwards besides the timeout). */
+  readonly callerSignal: AbortSignal | undefined;
+  /**
+   * Milliseconds left of the per-attempt timeout (0 once it has passed), or `undefined` when
+   * attempts have none. A transport given this and {@link callerSignal} enforces both itself.
+   */
+  remainingMs(): number | undefined;
 }
+
+function onAttemptTimeout(state: AttemptState): void {
+  state.expire();
+}
+
+/** One attempt's context: the signal, its controller and the timer are made only on demand. */
+class AttemptState implements AttemptContext {
+  timedOut = false;
+  private controller: AbortController | undefined;
+  private forward: (() => void) | undefined;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly deadline: number | undefined;
+
+  constructor(
+    readonly attempt: number,
+    readonly callerSignal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ) {
+    if (timeoutMs !== undefined) {
+      this.deadline = performance.now() + timeoutMs;
+      this.timer = setTimeout(onAttemptTimeout, timeoutMs, this);
+    }
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = new AbortController();
+    this.controller = controller;
+    const caller = this.callerSignal;
+    if (this.timedOut) controller.abort(timeoutReason());
+    else if (caller?.aborted) controller.abort(caller.reason);
+    else if (caller) {
+      this.forward = () => controller.abort(caller.reason);
+      caller.addEventListener('abort', this.forward, { once: true });
+    }
+    return controller.signal;
+  }
+
+  remainingMs(): number | undefined {
+    return this.deadline === undefined ? undefined : Math.max(0, this.deadline - performance.now());
+  }
+
+  expire(): void {
+    this.timedOut = true;
+    this.controller?.abort(timeoutReason());
+  }
+
+  /** The attempt settled: no timer left armed, no listener left on the caller's signal. */
+  release(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.forward) this.callerSignal?.removeEventListener('abort', this.forward);
+  }
+}
+
+const timeoutReason = () => new DOMException('attempt timed out', 'TimeoutError');
 
 /** Information about a retry that is about to happen. */
 export interface RetryEvent {
@@ -111,23 +177,12 @@ export async function withRetry<T>(
   for (let n = 1; ; n++) {
     if (userSignal?.aborted)
       throw new AbortedError('aborted by the caller', { cause: userSignal.reason });
-    // One controller per attempt, released in `finally`: AbortSignal.timeout() and
+    // One context per attempt, released in `finally`: AbortSignal.timeout() and
     // AbortSignal.any() would keep each attempt's signal alive until the timeout elapsed.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort(new DOMException('attempt timed out', 'TimeoutError'));
-          }, timeoutMs);
-    // Only a caller's signal needs forwarding; without one no listener is made.
-    const forward = userSignal ? () => controller.abort(userSignal.reason) : undefined;
-    if (forward) userSignal?.addEventListener('abort', forward, { once: true });
+    const state = new AttemptState(n, userSignal, timeoutMs);
     let error: unknown;
     try {
-      return await attempt({ attempt: n, signal: controller.signal });
+      return await attempt(state);
     } catch (caught) {
       error = caught;
       if (userSignal?.aborted) {
@@ -135,12 +190,11 @@ export async function withRetry<T>(
           ? caught
           : new AbortedError('aborted by the caller', { cause: userSignal.reason });
       }
-      if (timedOut && !TimeoutError.isInstance(caught)) {
+      if (state.timedOut && !TimeoutError.isInstance(caught)) {
         error = new TimeoutError(`attempt ${n} timed out after ${timeoutMs} ms`);
       }
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      if (forward) userSignal?.removeEventListener('abort', forward);
+      state.release();
     }
     if (n >= maxAttempts || !(options.shouldRetry ?? defaultShouldRetry)(error)) throw error;
     const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };

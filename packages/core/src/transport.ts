@@ -42,7 +42,12 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * `request` only: gives up with a {@link TimeoutError} after this many milliseconds (0: at
+   * once), like a signal that times out but without making one. `stream` callers pass a signal.
+   */
+  readonly timeoutMs?: number | undefined;
   /** Overrides the transport's body cap for this request. */
   readonly maxResponseBytes?: number;
 }
@@ -222,6 +227,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           headers: request.headers ?? {},
           body: request.body ?? null,
           signal: request.signal,
+          timeoutMs: request.timeoutMs,
           cap: request.maxResponseBytes ?? defaultCap,
         });
       } catch (error) {

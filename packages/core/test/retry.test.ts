@@ -176,6 +176,48 @@ describe('withRetry', () => {
     expect(seen?.aborted).toBe(false);
   });
 
+  it('makes the signal on first read, already aborted when the timeout or the caller came first', async () => {
+    // Read after the timeout fired: aborted with a TimeoutError reason.
+    const late = await withRetry(
+      async (context) => {
+        expect(context.remainingMs()).toBeGreaterThan(0);
+        await new Promise((r) => setTimeout(r, 60));
+        expect(context.remainingMs()).toBe(0);
+        return context.signal;
+      },
+      { attemptTimeoutMs: 20 },
+    );
+    expect(late.aborted).toBe(true);
+    expect((late.reason as Error).name).toBe('TimeoutError');
+    // Read after the caller aborted: aborted with the caller's reason; callerSignal is theirs.
+    const caller = new AbortController();
+    const seen = await withRetry(
+      async (context) => {
+        expect(context.callerSignal).toBe(caller.signal);
+        expect(context.remainingMs()).toBeUndefined();
+        caller.abort('stop');
+        return context.signal;
+      },
+      { signal: caller.signal },
+    );
+    expect(seen.aborted).toBe(true);
+    expect(seen.reason).toBe('stop');
+    const forwarded = new AbortController();
+    let signal: AbortSignal | undefined;
+    const pending = withRetry(
+      (context) => {
+        signal = context.signal;
+        return new Promise((_, reject) => {
+          context.signal.addEventListener('abort', () => reject(context.signal.reason));
+        });
+      },
+      { signal: forwarded.signal },
+    );
+    forwarded.abort('later');
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+    expect(signal?.reason).toBe('later');
+  });
+
   it('uses the default policy when none is given', () => {
     expect(DEFAULT_RETRY_POLICY.maxAttempts).toBeGreaterThan(1);
     expect(Object.isFrozen(DEFAULT_RETRY_POLICY)).toBe(true);

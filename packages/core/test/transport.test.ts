@@ -183,6 +183,23 @@ describe('createTransport', () => {
     });
   });
 
+  it('gives up after timeoutMs with TimeoutError, at once for 0, without a signal', async () => {
+    await withTransport(undefined, async (t) => {
+      const started = Date.now();
+      await expect(
+        t.request({ url: `${base}/slow`, method: 'GET', timeoutMs: 50 }),
+      ).rejects.toBeInstanceOf(TimeoutError);
+      expect(Date.now() - started).toBeLessThan(1_500);
+      await expect(
+        t.request({ url: `${base}/echo`, method: 'POST', body: 'x', timeoutMs: 0 }),
+      ).rejects.toBeInstanceOf(TimeoutError);
+      // A timer that is not cleared would fail this answer once it fired.
+      const ok = await t.request({ url: `${base}/echo`, method: 'POST', body: 'y', timeoutMs: 30 });
+      await new Promise((r) => setTimeout(r, 60));
+      expect(ok.body.toString()).toBe('y');
+    });
+  });
+
   it('maps a reset connection and a refused connection to retryable ConnectionError', async () => {
     await withTransport(undefined, async (t) => {
       const reset = await t

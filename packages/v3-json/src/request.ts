@@ -8,6 +8,7 @@ import {
   WxPayError,
 } from '@wxpay/core';
 import {
+  type AttemptContext,
   type HttpResponse,
   type Transport,
   unixSeconds,
@@ -108,9 +109,8 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
     return withRetry(
       // Without a backup origin there is nothing to fail over to: no wrapper per attempt.
       !failover.backupBaseUrl
-        ? ({ attempt, signal }) => once(options.baseUrl, attempt, signal)
-        : ({ attempt, signal }) =>
-            withBackupDomain((baseUrl) => once(baseUrl, attempt, signal), failover),
+        ? (attempt) => once(options.baseUrl, attempt)
+        : (attempt) => withBackupDomain((baseUrl) => once(baseUrl, attempt), failover),
       {
         policy: options.retry,
         signal: call.signal,
@@ -130,11 +130,8 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
       },
     );
 
-    async function once(
-      baseUrl: string,
-      attempt: number,
-      signal: AbortSignal,
-    ): Promise<HttpResponse> {
+    async function once(baseUrl: string, context: AttemptContext): Promise<HttpResponse> {
+      const attempt = context.attempt;
       const started = logger ? Date.now() : 0;
       // Sign exactly what goes on the wire: the URL parser may normalize the path.
       const { href, wirePath } = join(baseUrl, request.path);
@@ -152,10 +149,14 @@ export function createV3Requester(options: V3RequesterOptions): V3Requester {
       if (body !== undefined) headers['content-type'] = 'application/json';
       let response: HttpResponse | undefined;
       try {
+        // The caller's signal and the attempt's time left, enforced by the transport itself:
+        // no AbortController per attempt (see AttemptContext).
+        const signal = context.callerSignal;
+        const timeoutMs = context.remainingMs();
         response = await options.transport.request(
           body !== undefined
-            ? { url: href, method: request.method, headers, body, signal }
-            : { url: href, method: request.method, headers, signal },
+            ? { url: href, method: request.method, headers, body, signal, timeoutMs }
+            : { url: href, method: request.method, headers, signal, timeoutMs },
         );
         if (response.status < 200 || response.status >= 300 || response.status === 202) {
           throw toApiError(
