@@ -51,15 +51,20 @@ export interface AttemptContext {
 }
 
 function onAttemptTimeout(state: AttemptState): void {
-  state.expire();
+  state.expired = true;
+  state.controller?.abort(timeoutReason());
 }
 
-/** One attempt's context: the signal, its controller and the timer are made only on demand. */
+/**
+ * One attempt's context. The signal, its controller, the timer that aborts it and the
+ * listener on the caller's signal are made only when `signal` is first read.
+ */
 class AttemptState implements AttemptContext {
-  timedOut = false;
-  private controller: AbortController | undefined;
+  controller: AbortController | undefined;
+  /** Set by the timer (a timer may fire a fraction of a millisecond before the deadline). */
+  expired = false;
   private forward: (() => void) | undefined;
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly deadline: number | undefined;
 
   constructor(
@@ -67,10 +72,7 @@ class AttemptState implements AttemptContext {
     readonly callerSignal: AbortSignal | undefined,
     timeoutMs: number | undefined,
   ) {
-    if (timeoutMs !== undefined) {
-      this.deadline = performance.now() + timeoutMs;
-      this.timer = setTimeout(onAttemptTimeout, timeoutMs, this);
-    }
+    if (timeoutMs !== undefined) this.deadline = performance.now() + timeoutMs;
   }
 
   get signal(): AbortSignal {
@@ -78,11 +80,15 @@ class AttemptState implements AttemptContext {
     const controller = new AbortController();
     this.controller = controller;
     const caller = this.callerSignal;
-    if (this.timedOut) controller.abort(timeoutReason());
+    const left = this.remainingMs();
+    if (left === 0) controller.abort(timeoutReason());
     else if (caller?.aborted) controller.abort(caller.reason);
-    else if (caller) {
-      this.forward = () => controller.abort(caller.reason);
-      caller.addEventListener('abort', this.forward, { once: true });
+    else {
+      if (left !== undefined) this.timer = setTimeout(onAttemptTimeout, left, this);
+      if (caller) {
+        this.forward = () => controller.abort(caller.reason);
+        caller.addEventListener('abort', this.forward, { once: true });
+      }
     }
     return controller.signal;
   }
@@ -91,9 +97,9 @@ class AttemptState implements AttemptContext {
     return this.deadline === undefined ? undefined : Math.max(0, this.deadline - performance.now());
   }
 
-  expire(): void {
-    this.timedOut = true;
-    this.controller?.abort(timeoutReason());
+  /** True once the attempt's time is up (whether or not anything was aborted). */
+  get timedOut(): boolean {
+    return this.expired || (this.deadline !== undefined && performance.now() >= this.deadline);
   }
 
   /** The attempt settled: no timer left armed, no listener left on the caller's signal. */
