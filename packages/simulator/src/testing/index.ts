@@ -6,8 +6,29 @@
  * @packageDocumentation
  * @module @wxpay/simulator/testing
  */
+export {
+  type AppIdClients,
+  type AppIdOverrides,
+  startAppIdClients,
+} from './app-id-clients.js';
+export {
+  type CheckingSchema,
+  compareWithSchema,
+  type GuardComparison,
+} from './compare-with-schema.js';
 export { type DeadServer, startDeadServer } from './dead-server.js';
 export { findGc } from './find-gc.js';
+export { outTradeNumbers } from './out-trade-numbers.js';
+export {
+  type DeliveredNotification,
+  paymentNotificationOf,
+} from './payment-notification-of.js';
+export {
+  type NativeOrderClient,
+  type PaidNativeOrder,
+  placePaidOrder,
+} from './place-paid-order.js';
+export { rejectionOf } from './rejection-of.js';
 export {
   type ExpectedErrorClass,
   flipBit,
@@ -18,3 +39,4 @@ export {
 } from './tally.js';
 export { thrownBy } from './thrown-by.js';
 export { decryptReqInfo, decryptResource, verifyV3Answer } from './verify.js';
+export { type FailoverOrigins, withDeadPrimary } from './with-dead-primary.js';
