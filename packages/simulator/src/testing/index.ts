@@ -18,6 +18,7 @@ export {
 } from './compare-with-schema.js';
 export { type DeadServer, startDeadServer } from './dead-server.js';
 export { findGc } from './find-gc.js';
+export { type LocalServer, startLocalServer } from './local-server.js';
 export { outTradeNumbers } from './out-trade-numbers.js';
 export {
   type DeliveredNotification,
@@ -29,6 +30,7 @@ export {
   placePaidOrder,
 } from './place-paid-order.js';
 export { rejectionOf } from './rejection-of.js';
+export { type SimulatorWithClient, startSimulatorClient } from './simulator-client.js';
 export {
   type ExpectedErrorClass,
   flipBit,
