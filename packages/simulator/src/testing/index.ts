@@ -20,6 +20,7 @@ export { type DeadServer, startDeadServer } from './dead-server.js';
 export { findGc } from './find-gc.js';
 export { type LocalServer, startLocalServer } from './local-server.js';
 export { outTradeNumbers } from './out-trade-numbers.js';
+export { firstSubMerchant, PARTNER_EXAMPLE_ORDER } from './partner-example.js';
 export {
   type DeliveredNotification,
   paymentNotificationOf,
