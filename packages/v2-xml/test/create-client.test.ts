@@ -18,6 +18,7 @@ import {
   UserPayingError,
   ValidationError,
 } from '@wxpay/core';
+import { rejectionOf } from '@wxpay/simulator/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client, type V2ClientConfig, verifyFields } from '../src/index.js';
 import { type FakeServer, type Route, startFakeV2Server } from './support/fake-v2-server.js';
@@ -55,15 +56,6 @@ function client(overrides: Partial<V2ClientConfig> = {}): V2Client {
   });
   clients.push(c);
   return c;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 // The seed's sample /pay/orderquery reply (seeds/003), re-signed with the test key.
@@ -228,7 +220,7 @@ describe('createOrder', () => {
   });
 
   it('requires clientIp (and a notify URL) with a ValidationError naming the field, before any request', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'native',
         outTradeNo: 'order-0005',
@@ -238,7 +230,7 @@ describe('createOrder', () => {
     );
     expect(ValidationError.isInstance(error)).toBe(true);
     expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['clientIp']);
-    const noNotify = await rejection(
+    const noNotify = await rejectionOf(
       client({ notifyUrl: undefined as unknown as string }).createOrder({
         kind: 'native',
         outTradeNo: 'order-0005',
@@ -252,7 +244,7 @@ describe('createOrder', () => {
   });
 
   it('validates neutral params with core schemas', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'native',
         outTradeNo: 'bad no!',
@@ -276,7 +268,7 @@ describe('createOrder', () => {
         err_code_des: '商户订单号重复',
       },
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'native',
         outTradeNo: 'order-0006',
@@ -293,7 +285,7 @@ describe('createOrder', () => {
 
   it('a reply without prepay_id is a ResponseValidationError', async () => {
     routes['/pay/unifiedorder'] = () => ({ fields: { trade_type: 'APP' } });
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'app',
         outTradeNo: 'order-0007',
@@ -376,7 +368,7 @@ describe('queryOrder', () => {
     routes['/pay/orderquery'] = () => ({
       fields: { out_trade_no: 'order-0101', trade_state: 'TELEPORTED' },
     });
-    const error = await rejection(client().queryOrder({ outTradeNo: 'order-0101' }));
+    const error = await rejectionOf(client().queryOrder({ outTradeNo: 'order-0101' }));
     expect(UnknownTradeStateError.isInstance(error)).toBe(true);
     expect((error as UnknownTradeStateError).raw).toMatchObject({ trade_state: 'TELEPORTED' });
   });
@@ -385,13 +377,13 @@ describe('queryOrder', () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, total_fee: '1.00' } });
     expect(
       ResponseValidationError.isInstance(
-        await rejection(client().queryOrder({ outTradeNo: '1415757673' })),
+        await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, time_end: '20141341170043' } });
     expect(
       ResponseValidationError.isInstance(
-        await rejection(client().queryOrder({ outTradeNo: '1415757673' })),
+        await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
   });
@@ -404,7 +396,7 @@ describe('queryOrder', () => {
         err_code_des: '此交易订单号不存在',
       },
     });
-    const error = await rejection(client().queryOrder({ outTradeNo: 'order-0102' }));
+    const error = await rejectionOf(client().queryOrder({ outTradeNo: 'order-0102' }));
     expect(OrderNotFoundError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ORDERNOTEXIST', status: 200 });
     expect(server.requests).toHaveLength(1);
@@ -421,7 +413,7 @@ describe('reply verification', () => {
         f.total_fee = '100000';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an added unknown field after signing → SignatureVerificationError', async () => {
@@ -431,26 +423,26 @@ describe('reply verification', () => {
         f.x_extra = 'injected';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a missing sign on a SUCCESS reply → SignatureVerificationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: false });
-    const error = await rejection(query());
+    const error = await rejectionOf(query());
     expect(SignatureVerificationError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/without a sign/);
   });
 
   it('an HMAC-SHA256 reply is not accepted by an MD5 client', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: 'HMAC-SHA256' });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an MD5 reply is not accepted by an HMAC-SHA256 client', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: 'MD5' });
     expect(
       SignatureVerificationError.isInstance(
-        await rejection(query(client({ signType: 'HMAC-SHA256' }))),
+        await rejectionOf(query(client({ signType: 'HMAC-SHA256' }))),
       ),
     ).toBe(true);
   });
@@ -460,7 +452,7 @@ describe('reply verification', () => {
       fields: SEED_ORDER,
       signKey: 'ffffffffffffffffffffffffffffffff',
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a signed reply is checked before result_code is trusted', async () => {
@@ -470,12 +462,12 @@ describe('reply verification', () => {
         f.err_code = 'SYSTEMERROR';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a correctly signed reply for another mch_id → ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, mch_id: '99999999' } });
-    expect(ResponseValidationError.isInstance(await rejection(query()))).toBe(true);
+    expect(ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('DOCTYPE / entity payloads → MalformedMessageError', async () => {
@@ -483,17 +475,17 @@ describe('reply verification', () => {
       rawBody:
         '<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><xml><return_code>&b;</return_code></xml>',
     });
-    expect(MalformedMessageError.isInstance(await rejection(query()))).toBe(true);
+    expect(MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a non-XML 200 body → MalformedMessageError', async () => {
     routes['/pay/orderquery'] = () => ({ rawBody: '{"code":"OK"}' });
-    expect(MalformedMessageError.isInstance(await rejection(query()))).toBe(true);
+    expect(MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an oversized body → ResponseTooLargeError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, attach: 'x'.repeat(4096) } });
-    const error = await rejection(query(client({ transport: { maxResponseBytes: 2048 } })));
+    const error = await rejectionOf(query(client({ transport: { maxResponseBytes: 2048 } })));
     expect(ResponseTooLargeError.isInstance(error)).toBe(true);
   });
 
@@ -503,7 +495,7 @@ describe('reply verification', () => {
       signWith: false,
       fields: { return_code: 'FAIL', return_msg: '签名错误' },
     });
-    const error = await rejection(query());
+    const error = await rejectionOf(query());
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'SIGNERROR' });
   });
@@ -514,14 +506,14 @@ describe('reply verification', () => {
       signWith: false,
       fields: { return_code: 'FAIL', return_msg: '参数格式校验错误' },
     });
-    const error = await rejection(query());
+    const error = await rejectionOf(query());
     expect(InvalidRequestError.isInstance(error)).toBe(true);
     expect(error.message).toContain('参数格式校验错误');
   });
 
   it('a reply without return_code → ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ bare: true, signWith: false, fields: { foo: 'bar' } });
-    expect(ResponseValidationError.isInstance(await rejection(query()))).toBe(true);
+    expect(ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 });
 
@@ -540,7 +532,7 @@ describe('retries', () => {
 
   it('HTTP 5xx → SystemError after the configured attempts', async () => {
     routes['/pay/orderquery'] = () => ({ status: 503, rawBody: 'unavailable' });
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } }).queryOrder({
         outTradeNo: '1415757673',
       }),
@@ -554,7 +546,7 @@ describe('retries', () => {
     routes['/pay/refundquery'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'FREQUENCY_LIMITED' },
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ retry: { maxAttempts: 1 } }).queryRefunds({ outTradeNo: 'order-0200' }),
     );
     expect(RateLimitedError.isInstance(error)).toBe(true);
@@ -565,7 +557,7 @@ describe('retries', () => {
     routes['/pay/orderquery'] = () => ({ status: 500, rawBody: '' });
     const controller = new AbortController();
     controller.abort();
-    const error = await rejection(
+    const error = await rejectionOf(
       client().queryOrder({ outTradeNo: '1415757673' }, { signal: controller.signal }),
     );
     expect(error.name).toBe('AbortedError');
@@ -585,7 +577,7 @@ describe('transport', () => {
     expect(new Set(server.requests.map((r) => r.connection)).size).toBe(1);
     await c.close();
     await c.close();
-    const error = await rejection(c.queryOrder({ outTradeNo: '1415757673' }));
+    const error = await rejectionOf(c.queryOrder({ outTradeNo: '1415757673' }));
     expect(error.name).toBe('ConnectionError');
   });
 
@@ -594,7 +586,7 @@ describe('transport', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { fields: SEED_ORDER };
     };
-    const error = await rejection(
+    const error = await rejectionOf(
       client({
         timeoutMs: 50,
         retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
@@ -610,7 +602,7 @@ describe('transport', () => {
     [404, InvalidRequestError],
   ])('HTTP %i maps to its error class', async (status, Class) => {
     routes['/pay/orderquery'] = () => ({ status, rawBody: '' });
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ retry: { maxAttempts: 1 } }).queryOrder({ outTradeNo: '1415757673' }),
     );
     expect(Class.isInstance(error)).toBe(true);
@@ -625,7 +617,7 @@ describe('transport', () => {
     });
     expect(
       AuthenticationError.isInstance(
-        await rejection(client().queryOrder({ outTradeNo: '1415757673' })),
+        await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
   });
@@ -647,7 +639,7 @@ describe('closeOrder', () => {
     routes['/pay/unifiedorder'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'ORDERCLOSED' },
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'app',
         outTradeNo: 'order-0302',
@@ -661,7 +653,7 @@ describe('closeOrder', () => {
 
   it('ORDERPAID → OrderPaidError', async () => {
     routes['/pay/closeorder'] = () => ({ fields: { result_code: 'FAIL', err_code: 'ORDERPAID' } });
-    expect(OrderPaidError.isInstance(await rejection(client().closeOrder('order-0301')))).toBe(
+    expect(OrderPaidError.isInstance(await rejectionOf(client().closeOrder('order-0301')))).toBe(
       true,
     );
   });
@@ -707,7 +699,7 @@ describe('refunds', () => {
 
   it('refund without a client certificate against https is a ConfigError naming the field', async () => {
     const c = client({ baseUrl: 'https://127.0.0.1:1' });
-    const error = await rejection(
+    const error = await rejectionOf(
       c.refund({
         order: { outTradeNo: 'order-0401' },
         outRefundNo: 'R-0401',
@@ -772,7 +764,7 @@ describe('refunds', () => {
     routes['/pay/refundquery'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'REFUNDNOTEXIST' },
     });
-    expect(RefundNotFoundError.isInstance(await rejection(client().queryRefund('R-none')))).toBe(
+    expect(RefundNotFoundError.isInstance(await rejectionOf(client().queryRefund('R-none')))).toBe(
       true,
     );
   });
@@ -781,7 +773,7 @@ describe('refunds', () => {
     routes['/pay/refundquery'] = () => ({
       fields: { refund_count: 1, out_refund_no_0: 'R-X', refund_status_0: 'MAYBE' },
     });
-    expect(ResponseValidationError.isInstance(await rejection(client().queryRefund('R-X')))).toBe(
+    expect(ResponseValidationError.isInstance(await rejectionOf(client().queryRefund('R-X')))).toBe(
       true,
     );
   });
@@ -825,11 +817,11 @@ describe('micropay and reverse', () => {
     routes['/pay/micropay'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'USERPAYING', err_code_des: '需要用户输入支付密码' },
     });
-    const error = await rejection(client().micropay(params));
+    const error = await rejectionOf(client().micropay(params));
     expect(UserPayingError.isInstance(error)).toBe(true);
     routes['/pay/micropay'] = () => ({ fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR' } });
     server.reset();
-    expect(SystemError.isInstance(await rejection(client().micropay(params)))).toBe(true);
+    expect(SystemError.isInstance(await rejectionOf(client().micropay(params)))).toBe(true);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -864,13 +856,13 @@ describe('micropay and reverse', () => {
     routes['/pay/micropay'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'AUTHCODEEXPIRE' },
     });
-    const error = await rejection(client().micropay(params, { awaitUserPaying: true }));
+    const error = await rejectionOf(client().micropay(params, { awaitUserPaying: true }));
     expect(error).toMatchObject({ code: 'AUTHCODEEXPIRE' });
     expect(server.requests.filter((r) => r.path === '/pay/orderquery')).toHaveLength(0);
   });
 
   it('micropay requires clientIp and a payment code', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       client().micropay({ ...params, clientIp: undefined as unknown as string, authCode: 'abc' }),
     );
     expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([
@@ -958,7 +950,7 @@ describe('configuration and secrets', () => {
       i === 0
         ? { fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR' } }
         : { fields: { result_code: 'FAIL', err_code: 'ORDERNOTEXIST' } };
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ logger: (e) => events.push(e) }).queryOrder({ outTradeNo: 'order-0500' }),
     );
     expect(events.length).toBe(2);
