@@ -1,23 +1,4 @@
-import {
-  AuthenticationError,
-  ConfigError,
-  DuplicateOrderError,
-  InvalidRequestError,
-  type LogEvent,
-  MalformedMessageError,
-  OrderClosedError,
-  OrderNotFoundError,
-  OrderPaidError,
-  RateLimitedError,
-  RefundNotFoundError,
-  ResponseTooLargeError,
-  ResponseValidationError,
-  SignatureVerificationError,
-  SystemError,
-  UnknownTradeStateError,
-  UserPayingError,
-  ValidationError,
-} from '@wxpay/core';
+import * as core from '@wxpay/core';
 import { rejectionOf } from '@wxpay/simulator/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client, type V2ClientConfig, verifyFields } from '../src/index.js';
@@ -228,8 +209,8 @@ describe('createOrder', () => {
         amount: { total: 1 },
       }),
     );
-    expect(ValidationError.isInstance(error)).toBe(true);
-    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['clientIp']);
+    expect(core.ValidationError.isInstance(error)).toBe(true);
+    expect((error as core.ValidationError).issues.map((i) => i.path)).toEqual(['clientIp']);
     const noNotify = await rejectionOf(
       client({ notifyUrl: undefined as unknown as string }).createOrder({
         kind: 'native',
@@ -239,7 +220,7 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect((noNotify as ValidationError).issues.map((i) => i.path)).toEqual(['notifyUrl']);
+    expect((noNotify as core.ValidationError).issues.map((i) => i.path)).toEqual(['notifyUrl']);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -253,8 +234,8 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(ValidationError.isInstance(error)).toBe(true);
-    expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([
+    expect(core.ValidationError.isInstance(error)).toBe(true);
+    expect((error as core.ValidationError).issues.map((i) => i.path).sort()).toEqual([
       'amount.total',
       'outTradeNo',
     ]);
@@ -277,10 +258,12 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(DuplicateOrderError.isInstance(error)).toBe(true);
+    expect(core.DuplicateOrderError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'OUT_TRADE_NO_USED', retryable: false });
     expect(error.message).toContain('商户订单号重复');
-    expect((error as DuplicateOrderError).raw).toMatchObject({ err_code: 'OUT_TRADE_NO_USED' });
+    expect((error as core.DuplicateOrderError).raw).toMatchObject({
+      err_code: 'OUT_TRADE_NO_USED',
+    });
   });
 
   it('a reply without prepay_id is a ResponseValidationError', async () => {
@@ -294,7 +277,7 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(ResponseValidationError.isInstance(error)).toBe(true);
+    expect(core.ResponseValidationError.isInstance(error)).toBe(true);
   });
 });
 
@@ -369,20 +352,20 @@ describe('queryOrder', () => {
       fields: { out_trade_no: 'order-0101', trade_state: 'TELEPORTED' },
     });
     const error = await rejectionOf(client().queryOrder({ outTradeNo: 'order-0101' }));
-    expect(UnknownTradeStateError.isInstance(error)).toBe(true);
-    expect((error as UnknownTradeStateError).raw).toMatchObject({ trade_state: 'TELEPORTED' });
+    expect(core.UnknownTradeStateError.isInstance(error)).toBe(true);
+    expect((error as core.UnknownTradeStateError).raw).toMatchObject({ trade_state: 'TELEPORTED' });
   });
 
   it('a malformed amount or time is a ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, total_fee: '1.00' } });
     expect(
-      ResponseValidationError.isInstance(
+      core.ResponseValidationError.isInstance(
         await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, time_end: '20141341170043' } });
     expect(
-      ResponseValidationError.isInstance(
+      core.ResponseValidationError.isInstance(
         await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
@@ -397,7 +380,7 @@ describe('queryOrder', () => {
       },
     });
     const error = await rejectionOf(client().queryOrder({ outTradeNo: 'order-0102' }));
-    expect(OrderNotFoundError.isInstance(error)).toBe(true);
+    expect(core.OrderNotFoundError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ORDERNOTEXIST', status: 200 });
     expect(server.requests).toHaveLength(1);
   });
@@ -413,7 +396,7 @@ describe('reply verification', () => {
         f.total_fee = '100000';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an added unknown field after signing → SignatureVerificationError', async () => {
@@ -423,25 +406,25 @@ describe('reply verification', () => {
         f.x_extra = 'injected';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a missing sign on a SUCCESS reply → SignatureVerificationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: false });
     const error = await rejectionOf(query());
-    expect(SignatureVerificationError.isInstance(error)).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/without a sign/);
   });
 
   it('an HMAC-SHA256 reply is not accepted by an MD5 client', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: 'HMAC-SHA256' });
-    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an MD5 reply is not accepted by an HMAC-SHA256 client', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: 'MD5' });
     expect(
-      SignatureVerificationError.isInstance(
+      core.SignatureVerificationError.isInstance(
         await rejectionOf(query(client({ signType: 'HMAC-SHA256' }))),
       ),
     ).toBe(true);
@@ -452,7 +435,7 @@ describe('reply verification', () => {
       fields: SEED_ORDER,
       signKey: 'ffffffffffffffffffffffffffffffff',
     });
-    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a signed reply is checked before result_code is trusted', async () => {
@@ -462,12 +445,12 @@ describe('reply verification', () => {
         f.err_code = 'SYSTEMERROR';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a correctly signed reply for another mch_id → ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, mch_id: '99999999' } });
-    expect(ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('DOCTYPE / entity payloads → MalformedMessageError', async () => {
@@ -475,18 +458,18 @@ describe('reply verification', () => {
       rawBody:
         '<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><xml><return_code>&b;</return_code></xml>',
     });
-    expect(MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a non-XML 200 body → MalformedMessageError', async () => {
     routes['/pay/orderquery'] = () => ({ rawBody: '{"code":"OK"}' });
-    expect(MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an oversized body → ResponseTooLargeError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, attach: 'x'.repeat(4096) } });
     const error = await rejectionOf(query(client({ transport: { maxResponseBytes: 2048 } })));
-    expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+    expect(core.ResponseTooLargeError.isInstance(error)).toBe(true);
   });
 
   it('return_code=FAIL with a signature message → AuthenticationError', async () => {
@@ -496,7 +479,7 @@ describe('reply verification', () => {
       fields: { return_code: 'FAIL', return_msg: '签名错误' },
     });
     const error = await rejectionOf(query());
-    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect(core.AuthenticationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'SIGNERROR' });
   });
 
@@ -507,13 +490,13 @@ describe('reply verification', () => {
       fields: { return_code: 'FAIL', return_msg: '参数格式校验错误' },
     });
     const error = await rejectionOf(query());
-    expect(InvalidRequestError.isInstance(error)).toBe(true);
+    expect(core.InvalidRequestError.isInstance(error)).toBe(true);
     expect(error.message).toContain('参数格式校验错误');
   });
 
   it('a reply without return_code → ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ bare: true, signWith: false, fields: { foo: 'bar' } });
-    expect(ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
+    expect(core.ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 });
 
@@ -537,7 +520,7 @@ describe('retries', () => {
         outTradeNo: '1415757673',
       }),
     );
-    expect(SystemError.isInstance(error)).toBe(true);
+    expect(core.SystemError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 503, retryable: true });
     expect(server.requests).toHaveLength(2);
   });
@@ -549,7 +532,7 @@ describe('retries', () => {
     const error = await rejectionOf(
       client({ retry: { maxAttempts: 1 } }).queryRefunds({ outTradeNo: 'order-0200' }),
     );
-    expect(RateLimitedError.isInstance(error)).toBe(true);
+    expect(core.RateLimitedError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ retryable: true });
   });
 
@@ -597,9 +580,9 @@ describe('transport', () => {
   });
 
   it.each([
-    [429, RateLimitedError],
-    [401, AuthenticationError],
-    [404, InvalidRequestError],
+    [429, core.RateLimitedError],
+    [401, core.AuthenticationError],
+    [404, core.InvalidRequestError],
   ])('HTTP %i maps to its error class', async (status, Class) => {
     routes['/pay/orderquery'] = () => ({ status, rawBody: '' });
     const error = await rejectionOf(
@@ -616,7 +599,7 @@ describe('transport', () => {
       fields: { return_code: 'FAIL', return_msg: 'NOAUTH' },
     });
     expect(
-      AuthenticationError.isInstance(
+      core.AuthenticationError.isInstance(
         await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
@@ -648,14 +631,14 @@ describe('closeOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(OrderClosedError.isInstance(error)).toBe(true);
+    expect(core.OrderClosedError.isInstance(error)).toBe(true);
   });
 
   it('ORDERPAID → OrderPaidError', async () => {
     routes['/pay/closeorder'] = () => ({ fields: { result_code: 'FAIL', err_code: 'ORDERPAID' } });
-    expect(OrderPaidError.isInstance(await rejectionOf(client().closeOrder('order-0301')))).toBe(
-      true,
-    );
+    expect(
+      core.OrderPaidError.isInstance(await rejectionOf(client().closeOrder('order-0301'))),
+    ).toBe(true);
   });
 });
 
@@ -706,8 +689,8 @@ describe('refunds', () => {
         amount: { refund: 1, total: 1 },
       }),
     );
-    expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).issues[0]!.path).toBe('clientCertificate');
+    expect(core.ConfigError.isInstance(error)).toBe(true);
+    expect((error as core.ConfigError).issues[0]!.path).toBe('clientCertificate');
   });
 
   it('queryRefund maps the matching refund (REFUNDCLOSE → CLOSED, CHANGE → ABNORMAL, times UTC+8)', async () => {
@@ -764,18 +747,18 @@ describe('refunds', () => {
     routes['/pay/refundquery'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'REFUNDNOTEXIST' },
     });
-    expect(RefundNotFoundError.isInstance(await rejectionOf(client().queryRefund('R-none')))).toBe(
-      true,
-    );
+    expect(
+      core.RefundNotFoundError.isInstance(await rejectionOf(client().queryRefund('R-none'))),
+    ).toBe(true);
   });
 
   it('an unknown refund status is a ResponseValidationError', async () => {
     routes['/pay/refundquery'] = () => ({
       fields: { refund_count: 1, out_refund_no_0: 'R-X', refund_status_0: 'MAYBE' },
     });
-    expect(ResponseValidationError.isInstance(await rejectionOf(client().queryRefund('R-X')))).toBe(
-      true,
-    );
+    expect(
+      core.ResponseValidationError.isInstance(await rejectionOf(client().queryRefund('R-X'))),
+    ).toBe(true);
   });
 });
 
@@ -818,10 +801,10 @@ describe('micropay and reverse', () => {
       fields: { result_code: 'FAIL', err_code: 'USERPAYING', err_code_des: '需要用户输入支付密码' },
     });
     const error = await rejectionOf(client().micropay(params));
-    expect(UserPayingError.isInstance(error)).toBe(true);
+    expect(core.UserPayingError.isInstance(error)).toBe(true);
     routes['/pay/micropay'] = () => ({ fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR' } });
     server.reset();
-    expect(SystemError.isInstance(await rejectionOf(client().micropay(params)))).toBe(true);
+    expect(core.SystemError.isInstance(await rejectionOf(client().micropay(params)))).toBe(true);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -865,7 +848,7 @@ describe('micropay and reverse', () => {
     const error = await rejectionOf(
       client().micropay({ ...params, clientIp: undefined as unknown as string, authCode: 'abc' }),
     );
-    expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([
+    expect((error as core.ValidationError).issues.map((i) => i.path).sort()).toEqual([
       'authCode',
       'clientIp',
     ]);
@@ -917,8 +900,8 @@ describe('configuration and secrets', () => {
     } catch (e) {
       error = e;
     }
-    expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).issues.map((i) => i.path)).toContain(path);
+    expect(core.ConfigError.isInstance(error)).toBe(true);
+    expect((error as core.ConfigError).issues.map((i) => i.path)).toContain(path);
   });
 
   it('never echoes the API key in config errors', () => {
@@ -945,7 +928,7 @@ describe('configuration and secrets', () => {
   });
 
   it('errors and logger events never contain the API key or the request body', async () => {
-    const events: LogEvent[] = [];
+    const events: core.LogEvent[] = [];
     routes['/pay/orderquery'] = (_r, i) =>
       i === 0
         ? { fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR' } }

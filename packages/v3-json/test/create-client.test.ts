@@ -1,26 +1,5 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
-import {
-  AbortedError,
-  AuthenticationError,
-  ConfigError,
-  ConnectionError,
-  DuplicateOrderError,
-  InvalidRequestError,
-  type LogEvent,
-  OrderClosedError,
-  OrderNotFoundError,
-  OrderPaidError,
-  RateLimitedError,
-  RefundNotFoundError,
-  ResponseValidationError,
-  SignatureProbeError,
-  SignatureVerificationError,
-  SystemError,
-  TimeoutError,
-  UnknownTradeStateError,
-  UserPayingError,
-  ValidationError,
-} from '@wxpay/core';
+import * as core from '@wxpay/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client, type V3ClientConfig } from '../src/index.js';
 import { FakeWechat } from './support/fake-wechat.js';
@@ -211,7 +190,7 @@ describe('createOrder', () => {
     ];
     for (const params of bad) {
       // biome-ignore lint/suspicious/noExplicitAny: deliberately invalid input
-      await expect(client.createOrder(params as any)).rejects.toThrow(ValidationError);
+      await expect(client.createOrder(params as any)).rejects.toThrow(core.ValidationError);
     }
     const noNotify = makeClient({ notifyUrl: undefined as unknown as string });
     await expect(
@@ -270,13 +249,13 @@ describe('queryOrder, closeOrder, refunds', () => {
     });
     const client = makeClient();
     const err = await client.queryOrder({ outTradeNo: 'ORDER_UNKNOWN' }).catch((e: unknown) => e);
-    expect(UnknownTradeStateError.isInstance(err)).toBe(true);
-    expect((err as UnknownTradeStateError).raw).toEqual({
+    expect(core.UnknownTradeStateError.isInstance(err)).toBe(true);
+    expect((err as core.UnknownTradeStateError).raw).toEqual({
       out_trade_no: 'ORDER_UNKNOWN',
       trade_state: 'TELEPORTED',
     });
     await expect(client.queryOrder({ outTradeNo: 'ORDER_BADSHAPE' })).rejects.toThrow(
-      ResponseValidationError,
+      core.ResponseValidationError,
     );
   });
 
@@ -306,7 +285,9 @@ describe('queryOrder, closeOrder, refunds', () => {
     expect(JSON.parse(close.at(-1)?.body ?? '')).toEqual({ mchid: MCH });
     expect(lastApi().path).toBe(`/v3/pay/transactions/out-trade-no/ORDER_000001?mchid=${MCH}`);
     await expect(client.closeOrder('ORDER_000002')).resolves.toBeUndefined();
-    await expect(client.closeOrder('ORDER_000003')).rejects.toThrow(SignatureVerificationError);
+    await expect(client.closeOrder('ORDER_000003')).rejects.toThrow(
+      core.SignatureVerificationError,
+    );
   });
 
   it('refund create and query map to Refund', async () => {
@@ -360,30 +341,30 @@ describe('queryOrder, closeOrder, refunds', () => {
         outRefundNo: 'R_0002',
         amount: { refund: 101, total: 100 },
       }),
-    ).rejects.toThrow(ValidationError);
+    ).rejects.toThrow(core.ValidationError);
   });
 });
 
 describe('error mapping', () => {
   const cases: [number, Record<string, unknown> | undefined, 'order' | 'refund', unknown][] = [
-    [404, { code: 'ORDER_NOT_EXIST', message: 'no' }, 'order', OrderNotFoundError],
-    [404, { code: 'ORDERNOTEXIST', message: 'no' }, 'order', OrderNotFoundError],
-    [404, { code: 'RESOURCE_NOT_EXISTS', message: 'no' }, 'order', OrderNotFoundError],
-    [404, { code: 'RESOURCE_NOT_EXISTS', message: 'no' }, 'refund', RefundNotFoundError],
-    [400, { code: 'ORDER_CLOSED' }, 'order', OrderClosedError],
-    [403, { code: 'ORDERPAID' }, 'order', OrderPaidError],
-    [403, { code: 'OUT_TRADE_NO_USED' }, 'order', DuplicateOrderError],
-    [401, { code: 'SIGN_ERROR' }, 'order', AuthenticationError],
-    [403, { code: 'NO_AUTH' }, 'order', AuthenticationError],
-    [403, { code: 'NOAUTH' }, 'order', AuthenticationError],
-    [400, { code: 'PARAM_ERROR', detail: { field: '/amount' } }, 'order', InvalidRequestError],
-    [500, { code: 'OPENID_MISMATCH' }, 'order', InvalidRequestError],
-    [429, { code: 'FREQUENCY_LIMITED' }, 'order', RateLimitedError],
-    [400, { code: 'RATELIMIT_EXCEEDED' }, 'order', RateLimitedError],
-    [500, { code: 'SYSTEM_ERROR' }, 'order', SystemError],
-    [500, { code: 'BANKERROR' }, 'order', SystemError],
-    [503, undefined, 'order', SystemError],
-    [202, { code: 'USERPAYING' }, 'order', UserPayingError],
+    [404, { code: 'ORDER_NOT_EXIST', message: 'no' }, 'order', core.OrderNotFoundError],
+    [404, { code: 'ORDERNOTEXIST', message: 'no' }, 'order', core.OrderNotFoundError],
+    [404, { code: 'RESOURCE_NOT_EXISTS', message: 'no' }, 'order', core.OrderNotFoundError],
+    [404, { code: 'RESOURCE_NOT_EXISTS', message: 'no' }, 'refund', core.RefundNotFoundError],
+    [400, { code: 'ORDER_CLOSED' }, 'order', core.OrderClosedError],
+    [403, { code: 'ORDERPAID' }, 'order', core.OrderPaidError],
+    [403, { code: 'OUT_TRADE_NO_USED' }, 'order', core.DuplicateOrderError],
+    [401, { code: 'SIGN_ERROR' }, 'order', core.AuthenticationError],
+    [403, { code: 'NO_AUTH' }, 'order', core.AuthenticationError],
+    [403, { code: 'NOAUTH' }, 'order', core.AuthenticationError],
+    [400, { code: 'PARAM_ERROR', detail: { field: '/amount' } }, 'order', core.InvalidRequestError],
+    [500, { code: 'OPENID_MISMATCH' }, 'order', core.InvalidRequestError],
+    [429, { code: 'FREQUENCY_LIMITED' }, 'order', core.RateLimitedError],
+    [400, { code: 'RATELIMIT_EXCEEDED' }, 'order', core.RateLimitedError],
+    [500, { code: 'SYSTEM_ERROR' }, 'order', core.SystemError],
+    [500, { code: 'BANKERROR' }, 'order', core.SystemError],
+    [503, undefined, 'order', core.SystemError],
+    [202, { code: 'USERPAYING' }, 'order', core.UserPayingError],
   ];
 
   it('maps {code, message, detail} + status to core classes, keeping code and Request-ID', async () => {
@@ -403,7 +384,7 @@ describe('error mapping', () => {
         (cls as { isInstance(e: unknown): boolean }).isInstance(err),
         `${status} ${JSON.stringify(body)}`,
       ).toBe(true);
-      const apiErr = err as InvalidRequestError;
+      const apiErr = err as core.InvalidRequestError;
       expect(apiErr.code).toBe((body?.code as string | undefined) ?? `HTTP_${status}`);
       expect(apiErr.status).toBe(status);
       expect(apiErr.requestId).toMatch(/^REQ-/);
@@ -435,9 +416,9 @@ describe('error mapping', () => {
     const err = await makeClient({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } })
       .queryOrder({ outTradeNo: 'ORDER_000001' })
       .catch((e: unknown) => e);
-    expect(RateLimitedError.isInstance(err)).toBe(true);
-    expect((err as RateLimitedError).retryAfterMs).toBe(0);
-    expect((err as RateLimitedError).retryable).toBe(true);
+    expect(core.RateLimitedError.isInstance(err)).toBe(true);
+    expect((err as core.RateLimitedError).retryAfterMs).toBe(0);
+    expect((err as core.RateLimitedError).retryable).toBe(true);
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -455,7 +436,7 @@ describe('response verification', () => {
       const err = await makeClient()
         .queryOrder({ outTradeNo: 'ORDER_000001' })
         .catch((e: unknown) => e);
-      expect(SignatureVerificationError.isInstance(err)).toBe(true);
+      expect(core.SignatureVerificationError.isInstance(err)).toBe(true);
       expect(
         (err as Error).constructor.name === 'SignatureVerificationError' || tamper === 'timestamp',
       ).toBe(true);
@@ -478,7 +459,7 @@ describe('response verification', () => {
       }));
       const result = client.queryOrder({ outTradeNo: 'ORDER_000001' });
       if (ok) await expect(result).resolves.toMatchObject({ state: 'SUCCESS' });
-      else await expect(result).rejects.toThrow(SignatureVerificationError);
+      else await expect(result).rejects.toThrow(core.SignatureVerificationError);
     }
   });
 
@@ -491,7 +472,7 @@ describe('response verification', () => {
     const err = await makeClient()
       .queryOrder({ outTradeNo: 'ORDER_000001' })
       .catch((e: unknown) => e);
-    expect(SignatureProbeError.isInstance(err)).toBe(true);
+    expect(core.SignatureProbeError.isInstance(err)).toBe(true);
   });
 
   it('an unsigned 200 is refused', async () => {
@@ -577,7 +558,7 @@ describe('transport', () => {
     await client.close();
     await client.close();
     const after = await client.queryOrder({ outTradeNo: 'ORDER_000001' }).catch((e: unknown) => e);
-    expect(ConnectionError.isInstance(after)).toBe(true);
+    expect(core.ConnectionError.isInstance(after)).toBe(true);
   });
 
   it('per-attempt timeout → TimeoutError after the retries; abort → AbortedError', async () => {
@@ -589,7 +570,7 @@ describe('transport', () => {
     const err = await client
       .queryOrder({ outTradeNo: 'ORDER_000001' }, { timeoutMs: 250 })
       .catch((e: unknown) => e);
-    expect(TimeoutError.isInstance(err)).toBe(true);
+    expect(core.TimeoutError.isInstance(err)).toBe(true);
     expect(apiRequests()).toHaveLength(2);
     const controller = new AbortController();
     const pending = client.queryOrder(
@@ -598,7 +579,7 @@ describe('transport', () => {
     );
     setTimeout(() => controller.abort(), 100);
     const aborted = await pending.catch((e: unknown) => e);
-    expect(AbortedError.isInstance(aborted)).toBe(true);
+    expect(core.AbortedError.isInstance(aborted)).toBe(true);
   });
 });
 
@@ -633,7 +614,7 @@ describe('configuration and secrets', () => {
           return e;
         }
       })();
-      expect(ConfigError.isInstance(err)).toBe(true);
+      expect(core.ConfigError.isInstance(err)).toBe(true);
       expect((err as Error).message).toMatch(field);
       expect((err as Error).message).not.toContain('tooshort-secret-value');
       expect((err as Error).message).not.toContain('secretgarbage');
@@ -671,7 +652,7 @@ describe('configuration and secrets', () => {
   });
 
   it('errors, log events and toJSON never carry keys or the Authorization header', async () => {
-    const events: LogEvent[] = [];
+    const events: core.LogEvent[] = [];
     server.on('GET /v3/pay/transactions/out-trade-no/*', () => ({
       status: 401,
       body: { code: 'SIGN_ERROR', message: 'bad' },
