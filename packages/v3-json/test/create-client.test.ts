@@ -41,14 +41,20 @@ const TRANSACTION = wireTransaction({
   mchid: MCH,
   out_trade_no: 'ORDER_000001',
   transaction_id: '4200001207202108286046087211',
-  bank_type: 'BOSH_CREDIT',
   attach: 'a',
   success_time: '2021-08-28T14:42:39+08:00',
-  payer: { openid: 'oAuaP0TRUMwP169nQfg7XCEAw3HQ' },
   amount: { total: 100, payer_total: 90, currency: 'CNY', payer_currency: 'CNY' },
   promotion_detail: [
     { coupon_id: 'C1', name: 'ten off', scope: 'GLOBAL', type: 'NEWTYPE', amount: 10 },
   ],
+});
+
+/** A 1-fen order of `kind` with nothing but the required fields. */
+const smallOrder = <K extends 'native' | 'app'>(kind: K, outTradeNo: string) => ({
+  kind,
+  outTradeNo,
+  description: 'd',
+  amount: { total: 1 },
 });
 
 beforeAll(async () => {
@@ -136,14 +142,10 @@ describe('createOrder', () => {
       h5_url: 'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=1',
     });
     const client = makeClient();
-    await expect(
-      client.createOrder({
-        kind: 'native',
-        outTradeNo: 'ORDER_000003',
-        description: 'd',
-        amount: { total: 1 },
-      }),
-    ).resolves.toEqual({ kind: 'native', codeUrl: 'weixin://wxpay/bizpayurl?pr=abc' });
+    await expect(client.createOrder(smallOrder('native', 'ORDER_000003'))).resolves.toEqual({
+      kind: 'native',
+      codeUrl: 'weixin://wxpay/bizpayurl?pr=abc',
+    });
     const h5 = await client.createOrder({
       kind: 'h5',
       outTradeNo: 'ORDER_000004',
@@ -193,14 +195,9 @@ describe('createOrder', () => {
       await expect(client.createOrder(params as any)).rejects.toThrow(core.ValidationError);
     }
     const noNotify = makeClient({ notifyUrl: undefined as unknown as string });
-    await expect(
-      noNotify.createOrder({
-        kind: 'app',
-        outTradeNo: 'ORDER_000006',
-        description: 'd',
-        amount: { total: 1 },
-      }),
-    ).rejects.toThrow(/notifyUrl/);
+    await expect(noNotify.createOrder(smallOrder('app', 'ORDER_000006'))).rejects.toThrow(
+      /notifyUrl/,
+    );
     expect(server.requests.filter((r) => r.path.startsWith('/v3/pay'))).toHaveLength(0);
   });
 });
@@ -223,7 +220,7 @@ describe('queryOrder, closeOrder, refunds', () => {
       state: 'SUCCESS',
       tradeType: 'JSAPI',
       amount: { total: 100, payerTotal: 90, currency: 'CNY', payerCurrency: 'CNY' },
-      payer: { openid: 'oAuaP0TRUMwP169nQfg7XCEAw3HQ' },
+      payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
       promotions: [
         { couponId: 'C1', type: 'NEWTYPE', amount: 10, name: 'ten off', scope: 'GLOBAL' },
       ],
