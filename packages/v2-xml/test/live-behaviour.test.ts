@@ -20,7 +20,7 @@ import { posCharge } from './support/pos-charge.js';
 
 // The v2 client against the simulator's live forms (docs/protocol/live-behaviour.md).
 const { sim, client, config, stop } = await startSimulatorClient('v2', createV2Client, () => ({
-  signType: 'HMAC-SHA256',
+  signType: 'HMAC-SHA256' as const,
   notifyUrl: 'http://127.0.0.1:9/notify',
   retry: { baseDelayMs: 1, maxDelayMs: 5 },
 }));

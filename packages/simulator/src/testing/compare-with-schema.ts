@@ -20,9 +20,9 @@ export interface GuardComparison {
  * guard may refuse more than the schema (the slow path then decides) but must never accept a
  * value the schema refuses; the counts show that the corpus exercises both sides.
  */
-export function compareWithSchema(
-  corpus: Iterable<unknown>,
-  guard: (value: unknown) => boolean,
+export function compareWithSchema<T>(
+  corpus: Iterable<T>,
+  guard: (value: T) => boolean,
   schema: CheckingSchema,
 ): GuardComparison {
   let accepted = 0;
