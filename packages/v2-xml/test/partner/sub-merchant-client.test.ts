@@ -22,8 +22,10 @@ describe('forSubMerchant (v2)', () => {
     });
     sim.pay('PARTNER_0001', { silent: true });
     const order = await client.queryOrder({ outTradeNo: 'PARTNER_0001' });
-    expect(order.subMchId).toBe(shop.subMchId);
-    expect(order.raw).toMatchObject({ mch_id: sim.merchant.mchId, sub_mch_id: shop.subMchId });
+    expect(order).toMatchObject({
+      subMchId: shop.subMchId,
+      raw: { mch_id: sim.merchant.mchId, sub_mch_id: shop.subMchId },
+    });
   });
 
   it('refuses a malformed sub-merchant with a ValidationError naming the field', () => {

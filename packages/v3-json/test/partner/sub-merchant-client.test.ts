@@ -20,6 +20,17 @@ const {
 afterAll(stop);
 
 describe('forSubMerchant (v3)', () => {
+  it('refuses a malformed sub-merchant with a ValidationError naming the field', () => {
+    const malformed = [
+      [{ subMchId: 'not-digits' }, 'subMchId'],
+      [{ subMchId: '123', subAppId: '' }, 'subAppId'],
+    ] as const;
+    for (const [shop, field] of malformed) {
+      const error = thrownBy(ValidationError, () => provider.forSubMerchant(shop));
+      expect(error.issues.map((i) => i.path)).toEqual([field]);
+    }
+  });
+
   it('runs the README partner example against the simulator', async () => {
     const shop = firstSubMerchant(sim);
     const client = provider.forSubMerchant(shop);
@@ -35,17 +46,6 @@ describe('forSubMerchant (v3)', () => {
     const order = await client.queryOrder({ outTradeNo: 'PARTNER_0001' });
     expect(order.subMchId).toBe(shop.subMchId);
     expect(order.raw).toMatchObject({ sp_mchid: sim.merchant.mchId, sub_mchid: shop.subMchId });
-  });
-
-  it('refuses a malformed sub-merchant with a ValidationError naming the field', () => {
-    const malformed = [
-      [{ subMchId: 'not-digits' }, 'subMchId'],
-      [{ subMchId: '123', subAppId: '' }, 'subAppId'],
-    ] as const;
-    for (const [shop, field] of malformed) {
-      const error = thrownBy(ValidationError, () => provider.forSubMerchant(shop));
-      expect(error.issues.map((i) => i.path)).toEqual([field]);
-    }
   });
 
   it('shares the provider pool: once the provider is closed its sub-merchant clients are too', async () => {
