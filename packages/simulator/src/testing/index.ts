@@ -8,6 +8,8 @@
  */
 export { type DeadServer, startDeadServer } from './dead-server.js';
 export { findGc } from './find-gc.js';
+export { type LocalServer, startLocalServer, unusedLocalUrl } from './local-server.js';
+export { type NotificationEndpoint, startNotificationEndpoint } from './notification-endpoint.js';
 export {
   type ExpectedErrorClass,
   flipBit,
@@ -17,4 +19,5 @@ export {
   Tally,
 } from './tally.js';
 export { thrownBy } from './thrown-by.js';
+export { recordUnhandledRejections, type UnhandledRejections } from './unhandled-rejections.js';
 export { decryptReqInfo, decryptResource, verifyV3Answer } from './verify.js';

@@ -1,13 +1,13 @@
 import type { TradeState } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { findGc, RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
+import { findGc, recordUnhandledRejections, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client } from '../../src/index.js';
 
 const QUERIES = 10_000;
 const IN_FLIGHT = 64;
 const ORDERS = 200;
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 let sim: Simulator;
 let client: V2Client;
 const expected = new Map<string, TradeState>();
@@ -20,7 +20,6 @@ function heapMiB(): number {
 }
 
 beforeAll(async () => {
-  recorder.install();
   sim = await startSimulator();
   client = createV2Client(
     sim.clientConfig('v2', {
@@ -50,7 +49,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.close();
   await sim.stop();
-  recorder.uninstall();
 });
 
 /** Runs `count` queries with at most `IN_FLIGHT` outstanding; returns per-slot outcomes. */
@@ -110,7 +108,6 @@ describe('load', () => {
     // allows that, not a retained reply per query. Without a forced GC the heap also holds
     // uncollected garbage, hence the generous fallback.
     expect(after - before).toBeLessThan(gc ? 16 : 96);
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
   }, 120_000);
 });

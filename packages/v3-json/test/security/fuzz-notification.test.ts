@@ -1,5 +1,5 @@
 import { randomBytes, sign } from 'node:crypto';
-import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
+import { recordUnhandledRejections, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V3Client } from '../../src/index.js';
 import { makeTestKeys, type SignerIdentity } from '../support/test-keys.js';
@@ -15,17 +15,15 @@ import { pool, sampleBodies } from './support/mutate.js';
 import { isValidNotification } from './support/valid.js';
 
 const keys = makeTestKeys();
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 let client: V3Client;
 
 beforeAll(() => {
-  recorder.install();
   // parseNotification makes no HTTP call; the base URL is never used.
   client = publicKeyClient(keys, 'http://127.0.0.1:9');
 });
 
 afterAll(async () => {
-  recorder.uninstall();
   await client.close();
 });
 
@@ -111,7 +109,6 @@ describe('notification parser under fuzzing', () => {
   });
 
   it('no unhandled rejection', async () => {
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
   });
 });

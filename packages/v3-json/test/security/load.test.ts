@@ -1,6 +1,6 @@
 import type { Order } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { findGc, RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
+import { findGc, recordUnhandledRejections, Tally } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createV3Client, type V3Client } from '../../src/index.js';
 import { pool } from './support/mutate.js';
@@ -10,12 +10,11 @@ const QUERIES = 10_000;
 const IN_FLIGHT = 64;
 const ORDERS = 100;
 
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 let sim: Simulator;
 let client: V3Client;
 
 beforeAll(async () => {
-  recorder.install();
   sim = await startSimulator();
   client = createV3Client(
     sim.clientConfig('v3', {
@@ -29,7 +28,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  recorder.uninstall();
   await client.close();
   await sim.stop();
 });
@@ -112,7 +110,6 @@ describe('load', () => {
   });
 
   it('no unhandled rejection', async () => {
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
   });
 });
