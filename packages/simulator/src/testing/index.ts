@@ -6,10 +6,20 @@
  * @packageDocumentation
  * @module @wxpay/simulator/testing
  */
+export { createLoadOrders, type LoadOrdersOptions } from './create-load-orders.js';
 export { type DeadServer, startDeadServer } from './dead-server.js';
+export { expectFuzzVerdict, type FuzzVerdict } from './expect-fuzz-verdict.js';
 export { findGc } from './find-gc.js';
 export { type LocalServer, startLocalServer, unusedLocalUrl } from './local-server.js';
 export { type NotificationEndpoint, startNotificationEndpoint } from './notification-endpoint.js';
+export {
+  type MeasuredQueryLoad,
+  type MeasuredQueryLoadOptions,
+  measureQueryLoad,
+  type QueryLoad,
+  type QueryLoadOptions,
+  runQueryLoad,
+} from './run-query-load.js';
 export {
   type ExpectedErrorClass,
   flipBit,

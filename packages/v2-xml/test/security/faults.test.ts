@@ -38,8 +38,8 @@ let sim: Simulator;
 let client: V2Client;
 let receiver: NotificationEndpoint;
 let proxy: LocalServer;
-const delivered: PaymentNotification[] = [];
-let failNextDeliveries = 0;
+/** What the merchant's endpoint was handed, and how many deliveries it is still to fail. */
+const deliveries = { seen: [] as PaymentNotification[], failNext: 0 };
 let seq = 0;
 
 function config(extra: Partial<V2ClientConfig> = {}): V2ClientConfig {
@@ -78,9 +78,9 @@ beforeAll(async () => {
   sim = await startSimulator();
   client = createV2Client(config());
   receiver = await startNotificationEndpoint(client, (notification) => {
-    delivered.push(notification);
-    if (failNextDeliveries > 0) {
-      failNextDeliveries--;
+    deliveries.seen.push(notification);
+    if (deliveries.failNext > 0) {
+      deliveries.failNext--;
       throw new Error('the shop database is down');
     }
   });
@@ -367,11 +367,11 @@ describe('AbortSignal mid-retry', () => {
 describe('notification redelivery', () => {
   it('a payment notification delivered again (after a failing callback) has the same id', async () => {
     const { outTradeNo } = await newOrder('NTF');
-    const before = delivered.length;
-    failNextDeliveries = 1;
+    const before = deliveries.seen.length;
+    deliveries.failNext = 1;
     sim.pay(outTradeNo);
     await sim.notifications.waitFor((a) => a.acknowledged && a.body.includes(outTradeNo));
-    const mine = delivered
+    const mine = deliveries.seen
       .slice(before)
       .filter((n) => n.type === 'payment' && n.order.outTradeNo === outTradeNo);
     tally.tried++;
@@ -383,11 +383,11 @@ describe('notification redelivery', () => {
   it('a refund notification delivered twice has the same id', async () => {
     const { outRefundNo, refund } = await paidOrder('NTR', 200);
     await client.refund(refund);
-    const before = delivered.length;
-    failNextDeliveries = 1;
+    const before = deliveries.seen.length;
+    deliveries.failNext = 1;
     sim.completeRefund(outRefundNo);
     const mine = () =>
-      delivered
+      deliveries.seen
         .slice(before)
         .filter((n) => n.type === 'refund' && n.refund.outRefundNo === outRefundNo);
     await waitUntil(() => mine().length >= 2);

@@ -36,8 +36,8 @@ import {
   MCH_ID,
   PAID_ORDER,
   PAYMENT_NOTIFICATION,
-  REFUND_INFO,
   randomApiKey,
+  refundInfoXml,
   refundNotificationXml,
   signedXml,
 } from './support/fixtures.js';
@@ -240,7 +240,7 @@ describe('no secret in any error, cause, serialisation or log event', () => {
       WxPayError,
     );
     // Notification failures.
-    const badPlaintext = buildXml({ ...REFUND_INFO, refund_id: undefined }, 'root');
+    const badPlaintext = refundInfoXml({ refund_id: undefined });
     const notifications: Array<[string, string, ErrorClass]> = [
       ['forged notification', buildXml(PAYMENT_NOTIFICATION), SignatureVerificationError],
       [

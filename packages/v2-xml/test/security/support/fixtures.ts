@@ -75,9 +75,14 @@ export function signedXml(
   return buildXml(all);
 }
 
+/** The plaintext of a refund notification's `req_info`: {@link REFUND_INFO} with `changes`. */
+export function refundInfoXml(changes: Readonly<Record<string, string | undefined>> = {}): string {
+  return buildXml({ ...REFUND_INFO, ...changes }, 'root');
+}
+
 /** A refund notification body: unsigned outer fields, `req_info` encrypted under md5(apiKey). */
 export function refundNotificationXml(apiKey: string, reqInfo?: string): string {
-  const inner = buildXml(REFUND_INFO, 'root');
+  const inner = refundInfoXml();
   return buildXml({
     return_code: 'SUCCESS',
     appid: APP_ID,
