@@ -12,14 +12,8 @@ export { expectFuzzVerdict, type FuzzVerdict } from './expect-fuzz-verdict.js';
 export { findGc } from './find-gc.js';
 export { type LocalServer, startLocalServer, unusedLocalUrl } from './local-server.js';
 export { type NotificationEndpoint, startNotificationEndpoint } from './notification-endpoint.js';
-export {
-  type MeasuredQueryLoad,
-  type MeasuredQueryLoadOptions,
-  measureQueryLoad,
-  type QueryLoad,
-  type QueryLoadOptions,
-  runQueryLoad,
-} from './run-query-load.js';
+export type { MeasuredQueryLoadOptions, QueryLoad, QueryLoadOptions } from './run-query-load.js';
+export { type MeasuredQueryLoad, measureQueryLoad, runQueryLoad } from './run-query-load.js';
 export {
   type ExpectedErrorClass,
   flipBit,
