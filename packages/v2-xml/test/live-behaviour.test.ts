@@ -87,7 +87,7 @@ describe('payment notifications', () => {
     for (const form of ['documented', 'live'] as const) {
       sim.live.v2NotifySign = form;
       const outTradeNo = no();
-      await client.createOrder(native(outTradeNo, 100, receiver.url));
+      await client.createOrder(native(outTradeNo, 100, `${receiver.url}/notify`));
       sim.pay(outTradeNo);
       const n = await sim.notifications.waitFor(
         (a) => a.outTradeNo === outTradeNo && a.type === 'payment',
@@ -111,7 +111,7 @@ describe('payment notifications', () => {
     try {
       sim.live.v2NotifySign = 'live';
       const outTradeNo = no();
-      await client.createOrder(native(outTradeNo, 100, server.url));
+      await client.createOrder(native(outTradeNo, 100, `${server.url}/notify`));
       sim.pay(outTradeNo);
       const n = await sim.notifications.waitFor(
         (a) => a.outTradeNo === outTradeNo && a.type === 'payment',

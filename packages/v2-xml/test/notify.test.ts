@@ -294,7 +294,11 @@ describe('createNodeNotificationHandler over real HTTP', () => {
   afterAll(() => server.stop());
 
   const post = (body: string) =>
-    fetch(server.url, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+    fetch(`${server.url}/notify`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'text/xml' },
+    });
 
   it('acknowledges a verified notification after the callback ran', async () => {
     const res = await post(paymentBody());
