@@ -14,7 +14,7 @@ import {
   startSimulatorClient,
   withDeadPrimary,
 } from '@wxpay/simulator/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createNodeNotificationHandler, createV2Client, signFields } from '../src/index.js';
 import { posCharge } from './support/pos-charge.js';
 
@@ -146,19 +146,18 @@ describe('closing', () => {
 
   it('the 5-minute rule: an early close fails retryably and leaves the order open; later it closes', async () => {
     sim.live.v2CloseMinAgeMs = 5 * 60_000;
-    try {
-      const outTradeNo = no();
-      await client.createOrder(native(outTradeNo));
-      const error = await client.closeOrder(outTradeNo).catch((e: unknown) => e);
-      expect(SystemError.isInstance(error), String(error)).toBe(true);
-      expect(String(error)).toContain('5分钟');
-      expect(sim.getOrder(outTradeNo)?.state).toBe('NOTPAY');
-      sim.advanceTime(5 * 60_000);
-      await client.closeOrder(outTradeNo);
-      expect(sim.getOrder(outTradeNo)?.state).toBe('CLOSED');
-    } finally {
+    onTestFinished(() => {
       sim.live.v2CloseMinAgeMs = 0;
-    }
+    });
+    const outTradeNo = no();
+    await client.createOrder(native(outTradeNo));
+    const error = await client.closeOrder(outTradeNo).catch((e: unknown) => e);
+    expect(SystemError.isInstance(error), String(error)).toBe(true);
+    expect(String(error)).toContain('5分钟');
+    expect(sim.getOrder(outTradeNo)?.state).toBe('NOTPAY');
+    sim.advanceTime(5 * 60_000);
+    await client.closeOrder(outTradeNo);
+    expect(sim.getOrder(outTradeNo)?.state).toBe('CLOSED');
   });
 });
 
