@@ -31,6 +31,7 @@ export {
 export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
 export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 export { subMerchantSchema } from './order-details-schemas.js';
+export { type PaymentCalls, type PaymentSteps, paymentCalls } from './payment-calls.js';
 export {
   type AttemptContext,
   backoffDelay,
@@ -50,6 +51,7 @@ export {
   transactionIdSchema,
 } from './schemas.js';
 export { type SettleCloseSteps, settleClose } from './settle-close.js';
+export { type SubMerchantSteps, subMerchantClient } from './sub-merchant-client.js';
 export {
   createTransport,
   type HttpRequest,

@@ -6,14 +6,8 @@ import {
   type SubMerchantClient,
 } from '@wxpay/core';
 import {
-  createOrderParamsSchema,
-  orderRefSchema,
-  outRefundNoSchema,
-  outTradeNoSchema,
-  parseInput,
-  refundParamsSchema,
-  settleClose,
-  subMerchantSchema,
+  type SubMerchantSteps,
+  subMerchantClient,
   type Transport,
   unixSeconds,
 } from '@wxpay/core/adapter';
@@ -53,7 +47,10 @@ export function createV2SubMerchantClient(
   parts: V2ProviderParts,
   subMerchant: SubMerchant,
 ): SubMerchantClient {
-  const sub = parseInput(subMerchantSchema, subMerchant, 'sub-merchant');
+  return subMerchantClient('v2', subMerchant, (sub) => v2SubMerchantSteps(parts, sub));
+}
+
+function v2SubMerchantSteps(parts: V2ProviderParts, sub: SubMerchant): SubMerchantSteps {
   const { post: ctx, transport } = parts;
   const scoped = partnerRequestFields(sub);
   const send = (
@@ -78,18 +75,9 @@ export function createV2SubMerchantClient(
         ...callOptions(options),
       },
     );
-  // Answers about this sub-merchant's orders name it even where WeChat Pay leaves it out.
-  const mine = <T extends object>(value: T): T & { subMchId: string } => ({
-    ...value,
-    subMchId: sub.subMchId,
-  });
 
-  const client: SubMerchantClient = {
-    protocol: 'v2',
-    subMerchant: sub,
-
-    async createOrder(params, options) {
-      const p = parseInput(createOrderParamsSchema, params, 'createOrder params');
+  return {
+    async createOrder(p, options) {
       const payer = p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined;
       checkV2Payer(payer, sub);
       const raw = await send(
@@ -109,30 +97,22 @@ export function createV2SubMerchantClient(
       });
     },
 
-    async queryOrder(ref, options) {
-      const r = parseInput(orderRefSchema, ref, 'order reference');
+    async queryOrder(r, options) {
       const raw = await send('/pay/orderquery', orderRefFields(r), options, { answer: r });
       decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
       return toOrder(raw, tradeStateOf(raw));
     },
 
-    async closeOrder(outTradeNo, options) {
-      const no = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      // As the provider client: a closed order is success; an unclear outcome is settled by a
-      // query (paid → OrderPaidError).
-      await settleClose({
-        close: async () => {
-          await send('/pay/closeorder', orderRefFields({ outTradeNo: no }), options, {
-            acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
-          });
-        },
-        query: () => client.queryOrder({ outTradeNo: no }, options),
-        confirmSuccess: false,
+    // As the provider client: a closed order is success; an unclear outcome is settled by a
+    // query (paid → OrderPaidError).
+    async closeOrder(no, options) {
+      await send('/pay/closeorder', orderRefFields({ outTradeNo: no }), options, {
+        acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
       });
     },
+    confirmClose: false,
 
-    async refund(params, options) {
-      const p = parseInput(refundParamsSchema, params, 'refund params');
+    async refund(p, options) {
       const raw = await send(
         '/secapi/pay/refund',
         toRefundFields(p, { notifyUrl: parts.notifyUrl }),
@@ -142,11 +122,10 @@ export function createV2SubMerchantClient(
           answer: { ...p.order, outRefundNo: p.outRefundNo },
         },
       );
-      return mine(toRefundFromReply(raw));
+      return toRefundFromReply(raw);
     },
 
-    async queryRefund(outRefundNo, options) {
-      const no = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
+    async queryRefund(no, options) {
       const raw = await send(
         '/pay/refundquery',
         toRefundQueryFields({ outRefundNo: no }),
@@ -162,10 +141,9 @@ export function createV2SubMerchantClient(
           raw,
         });
       }
-      return mine(refund);
+      return refund;
     },
 
     parseNotification: (request) => parts.parseNotification(request),
   };
-  return client;
 }

@@ -1,22 +1,13 @@
-import type { AppConfig, BridgeConfig } from '@wxpay/core';
-import {
-  type CallOptions,
-  type NotificationRequest,
-  OrderClosedError,
-  type PaymentNotification,
-  type SubMerchant,
-  type SubMerchantClient,
+import type {
+  AppConfig,
+  BridgeConfig,
+  CallOptions,
+  NotificationRequest,
+  PaymentNotification,
+  SubMerchant,
+  SubMerchantClient,
 } from '@wxpay/core';
-import {
-  createOrderParamsSchema,
-  orderRefSchema,
-  outRefundNoSchema,
-  outTradeNoSchema,
-  parseInput,
-  refundParamsSchema,
-  settleClose,
-  subMerchantSchema,
-} from '@wxpay/core/adapter';
+import { type SubMerchantSteps, subMerchantClient } from '@wxpay/core/adapter';
 import { checkAnswer } from '../check-answer.js';
 import { toPrepay, toWireOrderRequest } from '../map-create-order.js';
 import { toOrder } from '../map-order.js';
@@ -50,20 +41,15 @@ export function createV3SubMerchantClient(
   parts: V3ProviderParts,
   subMerchant: SubMerchant,
 ): SubMerchantClient {
-  const sub = parseInput(subMerchantSchema, subMerchant, 'sub-merchant');
+  return subMerchantClient('v3', subMerchant, (sub) => v3SubMerchantSteps(parts, sub));
+}
+
+function v3SubMerchantSteps(parts: V3ProviderParts, sub: SubMerchant): SubMerchantSteps {
   const { appId, mchId } = parts;
   const scope = `sp_mchid=${encodeURIComponent(mchId)}&sub_mchid=${encodeURIComponent(sub.subMchId)}`;
-  const mine = <T extends object>(value: T): T & { subMchId: string } => ({
-    ...value,
-    subMchId: sub.subMchId,
-  });
 
-  const client: SubMerchantClient = {
-    protocol: 'v3',
-    subMerchant: sub,
-
-    async createOrder(params, options) {
-      const valid = parseInput(createOrderParamsSchema, params, 'createOrder params');
+  return {
+    async createOrder(valid, options) {
       const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: parts.notifyUrl }, sub);
       const data = await parts.postJson(wire.path, wire.body, 'order', options);
       const payer =
@@ -75,8 +61,7 @@ export function createV3SubMerchantClient(
       });
     },
 
-    async queryOrder(ref, options) {
-      const valid = parseInput(orderRefSchema, ref, 'order reference');
+    async queryOrder(valid, options) {
       const path =
         'transactionId' in valid
           ? `/v3/pay/partner/transactions/id/${encodeURIComponent(valid.transactionId)}?${scope}`
@@ -86,47 +71,33 @@ export function createV3SubMerchantClient(
       return toOrder(data);
     },
 
-    async closeOrder(outTradeNo, options) {
-      const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      // As the provider client: a closed order is success; the outcome is confirmed by a query
-      // (live close answers 204 for unknown and closed orders alike).
-      await settleClose({
-        close: async () => {
-          try {
-            await parts.postJson(
-              `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
-              { sp_mchid: mchId, sub_mchid: sub.subMchId },
-              'order',
-              options,
-            );
-          } catch (error) {
-            if (OrderClosedError.isInstance(error)) return;
-            throw error;
-          }
-        },
-        query: () => client.queryOrder({ outTradeNo: valid }, options),
-        confirmSuccess: true,
-      });
+    // As the provider client: the outcome is confirmed by a query (live close answers 204 for
+    // unknown and closed orders alike).
+    async closeOrder(valid, options) {
+      await parts.postJson(
+        `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+        { sp_mchid: mchId, sub_mchid: sub.subMchId },
+        'order',
+        options,
+      );
     },
+    confirmClose: true,
 
-    async refund(params, options) {
-      const valid = parseInput(refundParamsSchema, params, 'refund params');
+    async refund(valid, options) {
       const body = toWireRefundRequest(valid, parts.notifyUrl, sub);
       const data = await parts.postJson('/v3/refund/domestic/refunds', body, 'order', options);
       // Refund answers do not name the sub-merchant (the request did).
       checkAnswer(data, { mchId, appId, ...valid.order, outRefundNo: valid.outRefundNo });
-      return mine(toRefund(data));
+      return toRefund(data);
     },
 
-    async queryRefund(outRefundNo, options) {
-      const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
+    async queryRefund(valid, options) {
       const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}?sub_mchid=${encodeURIComponent(sub.subMchId)}`;
       const data = await parts.getJson(path, 'refund', options);
       checkAnswer(data, { mchId, appId, outRefundNo: valid });
-      return mine(toRefund(data));
+      return toRefund(data);
     },
 
     parseNotification: (request) => parts.parseNotification(request),
   };
-  return client;
 }
