@@ -1,8 +1,23 @@
-import type { CreateOrderBase, RefundParams, WireFields } from '@wxpay/core';
+import type {
+  CreateOrderBase,
+  GoodsItem,
+  RefundGoodsItem,
+  RefundParams,
+  WireFields,
+} from '@wxpay/core';
 import { ValidationError } from '@wxpay/core';
 import { opt } from './map-order.js';
 
 type Json = Record<string, unknown>;
+
+/** The wire names of how a goods line names its item, alike in order and refund goods details. */
+function goodsIdentityToWire(item: GoodsItem | RefundGoodsItem): Json {
+  return {
+    merchant_goods_id: item.merchantGoodsId,
+    ...opt('wechatpay_goods_id', item.wechatpayGoodsId),
+    ...opt('goods_name', item.goodsName),
+  };
+}
 
 /**
  * The v3 wire form of the optional order fields (docs/protocol/order-fields.md): `detail`,
@@ -28,9 +43,7 @@ export function orderDetailsToWire(params: CreateOrderBase): {
     ...opt(
       'goods_detail',
       g.goods?.map((item) => ({
-        merchant_goods_id: item.merchantGoodsId,
-        ...opt('wechatpay_goods_id', item.wechatpayGoodsId),
-        ...opt('goods_name', item.goodsName),
+        ...goodsIdentityToWire(item),
         quantity: item.quantity,
         unit_price: item.unitPrice,
       })),
@@ -67,9 +80,7 @@ export function refundDetailsToWire(params: RefundParams): {
       ...opt(
         'goods_detail',
         params.goodsDetail?.map((item) => ({
-          merchant_goods_id: item.merchantGoodsId,
-          ...opt('wechatpay_goods_id', item.wechatpayGoodsId),
-          ...opt('goods_name', item.goodsName),
+          ...goodsIdentityToWire(item),
           unit_price: item.unitPrice,
           refund_amount: item.refundAmount,
           refund_quantity: item.refundQuantity,
