@@ -45,6 +45,7 @@ export {
   orderRefSchema,
   outRefundNoSchema,
   outTradeNoSchema,
+  parseConfig,
   parseInput,
   refundParamsSchema,
   toValidationIssues,

@@ -25,8 +25,11 @@ describe('core entry points', () => {
       'BACKUP_API_ORIGIN',
       'PRIMARY_API_ORIGIN',
       'isConnectionFailure',
+      'parseConfig',
+      'paymentCalls',
       'resolveBackupBaseUrl',
       'settleClose',
+      'subMerchantClient',
       'withBackupDomain',
     ]);
     for (const name of names.filter((n) => !addedSinceSplit.has(n))) {
