@@ -31,6 +31,7 @@ export {
 export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
 export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 export { subMerchantSchema } from './order-details-schemas.js';
+export { checkPartnerPayer, payingAppId } from './partner-payer.js';
 export { type PaymentCalls, type PaymentSteps, paymentCalls } from './payment-calls.js';
 export {
   type AttemptContext,

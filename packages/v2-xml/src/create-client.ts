@@ -7,6 +7,7 @@ import {
   systemClock,
 } from '@wxpay/core';
 import {
+  checkPartnerPayer,
   createTransport,
   parseInput,
   paymentCalls,
@@ -37,7 +38,6 @@ import {
   createV2SubMerchantClient,
   type V2ProviderParts,
 } from './partner/create-sub-merchant-client.js';
-import { checkV2Payer } from './partner/map-partner.js';
 import { callOptions, type PostContext, postV2 } from './request.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { isOrderQueryReply, orderQueryResponseSchema } from './schemas/transaction.js';
@@ -124,7 +124,7 @@ export function createV2Client(config: V2ClientConfig): V2Client {
 
     ...paymentCalls({
       async createOrder(p, options) {
-        checkV2Payer(
+        checkPartnerPayer(
           p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined,
           undefined,
         );
