@@ -15,8 +15,8 @@ const refundAmountSchema = z.looseObject({
 
 // What a Refund answer and a refund notification resource both say about one refund.
 const refundFacts = {
-  refund_id: z.string().optional(),
   out_refund_no: z.string(),
+  refund_id: z.string().optional(),
   transaction_id: z.string().optional(),
   out_trade_no: z.string().optional(),
   user_received_account: z.string().optional(),
