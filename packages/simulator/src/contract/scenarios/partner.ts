@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createNodeNotificationHandler,
   InvalidRequestError,
@@ -10,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type ContractContext, OPENID } from '../context.js';
 import { parseV2 } from '../raw-client.js';
+import { serveNodeHandler } from '../serve-node-handler.js';
 
 // A well-formed merchant id that is not bound to the simulated provider.
 const UNBOUND_SUB_MCH_ID = '1900000109';
@@ -110,13 +108,9 @@ export function describePartnerMode(ctx: ContractContext): void {
       const handler = createNodeNotificationHandler(provider, async (n) => {
         got.push(n);
       });
-      const server = createServer((req, res) => {
-        void handler(req, res);
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
+      const served = await serveNodeHandler(handler);
       try {
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wxpay/notify`;
+        const url = `${served.origin}/wxpay/notify`;
         const [noA, noB] = [no(), no()];
         await provider.forSubMerchant(a).createOrder({ ...params('native', noA), notifyUrl: url });
         await provider.forSubMerchant(b).createOrder({ ...params('native', noB), notifyUrl: url });
@@ -134,8 +128,7 @@ export function describePartnerMode(ctx: ContractContext): void {
         const orderB = bySub[noB]?.type === 'payment' ? bySub[noB].order : undefined;
         expect(orderB?.subMchId).toBe(b.subMchId);
       } finally {
-        server.closeAllConnections();
-        await new Promise<void>((r) => server.close(() => r()));
+        await served.close();
         await ctx.sim.notifications.idle();
       }
     });
