@@ -11,3 +11,13 @@ export function presentFields<T extends object>(fields: T): PresentFields<T> {
     Object.entries(fields).filter(([, value]) => value !== undefined && value !== ''),
   ) as PresentFields<T>;
 }
+
+/** The fields `keys` of `source`, and no other: a view that cannot leak a field by accident. */
+export function pickFields<T extends object, K extends keyof T>(
+  source: T,
+  keys: readonly K[],
+): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) picked[key] = source[key];
+  return picked;
+}
