@@ -20,7 +20,15 @@ const v2Order = (outTradeNo: string, total = '888', notifyUrl = 'http://127.0.0.
   trade_type: 'NATIVE',
   product_id: 'p1',
 });
-/** A v3 refund of `refund` fen out of `total` for order `outTradeNo` (out_refund_no `<no>R`). */
+/** A v2 refund of `refund` fen out of `total` for order `outTradeNo` (out_refund_no `<no>R`). */
+const v2Refund = (outTradeNo: string, refund: number, total: number) =>
+  v2('/secapi/pay/refund', {
+    out_trade_no: outTradeNo,
+    out_refund_no: `${outTradeNo}R`,
+    total_fee: String(total),
+    refund_fee: String(refund),
+  });
+/** The same refund through v3. */
 const v3Refund = (outTradeNo: string, refund: number, total: number) =>
   v3('POST', '/v3/refund/domestic/refunds', {
     out_trade_no: outTradeNo,
@@ -209,12 +217,7 @@ describe('refunds', () => {
     const a = no();
     await v2('/pay/unifiedorder', v2Order(a));
     env.sim.pay(a, { silent: true });
-    const over2 = await v2('/secapi/pay/refund', {
-      out_trade_no: a,
-      out_refund_no: `${a}R`,
-      total_fee: '888',
-      refund_fee: '889',
-    });
+    const over2 = await v2Refund(a, 889, 888);
     expect(over2.fields).toMatchObject({ result_code: 'FAIL', err_code: 'INVALID_REQUEST' });
     const b = no();
     await v3('POST', '/v3/pay/transactions/native', v3Order(b));
