@@ -4,6 +4,7 @@ import { parseV2, v2Sign, v3Request } from '../src/contract/raw-client.js';
 import { startSimulator } from '../src/start-simulator.js';
 import { sendRaw } from './support/send-raw.js';
 import { useSimulator } from './support/use-simulator.js';
+import { refundV3 } from './support/v3-order-requests.js';
 
 // The simulator's answers where live WeChat Pay differs from the doc tables
 // (docs/protocol/live-behaviour.md), each over real HTTP.
@@ -30,11 +31,7 @@ const v2Refund = (outTradeNo: string, refund: number, total: number) =>
   });
 /** The same refund through v3. */
 const v3Refund = (outTradeNo: string, refund: number, total: number) =>
-  v3('POST', '/v3/refund/domestic/refunds', {
-    out_trade_no: outTradeNo,
-    out_refund_no: `${outTradeNo}R`,
-    amount: { refund, total, currency: 'CNY' },
-  });
+  refundV3(env.sim, outTradeNo, { refund, total });
 const v3Order = (outTradeNo: string, total = 100, notifyUrl = 'http://127.0.0.1:9/notify') => ({
   appid: env.sim.merchant.appId,
   mchid: env.sim.merchant.mchId,

@@ -5,6 +5,7 @@ import { type DashboardOverview, OVERVIEW_LIMIT } from '../../src/dashboard/buil
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 import { formatRfc3339 } from '../../src/time-format.js';
 import { type RawAnswer, sendRaw } from '../support/send-raw.js';
+import { createV3NativeOrder, refundV3 } from '../support/v3-order-requests.js';
 
 // The dashboard's HTTP side over real sockets: the page and its files, the JSON overview, the
 // change stream, loopback-only access, and bad input through the endpoints the page uses.
@@ -45,17 +46,8 @@ async function overview(): Promise<DashboardOverview> {
   return JSON.parse(res.text) as DashboardOverview;
 }
 
-async function createOrder(outTradeNo: string): Promise<void> {
-  const res = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {
-    appid: sim.merchant.appId,
-    mchid: sim.merchant.mchId,
-    description: 'route test',
-    out_trade_no: outTradeNo,
-    notify_url: 'http://127.0.0.1:9/notify',
-    amount: { total: 100, currency: 'CNY' },
-  });
-  expect(res.status).toBe(200);
-}
+const createOrder = (outTradeNo: string) =>
+  createV3NativeOrder(sim, { outTradeNo, description: 'route test' });
 
 describe('dashboard routes', () => {
   it('serves the page, its scripts and the QR encoder from its package, and nothing else', async () => {
@@ -122,11 +114,7 @@ describe('dashboard routes', () => {
     await createOrder(id);
     sim.setUserPaying(id);
     sim.pay(id, { silent: true });
-    const refund = await v3Request(sim.url, 'POST', '/v3/refund/domestic/refunds', sim.merchant, {
-      out_trade_no: id,
-      out_refund_no: `${id}R`,
-      amount: { refund: 30, total: 100, currency: 'CNY' },
-    });
+    const refund = await refundV3(sim, id, { refund: 30, total: 100 });
     expect(refund.status).toBe(200);
     sim.completeRefund(`${id}R`, 'CLOSED');
     const order = (await overview()).orders.find((o) => o.outTradeNo === id);
