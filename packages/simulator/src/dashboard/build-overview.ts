@@ -1,3 +1,4 @@
+import { CONTROL_FAULT_KINDS } from '../control-fault-kinds.js';
 import type { NotificationAttempt, NotificationTarget } from '../notification-log.js';
 import type { SimulatedOrder, SimulatedRefund, StateStep } from '../order-store.js';
 import { pickFields, presentFields } from '../present-fields.js';
@@ -87,6 +88,8 @@ export interface DashboardOverview {
     readonly fault?: string;
     readonly at: number;
   }>;
+  /** The fault kinds the page offers: those `POST /__sim/faults` accepts. */
+  readonly faultKinds: readonly string[];
   readonly pendingFaults: ReadonlyArray<{
     readonly kind: string;
     readonly protocol?: string;
@@ -134,6 +137,7 @@ export function buildOverview(sim: DashboardSource): DashboardOverview {
         ...presentFields({ status: r.status, fault: r.fault }),
         at: r.at,
       })),
+    faultKinds: CONTROL_FAULT_KINDS,
     pendingFaults: sim.faults.pending.map((f) => ({
       kind: f.kind,
       ...presentFields({

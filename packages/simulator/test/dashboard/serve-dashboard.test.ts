@@ -106,7 +106,9 @@ describe('dashboard routes', () => {
     const view = JSON.parse(res.text) as DashboardOverview;
     expect(view.merchant.apiKey).toBe(`••••${m.apiKey.slice(-4)}`);
     expect(view.merchant.apiV3Key).toBe(`••••${m.apiV3Key.slice(-4)}`);
-    expect(res.text).not.toMatch(/authorization|signature|fingerprint/i);
+    // The fault menu names kinds such as bad-signature: labels, not signed data.
+    const { faultKinds: _menu, ...data } = view;
+    expect(JSON.stringify(data)).not.toMatch(/authorization|signature|fingerprint/i);
   });
 
   it('keeps each order state history and lists refunds with theirs', async () => {
@@ -153,7 +155,7 @@ describe('dashboard routes', () => {
     }
   });
 
-  it('refuses bad input through the control endpoints with a clear message and changes nothing', async () => {
+  it('refuses bad input through the control endpoints with a clear message and changes nothing; accepts each fault kind the page offers', async () => {
     const id = no();
     await createOrder(id);
     sim.expire(id);
@@ -197,6 +199,16 @@ describe('dashboard routes', () => {
     }
     const after = await overview();
     expect({ ...after, now: 0 }).toEqual({ ...before, now: 0 });
+    // The page builds its fault menu from the overview: every kind offered is one the control
+    // surface takes, and none that needs more than JSON can say (a rewrite function).
+    expect(before.faultKinds).toContain('status');
+    expect(before.faultKinds).not.toContain('rewrite');
+    for (const kind of before.faultKinds) {
+      const res = await control('/faults', JSON.stringify({ kind, path: '/never/called' }));
+      expect(res.status, kind).toBe(200);
+    }
+    expect(sim.faults.pending.map((f) => f.kind)).toEqual(before.faultKinds);
+    sim.faults.clear();
   });
 
   it('redelivers a notification by id: one more attempt, numbered on', async () => {
