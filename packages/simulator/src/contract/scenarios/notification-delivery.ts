@@ -9,9 +9,9 @@ import {
 } from '@wxpay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationAttempt } from '../../notification-log.js';
+import { startLocalServer } from '../../testing/local-server.js';
 import type { ContractContext } from '../context.js';
 import { createRawOrder } from '../raw-order.js';
-import { serveNodeHandler } from '../serve-node-handler.js';
 
 const PROTOCOLS: readonly NotificationProtocol[] = ['v2', 'v3'];
 
@@ -46,17 +46,17 @@ async function startEndpoint(client: PaymentClient): Promise<Endpoint> {
     calls.set(keyOf(n), [...(calls.get(keyOf(n)) ?? []), n]);
     if (failNext.delete(keyOf(n))) throw new Error('database unavailable: secret-internal-detail');
   };
-  const served = await serveNodeHandler((req, res) => {
+  const served = await startLocalServer((req, res) => {
     const order = (req.url ?? '').split('/').pop() ?? '';
     const onError = (error: unknown) => errors.set(order, [...errorsFor(order), error]);
-    return createNodeNotificationHandler(client, callback, { onError })(req, res);
+    void createNodeNotificationHandler(client, callback, { onError })(req, res);
   });
   return {
-    urlFor: (outTradeNo) => `${served.origin}/wxpay/notify/${outTradeNo}`,
+    urlFor: (outTradeNo) => `${served.url}/wxpay/notify/${outTradeNo}`,
     calls,
     failNext,
     errorsFor,
-    close: served.close,
+    close: served.stop,
   };
 }
 

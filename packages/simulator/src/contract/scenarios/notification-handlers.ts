@@ -1,7 +1,7 @@
 import type { PaymentNotification } from '@wxpay/core';
 import { expect, it } from 'vitest';
+import { startLocalServer } from '../../testing/local-server.js';
 import type { ContractContext } from '../context.js';
-import { serveNodeHandler } from '../serve-node-handler.js';
 
 /** The adapter's node and web notification handlers served end to end (when given). */
 export function describeNotificationHandlers(ctx: ContractContext): void {
@@ -18,9 +18,10 @@ export function describeNotificationHandlers(ctx: ContractContext): void {
         }
         got.push(n);
       });
-      const served = await serveNodeHandler(handler);
+      // The merchant's notify endpoint on 127.0.0.1 (the handlers never reject).
+      const served = await startLocalServer((req, res) => void handler(req, res));
       try {
-        const url = `${served.origin}/wxpay/notify`;
+        const url = `${served.url}/wxpay/notify`;
         const outTradeNo = no();
         await ctx.client.createOrder({ ...params('native', outTradeNo), notifyUrl: url });
         ctx.sim.pay(outTradeNo);
@@ -48,7 +49,7 @@ export function describeNotificationHandlers(ctx: ContractContext): void {
         if (ctx.client.protocol === 'v3') expect(forged.status).toBe(401);
         expect(got).toHaveLength(1);
       } finally {
-        await served.close();
+        await served.stop();
         await ctx.sim.notifications.idle();
       }
     });

@@ -5,9 +5,9 @@ import {
   type PaymentNotification,
 } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../testing/local-server.js';
 import { type ContractContext, OPENID } from '../context.js';
 import { parseV2 } from '../raw-client.js';
-import { serveNodeHandler } from '../serve-node-handler.js';
 
 // A well-formed merchant id that is not bound to the simulated provider.
 const UNBOUND_SUB_MCH_ID = '1900000109';
@@ -108,9 +108,10 @@ export function describePartnerMode(ctx: ContractContext): void {
       const handler = createNodeNotificationHandler(provider, async (n) => {
         got.push(n);
       });
-      const served = await serveNodeHandler(handler);
+      // The merchant's notify endpoint on 127.0.0.1 (the handlers never reject).
+      const served = await startLocalServer((req, res) => void handler(req, res));
       try {
-        const url = `${served.origin}/wxpay/notify`;
+        const url = `${served.url}/wxpay/notify`;
         const [noA, noB] = [no(), no()];
         await provider.forSubMerchant(a).createOrder({ ...params('native', noA), notifyUrl: url });
         await provider.forSubMerchant(b).createOrder({ ...params('native', noB), notifyUrl: url });
@@ -128,7 +129,7 @@ export function describePartnerMode(ctx: ContractContext): void {
         const orderB = bySub[noB]?.type === 'payment' ? bySub[noB].order : undefined;
         expect(orderB?.subMchId).toBe(b.subMchId);
       } finally {
-        await served.close();
+        await served.stop();
         await ctx.sim.notifications.idle();
       }
     });
