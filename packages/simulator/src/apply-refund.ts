@@ -1,6 +1,6 @@
 import type { HandlerContext } from './context.js';
 import { newRefundId } from './ids.js';
-import type { SimulatedOrder, SimulatedRefund } from './order-store.js';
+import { type SimulatedOrder, type SimulatedRefund, scopeOf } from './order-store.js';
 
 /**
  * Why a refund was refused; each protocol maps it to its own code. `OVER_REFUNDABLE` is a
@@ -28,7 +28,8 @@ export function applyRefund(
     via: 'v2' | 'v3';
   },
 ): SimulatedRefund | RefundRefusal {
-  const existing = ctx.store.refund(r.outRefundNo);
+  // Refund numbers are per merchant, or per sub-merchant in partner mode.
+  const existing = ctx.store.refund(scopeOf(order), r.outRefundNo);
   if (existing) {
     if (existing.outTradeNo !== order.outTradeNo || existing.refund !== r.refund) {
       return new RefundRefusal('MISMATCH', '退款单号已被使用，请求参数与之前不一致');

@@ -37,7 +37,8 @@ export function tradeBill(
       formatDashed(time),
       o.appId,
       o.mchId,
-      '0',
+      // The sub-merchant column (特约商户号) names whose order it is; 0 for the merchant's own.
+      o.partner?.subMchId ?? '0',
       o.deviceInfo ?? '',
       o.transactionId ?? '',
       o.outTradeNo,

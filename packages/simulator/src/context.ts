@@ -1,7 +1,7 @@
 import type { GeneratedCredentials, SigningKey } from './credentials.js';
 import type { LiveForms } from './live-forms.js';
 import type { OrderStore, SimulatedOrder, SimulatedRefund } from './order-store.js';
-import type { SubMerchantRegistry } from './partner/sub-merchants.js';
+import type { PartnerOrderInfo, SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { V2SignType } from './v2/sign.js';
 
 /** How the simulator lets v3 clients verify it (see `SimulatorOptions.trust`). */
@@ -61,6 +61,12 @@ export interface IncomingCall {
   readonly body: string;
   /** Set by the handler: the request's nonce (v2 nonce_str or v3 Authorization nonce). */
   nonce?: string;
+  /**
+   * Set by the partner routing when it hands a call to the direct-mode endpoint: the
+   * sub-merchant the call is for, whose order numbers it looks up (docs/protocol/partner.md).
+   * The payer fields matter only when the call creates an order.
+   */
+  readonly partner?: PartnerOrderInfo;
 }
 
 /** What the protocol handlers may use of the simulator. */

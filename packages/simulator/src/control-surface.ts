@@ -3,6 +3,7 @@ import { WxPayError } from '@wxpay/core';
 import type { MicropayOutcome } from './context.js';
 import { CONTROL_FAULT_KINDS } from './control-fault-kinds.js';
 import type { FaultKind, FaultSpec } from './faults.js';
+import type { OrderSelector } from './order-store.js';
 import type { PayOptions, Simulator } from './start-simulator.js';
 
 /** The HTTP prefix of the control surface. */
@@ -23,6 +24,18 @@ function text(v: unknown, name: string): string {
   if (typeof v !== 'string' || v === '')
     throw new ControlError(400, `${name} must be a non-empty string`);
   return v;
+}
+
+/**
+ * The optional sub-merchant selector of a control call (`subMchId`: a sub-merchant's id, or
+ * null for the merchant's own orders), needed when several sub-merchants used one number.
+ */
+function selector(v: unknown): OrderSelector {
+  if (v === undefined) return {};
+  if (v !== null && (typeof v !== 'string' || v === '')) {
+    throw new ControlError(400, 'subMchId must be a non-empty string or null');
+  }
+  return { subMchId: v };
 }
 
 /**
@@ -49,7 +62,7 @@ export async function handleControl(
         throw new ControlError(400, 'body must be JSON');
       }
     }
-    answer = await dispatch(sim, method, url.pathname.slice(CONTROL_PREFIX.length), input);
+    answer = await dispatch(sim, method, url, input);
   } catch (error) {
     if (error instanceof ControlError) status = error.status;
     else if (WxPayError.isInstance(error)) status = 409;
@@ -68,22 +81,26 @@ export async function handleControl(
 async function dispatch(
   sim: Simulator,
   method: string,
-  path: string,
+  url: URL,
   input: Record<string, unknown>,
 ): Promise<unknown> {
+  const path = url.pathname.slice(CONTROL_PREFIX.length);
   const get = (prefix: string) =>
     method === 'GET' && path.startsWith(prefix)
       ? decodeURIComponent(path.slice(prefix.length))
       : undefined;
+  // GET selectors come as `?subMchId=` (an empty value names the merchant's own orders).
+  const sub = url.searchParams.get('subMchId');
+  const query = sub === null ? {} : { subMchId: sub === '' ? null : sub };
   const orderNo = get('/orders/');
   if (orderNo !== undefined) {
-    const order = sim.getOrder(orderNo);
+    const order = sim.getOrder(orderNo, query);
     if (!order) throw new ControlError(404, `no order ${orderNo}`);
     return order;
   }
   const refundNo = get('/refunds/');
   if (refundNo !== undefined) {
-    const refund = sim.getRefund(refundNo);
+    const refund = sim.getRefund(refundNo, query);
     if (!refund) throw new ControlError(404, `no refund ${refundNo}`);
     return refund;
   }
@@ -105,21 +122,22 @@ async function dispatch(
     return { ok: true };
   }
   if (method !== 'POST') throw new ControlError(404, `no control endpoint ${method} ${path}`);
+  const select = selector(input.subMchId);
   switch (path) {
     case '/pay':
-      return sim.pay(text(input.outTradeNo, 'outTradeNo'), payOptions(input));
+      return sim.pay(text(input.outTradeNo, 'outTradeNo'), { ...payOptions(input), ...select });
     case '/fail':
-      return sim.fail(text(input.outTradeNo, 'outTradeNo'));
+      return sim.fail(text(input.outTradeNo, 'outTradeNo'), select);
     case '/user-paying':
-      return sim.setUserPaying(text(input.outTradeNo, 'outTradeNo'));
+      return sim.setUserPaying(text(input.outTradeNo, 'outTradeNo'), select);
     case '/expire':
-      return sim.expire(text(input.outTradeNo, 'outTradeNo'));
+      return sim.expire(text(input.outTradeNo, 'outTradeNo'), select);
     case '/refunds/complete': {
       const s = input.status ?? 'SUCCESS';
       if (s !== 'SUCCESS' && s !== 'CLOSED' && s !== 'ABNORMAL') {
         throw new ControlError(400, 'status must be SUCCESS, CLOSED or ABNORMAL');
       }
-      return sim.completeRefund(text(input.outRefundNo, 'outRefundNo'), s);
+      return sim.completeRefund(text(input.outRefundNo, 'outRefundNo'), s, select);
     }
     case '/advance-time': {
       if (typeof input.ms !== 'number' || !Number.isFinite(input.ms)) {
@@ -131,17 +149,21 @@ async function dispatch(
     case '/rotate-certificate':
       return { serial: await sim.rotatePlatformCertificate() };
     case '/notify':
-      sim.sendPaymentNotification(text(input.outTradeNo, 'outTradeNo'), {
-        ...(typeof input.timestampOffsetSeconds === 'number'
-          ? { timestampOffsetSeconds: input.timestampOffsetSeconds }
-          : {}),
-        ...(input.signature === 'bad' || input.signature === 'probe'
-          ? { signature: input.signature }
-          : {}),
-        ...(input.v2SignType === 'MD5' || input.v2SignType === 'HMAC-SHA256'
-          ? { v2SignType: input.v2SignType }
-          : {}),
-      });
+      sim.sendPaymentNotification(
+        text(input.outTradeNo, 'outTradeNo'),
+        {
+          ...(typeof input.timestampOffsetSeconds === 'number'
+            ? { timestampOffsetSeconds: input.timestampOffsetSeconds }
+            : {}),
+          ...(input.signature === 'bad' || input.signature === 'probe'
+            ? { signature: input.signature }
+            : {}),
+          ...(input.v2SignType === 'MD5' || input.v2SignType === 'HMAC-SHA256'
+            ? { v2SignType: input.v2SignType }
+            : {}),
+        },
+        select,
+      );
       return { ok: true };
     case '/redeliver':
       sim.notifications.redeliver(text(input.id, 'id'));

@@ -110,6 +110,8 @@ function matches(spec: FaultSpec, protocol: 'v2' | 'v3', path: string): boolean 
 export interface AnswerBook {
   order(outTradeNo: string): SimulatedOrder | undefined;
   refund(outRefundNo: string): SimulatedRefund | undefined;
+  /** The order a refund belongs to. */
+  orderOf(refund: SimulatedRefund): SimulatedOrder;
 }
 
 type Answer = Record<string, unknown>;
@@ -183,7 +185,7 @@ export function foreignAnswer(
   let out = answer;
   if (about.outRefundNo !== undefined) {
     const refund = book.refund(about.outRefundNo);
-    const order = refund && book.order(refund.outTradeNo);
+    const order = refund && book.orderOf(refund);
     if (!refund || !order) throw new Error(`foreign-answer: no refund ${about.outRefundNo}`);
     out = aboutRefund(protocol, out, refund, order);
   } else if (about.outTradeNo !== undefined) {

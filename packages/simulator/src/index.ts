@@ -40,6 +40,7 @@ export type {
   OutgoingNotification,
 } from './notification-log.js';
 export type {
+  OrderSelector,
   SimulatedCoupon,
   SimulatedOrder,
   SimulatedRefund,

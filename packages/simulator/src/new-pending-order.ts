@@ -2,6 +2,7 @@ import { randomNonce } from '@wxpay/core/adapter';
 import { newCodeUrl, newPrepayId } from './ids.js';
 import { orderFingerprint } from './order-fingerprint.js';
 import type { SimulatedOrder } from './order-store.js';
+import type { PartnerOrderInfo } from './partner/sub-merchants.js';
 import { presentFields } from './present-fields.js';
 
 /** The optional text fields of a {@link PendingOrderRequest} (absent when empty). */
@@ -20,7 +21,10 @@ export type PendingOrderRequest = Pick<
   | 'expiresAt'
   | 'via'
   | 'signType'
-> & { readonly [K in OptionalText]?: string | undefined };
+> & { readonly [K in OptionalText]?: string | undefined } & {
+  /** Partner mode: the sub-merchant the order is for (its numbers are that sub-merchant's). */
+  readonly partner?: PartnerOrderInfo | undefined;
+};
 
 /**
  * A new unpaid order for a checked request, created at `now`, with the fingerprint a re-submit
@@ -59,5 +63,6 @@ export function newPendingOrder(req: PendingOrderRequest, now: number): Simulate
     signType: req.signType,
     ...presentFields({ notifySerial: req.notifySerial }),
     refunds: [],
+    ...(req.partner ? { partner: req.partner } : {}),
   };
 }

@@ -23,7 +23,10 @@ import { signatureHeaders } from './v3/authorization.js';
 export interface NotificationSender {
   readonly creds: GeneratedCredentials;
   readonly notifications: NotificationLog;
-  /** Event ids of payment notifications, so a resend carries the same id (key `pay:<no>`). */
+  /**
+   * Event ids of payment notifications, so a resend carries the same id (key
+   * `pay:<sub-merchant>:<no>`: two sub-merchants' orders of one number are different orders).
+   */
   readonly eventIds: Map<string, string>;
   readonly trust: TrustMode;
   readonly live: LiveForms;
@@ -38,7 +41,7 @@ export function deliverPaymentNotification(
   options: NotifyOptions = {},
 ): void {
   if (!order.notifyUrl) return;
-  const key = `pay:${order.outTradeNo}`;
+  const key = `pay:${order.partner?.subMchId ?? ''}:${order.outTradeNo}`;
   const id = sender.eventIds.get(key) ?? (order.via === 'v3' ? newEventId() : randomNonce(32));
   sender.eventIds.set(key, id);
   if (order.via === 'v2') {
@@ -65,6 +68,7 @@ export function deliverPaymentNotification(
       protocol: 'v2',
       type: 'payment',
       outTradeNo: order.outTradeNo,
+      ...subMerchantOf(order),
       url: order.notifyUrl,
       build: () => ({ headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body }),
     });
@@ -115,6 +119,7 @@ export function deliverRefundNotification(
       type: 'refund',
       outTradeNo: order.outTradeNo,
       outRefundNo: refund.outRefundNo,
+      ...subMerchantOf(order),
       url,
       build: () => ({ headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body }),
     });
@@ -146,6 +151,10 @@ export function deliverRefundNotification(
   sendV3(sender, order, order.outTradeNo, refund.outRefundNo, 'refund', id, body, {});
 }
 
+// Lets the notification log tell apart two sub-merchants' orders of one number.
+const subMerchantOf = (order: SimulatedOrder) =>
+  order.partner ? { subMchId: order.partner.subMchId } : {};
+
 function sendV3(
   sender: NotificationSender,
   order: SimulatedOrder,
@@ -175,6 +184,7 @@ function sendV3(
     type,
     outTradeNo,
     ...(outRefundNo ? { outRefundNo } : {}),
+    ...subMerchantOf(order),
     url,
     build: () => ({
       headers: {

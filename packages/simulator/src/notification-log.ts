@@ -13,6 +13,8 @@ export interface NotificationTarget {
   readonly type: 'payment' | 'refund';
   readonly outTradeNo: string;
   readonly outRefundNo?: string;
+  /** Partner mode: the sub-merchant of the order (its numbers are that sub-merchant's). */
+  readonly subMchId?: string;
   /** The merchant's notify_url. */
   readonly url: string;
 }
@@ -129,6 +131,7 @@ export class NotificationLog {
       type: n.type,
       outTradeNo: n.outTradeNo,
       ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
+      ...(n.subMchId ? { subMchId: n.subMchId } : {}),
       url: n.url,
       attempt,
       at,

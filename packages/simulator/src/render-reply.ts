@@ -61,8 +61,9 @@ export async function renderReply(
         ? 'probe'
         : undefined;
   const rewrite = answerRewrite(fault, reply.kind, {
-    order: (outTradeNo) => state.store.get(state.creds.mchId, outTradeNo),
-    refund: (outRefundNo) => state.store.refund(outRefundNo),
+    order: (outTradeNo) => state.store.find(outTradeNo),
+    refund: (outRefundNo) => state.store.findRefund(outRefundNo),
+    orderOf: (refund) => state.store.orderOf(refund),
   });
   if (reply.kind === 'v2') {
     let fields: Record<string, string | undefined> = { ...reply.fields };

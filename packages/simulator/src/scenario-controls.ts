@@ -2,7 +2,7 @@ import type { NotifyOptions } from './context.js';
 import { platformCertificate, rsaKeyPair } from './credentials.js';
 import type { HandlerState } from './handler-state.js';
 import { randomDigits } from './ids.js';
-import type { SimulatedOrder, SimulatedRefund } from './order-store.js';
+import type { OrderSelector, SimulatedOrder, SimulatedRefund } from './order-store.js';
 import type { PayOptions } from './simulator-types.js';
 import { payOrder } from './v2/handle-v2.js';
 
@@ -15,15 +15,16 @@ function snapshotAfter<T>(record: T, change: (record: T) => void): T {
   return structuredClone(record);
 }
 
-function orderOf(state: HandlerState, outTradeNo: string): SimulatedOrder {
-  const order = state.store.find(outTradeNo);
+// Numbers are per (sub-)merchant: `select` picks one when several sub-merchants used a number.
+function orderOf(state: HandlerState, outTradeNo: string, select?: OrderSelector): SimulatedOrder {
+  const order = state.store.find(outTradeNo, select);
   if (!order) throw new Error(`simulator: no order ${outTradeNo}`);
   return order;
 }
 
 /** The payer pays (with optional coupons) and, unless silent, the notification is sent. */
 export const payScenario = (state: HandlerState, outTradeNo: string, options: PayOptions = {}) =>
-  snapshotAfter(orderOf(state, outTradeNo), (order) => {
+  snapshotAfter(orderOf(state, outTradeNo, options), (order) => {
     const coupons = (options.coupons ?? []).map((c, i) => ({
       id: c.id ?? `${i + 1}${randomDigits(9)}`,
       type: c.type,
@@ -46,23 +47,27 @@ export const payScenario = (state: HandlerState, outTradeNo: string, options: Pa
 type ForcedState = 'PAYERROR' | 'USERPAYING' | 'CLOSED';
 
 /** Moves an order to PAYERROR, USERPAYING or CLOSED. */
-export const moveOrderScenario = (state: HandlerState, outTradeNo: string, to: ForcedState) =>
-  snapshotAfter(orderOf(state, outTradeNo), (order) => state.store.move(order, to));
+export const moveOrderScenario = (
+  state: HandlerState,
+  outTradeNo: string,
+  to: ForcedState,
+  select?: OrderSelector,
+) => snapshotAfter(orderOf(state, outTradeNo, select), (order) => state.store.move(order, to));
 
 /** A PROCESSING refund finishes with `status` and its notification is sent. */
 export function completeRefundScenario(
   state: HandlerState,
   outRefundNo: string,
   status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL',
+  select?: OrderSelector,
 ): SimulatedRefund {
-  const refund = state.store.refund(outRefundNo);
+  const refund = state.store.findRefund(outRefundNo, select);
   if (!refund) throw new Error(`simulator: no refund ${outRefundNo}`);
   if (refund.status !== 'PROCESSING') {
     throw new Error(`simulator: refund ${outRefundNo} is already ${refund.status}`);
   }
   state.store.settleRefund(refund, status);
-  const order = orderOf(state, refund.outTradeNo);
-  state.notifyRefund(order, refund);
+  state.notifyRefund(state.store.orderOf(refund), refund);
   return structuredClone(refund);
 }
 
@@ -71,8 +76,9 @@ export function resendPaymentNotification(
   state: HandlerState,
   outTradeNo: string,
   options: NotifyOptions = {},
+  select?: OrderSelector,
 ): void {
-  const order = orderOf(state, outTradeNo);
+  const order = orderOf(state, outTradeNo, select);
   if (order.paidAt === undefined) throw new Error(`simulator: order ${outTradeNo} is not paid`);
   state.notifyPayment(order, options);
 }

@@ -4,7 +4,12 @@ import type { SimulatorMerchant } from './credentials.js';
 import type { AppliedFault, FaultQueue } from './faults.js';
 import type { LiveFormOptions, LiveForms } from './live-forms.js';
 import type { NotificationLog } from './notification-log.js';
-import type { SimulatedCoupon, SimulatedOrder, SimulatedRefund } from './order-store.js';
+import type {
+  OrderSelector,
+  SimulatedCoupon,
+  SimulatedOrder,
+  SimulatedRefund,
+} from './order-store.js';
 import type { SimulatedSubMerchant, SubMerchantRegistry } from './partner/sub-merchants.js';
 import type { PlantOptions } from './planted-history.js';
 
@@ -46,8 +51,11 @@ export interface SimulatorOptions {
   readonly subMerchants?: readonly SimulatedSubMerchant[];
 }
 
-/** Options of {@link Simulator.pay}. */
-export interface PayOptions {
+/**
+ * Options of {@link Simulator.pay}; `subMchId` picks the sub-merchant's order when several
+ * sub-merchants used the number (see {@link OrderSelector}).
+ */
+export interface PayOptions extends OrderSelector {
   /** Coupons used by the payer; `id` defaults to a generated one. */
   readonly coupons?: ReadonlyArray<Omit<SimulatedCoupon, 'id'> & { readonly id?: string }>;
   /** The payer's openid (default: the order's, else a generated one). */
@@ -99,22 +107,37 @@ export interface Simulator {
   now(): number;
   /** The payer pays (NOTPAY/USERPAYING/ACCEPT → SUCCESS) and the payment notification is sent. */
   pay(outTradeNo: string, options?: PayOptions): SimulatedOrder;
-  /** The payment fails (→ PAYERROR). */
-  fail(outTradeNo: string): SimulatedOrder;
+  /**
+   * The payment fails (→ PAYERROR). Order numbers are per (sub-)merchant: when several
+   * sub-merchants used `outTradeNo`, `select` names whose (here and in the other controls).
+   */
+  fail(outTradeNo: string, select?: OrderSelector): SimulatedOrder;
   /** The payer is entering a password (→ USERPAYING). */
-  setUserPaying(outTradeNo: string): SimulatedOrder;
+  setUserPaying(outTradeNo: string, select?: OrderSelector): SimulatedOrder;
   /** The order expires unpaid (→ CLOSED). */
-  expire(outTradeNo: string): SimulatedOrder;
+  expire(outTradeNo: string, select?: OrderSelector): SimulatedOrder;
   /** A refund finishes (default SUCCESS) and the refund notification is sent. */
-  completeRefund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
+  completeRefund(
+    outRefundNo: string,
+    status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL',
+    select?: OrderSelector,
+  ): SimulatedRefund;
   /** Alias of {@link Simulator.completeRefund} (the name of the original design). */
-  refund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund;
+  refund(
+    outRefundNo: string,
+    status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL',
+    select?: OrderSelector,
+  ): SimulatedRefund;
   /** Alias of {@link Simulator.expire}: the order closes unpaid (the name of the original design). */
-  close(outTradeNo: string): SimulatedOrder;
+  close(outTradeNo: string, select?: OrderSelector): SimulatedOrder;
   /** Decides what the next `/pay/micropay` charges do (queue; default SUCCESS). */
   queueMicropayOutcome(...outcomes: MicropayOutcome[]): void;
   /** (Re)sends the payment notification of a paid order, optionally skewed or mis-signed. */
-  sendPaymentNotification(outTradeNo: string, options?: NotifyOptions): void;
+  sendPaymentNotification(
+    outTradeNo: string,
+    options?: NotifyOptions,
+    select?: OrderSelector,
+  ): void;
   /** Moves the simulator clock forward (or back, with a negative value). */
   advanceTime(ms: number): void;
   /** Starts signing with a new platform certificate; the old one stays listed. Returns its serial. */
@@ -122,9 +145,9 @@ export interface Simulator {
   /** Adds many already-paid orders at once (bill-scale tests); returns their number prefix. */
   plantPaidOrders(options: PlantOptions): string;
   /** A snapshot of an order, or undefined. */
-  getOrder(outTradeNo: string): SimulatedOrder | undefined;
+  getOrder(outTradeNo: string, select?: OrderSelector): SimulatedOrder | undefined;
   /** A snapshot of a refund, or undefined. */
-  getRefund(outRefundNo: string): SimulatedRefund | undefined;
+  getRefund(outRefundNo: string, select?: OrderSelector): SimulatedRefund | undefined;
   /** Stops the server and pending redeliveries. */
   stop(): Promise<void>;
   /**

@@ -7,7 +7,7 @@ import type { MicropayOutcome, NotifyOptions } from './context.js';
 import { type GeneratedCredentials, generateCredentials } from './credentials.js';
 import { handleRequest } from './handle-request.js';
 import { HandlerState } from './handler-state.js';
-import type { SimulatedOrder, SimulatedRefund } from './order-store.js';
+import type { OrderSelector, SimulatedOrder, SimulatedRefund } from './order-store.js';
 import { type PlantOptions, plantPaidOrders } from './planted-history.js';
 import {
   completeRefundScenario,
@@ -81,39 +81,48 @@ class SimulatorServer extends HandlerState implements Simulator {
     return payScenario(this, outTradeNo, options);
   }
 
-  fail(outTradeNo: string): SimulatedOrder {
-    return moveOrderScenario(this, outTradeNo, 'PAYERROR');
+  fail(outTradeNo: string, select?: OrderSelector): SimulatedOrder {
+    return moveOrderScenario(this, outTradeNo, 'PAYERROR', select);
   }
 
-  setUserPaying(outTradeNo: string): SimulatedOrder {
-    return moveOrderScenario(this, outTradeNo, 'USERPAYING');
+  setUserPaying(outTradeNo: string, select?: OrderSelector): SimulatedOrder {
+    return moveOrderScenario(this, outTradeNo, 'USERPAYING', select);
   }
 
-  expire(outTradeNo: string): SimulatedOrder {
-    return moveOrderScenario(this, outTradeNo, 'CLOSED');
+  expire(outTradeNo: string, select?: OrderSelector): SimulatedOrder {
+    return moveOrderScenario(this, outTradeNo, 'CLOSED', select);
   }
 
   completeRefund(
     outRefundNo: string,
     status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' = 'SUCCESS',
+    select?: OrderSelector,
   ): SimulatedRefund {
-    return completeRefundScenario(this, outRefundNo, status);
+    return completeRefundScenario(this, outRefundNo, status, select);
   }
 
-  refund(outRefundNo: string, status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): SimulatedRefund {
-    return this.completeRefund(outRefundNo, status);
+  refund(
+    outRefundNo: string,
+    status?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL',
+    select?: OrderSelector,
+  ): SimulatedRefund {
+    return this.completeRefund(outRefundNo, status, select);
   }
 
-  close(outTradeNo: string): SimulatedOrder {
-    return this.expire(outTradeNo);
+  close(outTradeNo: string, select?: OrderSelector): SimulatedOrder {
+    return this.expire(outTradeNo, select);
   }
 
   queueMicropayOutcome(...outcomes: MicropayOutcome[]): void {
     this.micropay.push(...outcomes);
   }
 
-  sendPaymentNotification(outTradeNo: string, options: NotifyOptions = {}): void {
-    resendPaymentNotification(this, outTradeNo, options);
+  sendPaymentNotification(
+    outTradeNo: string,
+    options: NotifyOptions = {},
+    select?: OrderSelector,
+  ): void {
+    resendPaymentNotification(this, outTradeNo, options, select);
   }
 
   advanceTime(ms: number): void {
@@ -128,13 +137,13 @@ class SimulatorServer extends HandlerState implements Simulator {
     return plantPaidOrders(this, options);
   }
 
-  getOrder(outTradeNo: string): SimulatedOrder | undefined {
-    const o = this.store.find(outTradeNo);
+  getOrder(outTradeNo: string, select?: OrderSelector): SimulatedOrder | undefined {
+    const o = this.store.find(outTradeNo, select);
     return o && structuredClone(o);
   }
 
-  getRefund(outRefundNo: string): SimulatedRefund | undefined {
-    const r = this.store.refund(outRefundNo);
+  getRefund(outRefundNo: string, select?: OrderSelector): SimulatedRefund | undefined {
+    const r = this.store.findRefund(outRefundNo, select);
     return r && structuredClone(r);
   }
 

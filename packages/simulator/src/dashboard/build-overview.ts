@@ -25,6 +25,8 @@ export interface RefundView {
 /** An order as the dashboard shows it (no creation fingerprint, no signing details). */
 export interface OrderView {
   readonly outTradeNo: string;
+  /** Partner mode: the sub-merchant the order is for (its numbers are that sub-merchant's). */
+  readonly subMchId?: string;
   readonly via: 'v2' | 'v3';
   readonly tradeType: string;
   readonly state: string;
@@ -174,6 +176,7 @@ function orderView(sim: DashboardSource, o: SimulatedOrder): OrderView {
   return {
     ...pickFields(o, ORDER_FIELDS),
     ...presentFields(pickFields(o, OPTIONAL_ORDER_FIELDS)),
+    ...presentFields({ subMchId: o.partner?.subMchId }),
     coupons: o.coupons.map((c) => ({ type: c.type, amount: c.amount })),
     history: sim.store.history(o),
     refunds: o.refunds.map((r) => refundView(sim, r)),
@@ -202,6 +205,7 @@ function deliveries(attempts: readonly NotificationAttempt[]): DeliveryView[] {
     type: first.type,
     outTradeNo: first.outTradeNo,
     ...(first.outRefundNo ? { outRefundNo: first.outRefundNo } : {}),
+    ...(first.subMchId ? { subMchId: first.subMchId } : {}),
     url: first.url,
     acknowledged: list.some((a) => a.acknowledged),
     attempts: list.map((a) => ({

@@ -1,28 +1,30 @@
 import type { HandlerContext } from '../context.js';
 import type { SimulatedOrder } from '../order-store.js';
+import { requestScope } from '../request-scope.js';
 import { partnerV2Fields } from './map-partner.js';
+import type { PartnerOrderInfo } from './sub-merchants.js';
 
 type Fields = Record<string, string | undefined>;
 
 /** How a v2 partner call proceeds (see {@link preparePartnerV2}). */
 export type PartnerV2Call =
   | { readonly kind: 'refused'; readonly message: string }
-  | { readonly kind: 'business'; readonly code: string; readonly description: string }
   | {
       readonly kind: 'proceed';
       /** The request as the direct-mode endpoint reads it (payer openid resolved). */
       readonly req: Record<string, string>;
-      /** Adds the partner fields to the endpoint's answer (and tags a new order). */
+      /** The sub-merchant an order this call creates is for. */
+      readonly order: PartnerOrderInfo;
+      /** Adds the partner fields to the endpoint's answer. */
       decorate(fields: Fields): Fields;
     };
-
-const CREATING_PATHS = new Set(['/pay/unifiedorder', '/pay/micropay']);
 
 /**
  * Checks a v2 call that names `sub_mch_id` (partner mode, docs/protocol/partner.md): the
  * sub-merchant must be bound to the provider (else `return_code=FAIL` `受理关系不存在`, as live
- * WeChat Pay answers), `sub_appid` must be the sub-merchant's, and an order named must be the
- * sub-merchant's. The endpoint then runs as for the provider; its answer gains `sub_mch_id`,
+ * WeChat Pay answers) and `sub_appid` must be the sub-merchant's. The endpoint then runs among
+ * the sub-merchant's order and refund numbers (the request keeps its `sub_mch_id`), so another
+ * sub-merchant's order of the same number is a different order; its answer gains `sub_mch_id`,
  * `sub_appid` and, for payers named under the sub-merchant's appid, `sub_openid`.
  */
 export function preparePartnerV2(
@@ -38,23 +40,14 @@ export function preparePartnerV2(
     return { kind: 'refused', message: 'sub_mch_id与sub_appid不匹配' };
   }
   if (req.sub_openid && !subAppId) return { kind: 'refused', message: '缺少参数sub_appid' };
-  const mine = (o: SimulatedOrder | undefined) => o?.partner?.subMchId === subMchId;
-  const named = namedOrder(ctx, path, req);
-  if (named && !mine(named)) {
-    return CREATING_PATHS.has(path)
-      ? { kind: 'business', code: 'OUT_TRADE_NO_USED', description: '商户订单号重复' }
-      : { kind: 'business', code: 'ORDERNOTEXIST', description: '此交易订单号不存在' };
-  }
   const payerIsSub = !req.openid && Boolean(req.sub_openid);
   const direct = payerIsSub ? { ...req, openid: req.sub_openid ?? '' } : req;
   return {
     kind: 'proceed',
     req: direct,
+    order: { subMchId, ...(subAppId ? { subAppId } : {}), payerIsSub },
     decorate(fields) {
-      const order = ctx.store.get(ctx.creds.mchId, req.out_trade_no ?? '') ?? named;
-      if (order && !order.partner && CREATING_PATHS.has(path)) {
-        order.partner = { subMchId, ...(subAppId ? { subAppId } : {}), payerIsSub };
-      }
+      const order = namedOrder(ctx, path, req);
       const paid = fields.transaction_id !== undefined && fields.openid !== undefined;
       return {
         ...fields,
@@ -64,21 +57,25 @@ export function preparePartnerV2(
   };
 }
 
-/** The existing order a call names (by transaction_id, out_trade_no or, for refund queries, refund). */
+/**
+ * The sub-merchant's order a call names (by transaction_id, out_trade_no or, for refund
+ * queries, refund), after the endpoint ran.
+ */
 function namedOrder(
   ctx: HandlerContext,
   path: string,
   req: Record<string, string>,
 ): SimulatedOrder | undefined {
-  if (req.transaction_id) return ctx.store.byTransactionId(ctx.creds.mchId, req.transaction_id);
-  if (req.out_trade_no) return ctx.store.get(ctx.creds.mchId, req.out_trade_no);
+  const scope = requestScope(ctx, req.sub_mch_id);
+  if (req.transaction_id) return ctx.store.byTransactionId(scope, req.transaction_id);
+  if (req.out_trade_no) return ctx.store.get(scope, req.out_trade_no);
   if (path === '/pay/refundquery') {
     const r = req.out_refund_no
-      ? ctx.store.refund(req.out_refund_no)
+      ? ctx.store.refund(scope, req.out_refund_no)
       : req.refund_id
-        ? ctx.store.refundById(req.refund_id)
+        ? ctx.store.refundById(scope, req.refund_id)
         : undefined;
-    return r && ctx.store.get(ctx.creds.mchId, r.outTradeNo);
+    return r && ctx.store.orderOf(r);
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 import type { HandlerContext, IncomingCall, RawReply, V3Reply } from '../context.js';
 import { transactionJson } from '../map-v3.js';
-import type { SimulatedOrder } from '../order-store.js';
+import { requestScope } from '../request-scope.js';
 import { partnerTransactionJson } from './map-partner.js';
-import type { SimulatedSubMerchant } from './sub-merchants.js';
+import type { PartnerOrderInfo, SimulatedSubMerchant } from './sub-merchants.js';
 
 /** A v3 answer before the handler signs it. */
 export type V3Out = Omit<V3Reply, 'kind'> | RawReply;
@@ -19,7 +19,6 @@ const refusal = (status: number, code: string, message: string, field?: string):
 
 // What live WeChat Pay answers for a sub-merchant that is not the provider's (docs/protocol/partner.md).
 const NOT_BOUND = refusal(400, 'INVALID_REQUEST', '服务商和子商户没有绑定关系');
-const ORDER_NOT_EXIST = refusal(404, 'ORDER_NOT_EXIST', '订单不存在');
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const obj = (v: unknown): Json | undefined =>
@@ -40,8 +39,11 @@ function boundSub(ctx: HandlerContext, subMchId: string | undefined): SimulatedS
 }
 const isRefusal = (v: SimulatedSubMerchant | V3Out): v is V3Out => 'status' in v || 'kind' in v;
 
-const belongs = (order: SimulatedOrder | undefined, sub: SimulatedSubMerchant) =>
-  order?.partner?.subMchId === sub.subMchId;
+// A call that only looks orders up: the payer fields of the sub-merchant info do not matter.
+const lookingUp = (sub: SimulatedSubMerchant): PartnerOrderInfo => ({
+  subMchId: sub.subMchId,
+  payerIsSub: false,
+});
 
 /** A partner call being served: the handler context, the call, and the direct-mode endpoints. */
 interface PartnerCall {
@@ -52,8 +54,9 @@ interface PartnerCall {
 
 /**
  * Serves the v3 partner (服务商) endpoints by checking the provider/sub-merchant binding, then
- * running the direct-mode endpoint (`direct`) for the provider and answering in partner form.
- * Returns undefined for calls that are not partner calls.
+ * running the direct-mode endpoint (`direct`) among the sub-merchant's order and refund numbers
+ * (so another sub-merchant's order of the same number is a different order, or not found) and
+ * answering in partner form. Returns undefined for calls that are not partner calls.
  */
 export function routePartnerV3(
   ctx: HandlerContext,
@@ -84,11 +87,7 @@ export function routePartnerV3(
     if (!call.query.has('sub_mchid')) return undefined;
     const sub = boundSub(ctx, call.query.get('sub_mchid') ?? undefined);
     if (isRefusal(sub)) return sub;
-    const r = ctx.store.refund(parts[5] ?? '');
-    if (r && !belongs(ctx.store.find(r.outTradeNo), sub)) {
-      return refusal(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
-    }
-    return direct(rewrite(call, path, new URLSearchParams(), call.body));
+    return direct(rewrite(call, path, new URLSearchParams(), call.body, lookingUp(sub)));
   }
   return undefined;
 }
@@ -98,9 +97,10 @@ function rewrite(
   path: string,
   query: URLSearchParams,
   body: string,
+  partner: PartnerOrderInfo,
 ): IncomingCall {
   const q = query.toString();
-  return { ...call, path, query, url: q ? `${path}?${q}` : path, body };
+  return { ...call, path, query, url: q ? `${path}?${q}` : path, body, partner };
 }
 
 function createOrder({ ctx, call, direct }: PartnerCall, kind: string): V3Out {
@@ -123,29 +123,19 @@ function createOrder({ ctx, call, direct }: PartnerCall, kind: string): V3Out {
   if (kind === 'jsapi' && !spOpenid && !subOpenid) {
     return refusal(400, 'PARAM_ERROR', 'payer.sp_openid和payer.sub_openid必须填一个', '/payer');
   }
-  const outTradeNo = str(rest.out_trade_no) ?? '';
-  const existing = ctx.store.get(ctx.creds.mchId, outTradeNo);
-  if (existing && !belongs(existing, sub)) {
-    return refusal(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
-  }
   const directBody = {
     appid: sp_appid,
     mchid: sp_mchid,
     ...rest,
     ...(spOpenid || subOpenid ? { payer: { openid: spOpenid ?? subOpenid } } : {}),
   };
-  const answer = direct(
-    rewrite(call, `/v3/pay/transactions/${kind}`, call.query, JSON.stringify(directBody)),
-  );
-  const order = ctx.store.get(ctx.creds.mchId, outTradeNo);
-  if (order && !order.partner && 'status' in answer && answer.status === 200) {
-    order.partner = {
-      subMchId: sub.subMchId,
-      ...(subAppId ? { subAppId } : {}),
-      payerIsSub: !spOpenid && subOpenid !== undefined,
-    };
-  }
-  return answer;
+  const partner: PartnerOrderInfo = {
+    subMchId: sub.subMchId,
+    ...(subAppId ? { subAppId } : {}),
+    payerIsSub: !spOpenid && subOpenid !== undefined,
+  };
+  const path = `/v3/pay/transactions/${kind}`;
+  return direct(rewrite(call, path, call.query, JSON.stringify(directBody), partner));
 }
 
 function query({ ctx, call, direct }: PartnerCall, by: 'out-trade-no' | 'id', ref: string): V3Out {
@@ -153,16 +143,19 @@ function query({ ctx, call, direct }: PartnerCall, by: 'out-trade-no' | 'id', re
   if (isRefusal(sub)) return sub;
   const spMchid = call.query.get('sp_mchid');
   if (!spMchid) return refusal(400, 'PARAM_ERROR', '缺少sp_mchid', 'sp_mchid');
-  const order = by === 'id' ? ctx.store.byTransactionId(spMchid, ref) : ctx.store.get(spMchid, ref);
-  if (order && !belongs(order, sub)) return ORDER_NOT_EXIST;
   const answer = direct(
     rewrite(
       call,
       `/v3/pay/transactions/${by}/${encodeURIComponent(ref)}`,
       new URLSearchParams({ mchid: spMchid }),
       call.body,
+      lookingUp(sub),
     ),
   );
+  // An order of another sub-merchant (same number or its transaction id) is not found: the
+  // direct endpoint looked among this sub-merchant's orders only.
+  const scope = requestScope(ctx, sub.subMchId);
+  const order = by === 'id' ? ctx.store.byTransactionId(scope, ref) : ctx.store.get(scope, ref);
   if (!order || !('status' in answer) || answer.status !== 200) return answer;
   return { ...answer, json: partnerTransactionJson(order, transactionJson(order)) };
 }
@@ -173,16 +166,14 @@ function close({ ctx, call, direct }: PartnerCall, outTradeNo: string): V3Out {
   const sub = boundSub(ctx, str(body.sub_mchid));
   if (isRefusal(sub)) return sub;
   const spMchid = str(body.sp_mchid) ?? '';
-  // Another sub-merchant's order is unknown to this one: answered as closing an unknown order
-  // is (204), and left untouched.
-  const order = ctx.store.get(spMchid, outTradeNo);
-  if (order && !belongs(order, sub)) return { status: 204 };
+  // Another sub-merchant's order of the same number is not this one's: it is left untouched.
   return direct(
     rewrite(
       call,
       `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`,
       call.query,
       JSON.stringify({ mchid: spMchid }),
+      lookingUp(sub),
     ),
   );
 }
@@ -191,13 +182,5 @@ function refund({ ctx, call, direct }: PartnerCall, body: Json): V3Out {
   const { sub_mchid, ...rest } = body;
   const sub = boundSub(ctx, str(sub_mchid));
   if (isRefusal(sub)) return sub;
-  const transactionId = str(rest.transaction_id);
-  const outTradeNo = str(rest.out_trade_no);
-  const order = transactionId
-    ? ctx.store.byTransactionId(ctx.creds.mchId, transactionId)
-    : outTradeNo
-      ? ctx.store.get(ctx.creds.mchId, outTradeNo)
-      : undefined;
-  if (order && !belongs(order, sub)) return refusal(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
-  return direct(rewrite(call, call.path, call.query, JSON.stringify(rest)));
+  return direct(rewrite(call, call.path, call.query, JSON.stringify(rest), lookingUp(sub)));
 }

@@ -2,6 +2,7 @@ import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
 import { orderQueryFields } from '../map-v2.js';
 import { partnerEcho, preparePartnerV2 } from '../partner/handle-partner-v2.js';
+import type { PartnerOrderInfo } from '../partner/sub-merchants.js';
 import { downloadBill } from './download-bill.js';
 import { micropay, reverse } from './micropay-endpoints.js';
 import { closeOrder, findOrder, unifiedOrder } from './order-endpoints.js';
@@ -59,8 +60,7 @@ export function handleV2(ctx: HandlerContext, call: IncomingCall): Reply {
     const partner =
       req.sub_mch_id === undefined ? undefined : preparePartnerV2(ctx, call.path, req);
     if (partner?.kind === 'refused') return fail(partner.message);
-    if (partner?.kind === 'business') throw new BusinessError(partner.code, partner.description);
-    const fields = route(ctx, call.path, partner?.req ?? req, signType);
+    const fields = route(ctx, call.path, partner?.req ?? req, signType, partner?.order);
     return business(ctx, req, signType, partner ? partner.decorate(fields) : fields);
   } catch (error) {
     if (error instanceof ParamError) return fail(error.message);
@@ -100,10 +100,16 @@ function business(
   return { kind: 'v2', fields: { ...common, result_code: 'SUCCESS', ...outcome }, signType };
 }
 
-function route(ctx: HandlerContext, path: string, req: V2Request, signType: V2SignType): Fields {
+function route(
+  ctx: HandlerContext,
+  path: string,
+  req: V2Request,
+  signType: V2SignType,
+  partner: PartnerOrderInfo | undefined,
+): Fields {
   switch (path) {
     case '/pay/unifiedorder':
-      return unifiedOrder(ctx, req, signType);
+      return unifiedOrder(ctx, req, signType, partner);
     case '/pay/orderquery':
       return orderQueryFields(findOrder(ctx, req));
     case '/pay/closeorder':
@@ -113,7 +119,7 @@ function route(ctx: HandlerContext, path: string, req: V2Request, signType: V2Si
     case '/pay/refundquery':
       return refundQuery(ctx, req);
     case '/pay/micropay':
-      return micropay(ctx, req, signType);
+      return micropay(ctx, req, signType, partner);
     case '/secapi/pay/reverse':
       return reverse(ctx, req);
     default:

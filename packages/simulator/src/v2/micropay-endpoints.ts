@@ -4,19 +4,29 @@ import { newTransactionId } from '../ids.js';
 import { paidOrderFields } from '../map-v2.js';
 import { newPendingOrder } from '../new-pending-order.js';
 import type { SimulatedOrder } from '../order-store.js';
+import type { PartnerOrderInfo } from '../partner/sub-merchants.js';
+import { requestScope } from '../request-scope.js';
 import { duplicateOrder, findOrder, rejectUsed } from './order-endpoints.js';
 import type { V2SignType } from './sign.js';
 import { BusinessError, checkOrderRequest, type Fields, type V2Request } from './v2-outcomes.js';
 
 const AUTH_CODE = /^1[0-5]\d{16}$/;
 
-/** `/pay/micropay`: a payment-code charge, decided by the queued micropay outcome. */
-export function micropay(ctx: HandlerContext, req: V2Request, signType: V2SignType): Fields {
+/**
+ * `/pay/micropay`: a payment-code charge, decided by the queued micropay outcome (`partner`:
+ * the sub-merchant a partner call charges for).
+ */
+export function micropay(
+  ctx: HandlerContext,
+  req: V2Request,
+  signType: V2SignType,
+  partner?: PartnerOrderInfo,
+): Fields {
   const outTradeNo = checkOrderRequest(req, 'auth_code');
   if (!AUTH_CODE.test(req.auth_code ?? '')) {
     throw new BusinessError('AUTH_CODE_INVALID', '每个二维码仅限使用一次，请刷新再试');
   }
-  const existing = ctx.store.get(ctx.creds.mchId, outTradeNo);
+  const existing = ctx.store.get(requestScope(ctx, req.sub_mch_id), outTradeNo);
   if (existing) {
     rejectUsed(existing);
     throw duplicateOrder(ctx);
@@ -40,6 +50,7 @@ export function micropay(ctx: HandlerContext, req: V2Request, signType: V2SignTy
       expiresAt: now + 24 * 3600_000,
       via: 'v2',
       signType,
+      partner,
     },
     now,
   );

@@ -2,6 +2,8 @@ import type { HandlerContext } from '../context.js';
 import { newPendingOrder } from '../new-pending-order.js';
 import { orderFingerprint } from '../order-fingerprint.js';
 import type { SimulatedOrder, SimulatedTradeType } from '../order-store.js';
+import type { PartnerOrderInfo } from '../partner/sub-merchants.js';
+import { requestScope } from '../request-scope.js';
 import { parseCompact } from '../time-format.js';
 import type { V2SignType } from './sign.js';
 import {
@@ -27,8 +29,13 @@ export function duplicateOrder(ctx: HandlerContext): BusinessError {
     : new BusinessError('OUT_TRADE_NO_USED', '商户订单号重复');
 }
 
-/** `/pay/unifiedorder`. */
-export function unifiedOrder(ctx: HandlerContext, req: V2Request, signType: V2SignType): Fields {
+/** `/pay/unifiedorder` (`partner`: the sub-merchant a partner call creates the order for). */
+export function unifiedOrder(
+  ctx: HandlerContext,
+  req: V2Request,
+  signType: V2SignType,
+  partner?: PartnerOrderInfo,
+): Fields {
   const outTradeNo = checkOrderRequest(req, 'notify_url', 'trade_type');
   if (!TRADE_TYPES.has(req.trade_type ?? '')) throw new ParamError('trade_type参数格式错误');
   if (!acceptableNotifyUrl(req.notify_url ?? '')) throw new ParamError('notify_url参数格式错误');
@@ -57,7 +64,7 @@ export function unifiedOrder(ctx: HandlerContext, req: V2Request, signType: V2Si
     openid: req.openid,
     attach: req.attach,
   };
-  const existing = ctx.store.get(ctx.creds.mchId, outTradeNo);
+  const existing = ctx.store.get(requestScope(ctx, req.sub_mch_id), outTradeNo);
   if (existing) {
     rejectUsed(existing);
     if (existing.fingerprint !== orderFingerprint(neutral)) throw duplicateOrder(ctx);
@@ -75,6 +82,7 @@ export function unifiedOrder(ctx: HandlerContext, req: V2Request, signType: V2Si
       expiresAt,
       via: 'v2',
       signType,
+      partner,
     },
     now,
   );
@@ -101,16 +109,20 @@ function prepayFields(order: SimulatedOrder): Fields {
   };
 }
 
-/** The order a request names (`transaction_id` wins), or ORDERNOTEXIST. */
+/**
+ * The order a request names (`transaction_id` wins) among the numbers of the merchant or of
+ * the sub-merchant the request names, or ORDERNOTEXIST.
+ */
 export function findOrder(ctx: HandlerContext, req: V2Request): SimulatedOrder {
+  const scope = requestScope(ctx, req.sub_mch_id);
   let order: SimulatedOrder | undefined;
   if (req.transaction_id) {
     if (!/^\d{1,32}$/.test(req.transaction_id)) {
       throw new BusinessError('INVALID_TRANSACTIONID', '无效transaction_id');
     }
-    order = ctx.store.byTransactionId(ctx.creds.mchId, req.transaction_id);
+    order = ctx.store.byTransactionId(scope, req.transaction_id);
   } else if (req.out_trade_no) {
-    order = ctx.store.get(ctx.creds.mchId, req.out_trade_no);
+    order = ctx.store.get(scope, req.out_trade_no);
   } else {
     throw new ParamError('缺少参数transaction_id或out_trade_no');
   }
@@ -127,7 +139,7 @@ export function findOrder(ctx: HandlerContext, req: V2Request): SimulatedOrder {
  */
 export function closeOrder(ctx: HandlerContext, req: V2Request): Fields {
   required(req, 'out_trade_no');
-  const order = ctx.store.get(ctx.creds.mchId, req.out_trade_no ?? '');
+  const order = ctx.store.get(requestScope(ctx, req.sub_mch_id), req.out_trade_no ?? '');
   if (!order) return { result_msg: 'OK' };
   rejectUsed(order);
   if (order.state !== 'NOTPAY' && order.state !== 'USERPAYING') {

@@ -2,6 +2,7 @@ import { applyRefund, RefundRefusal } from '../apply-refund.js';
 import type { HandlerContext } from '../context.js';
 import { refundFields, refundQueryFields } from '../map-v2.js';
 import type { SimulatedOrder, SimulatedRefund } from '../order-store.js';
+import { requestScope } from '../request-scope.js';
 import { findOrder } from './order-endpoints.js';
 import {
   BusinessError,
@@ -47,20 +48,21 @@ export function refund(ctx: HandlerContext, req: V2Request): Fields {
 /** `/pay/refundquery` (refund_id > out_refund_no > transaction_id > out_trade_no). */
 export function refundQuery(ctx: HandlerContext, req: V2Request): Fields {
   const offset = Number(req.offset ?? '0');
+  const scope = requestScope(ctx, req.sub_mch_id);
   let order: SimulatedOrder | undefined;
   let refunds: SimulatedRefund[] = [];
   if (req.refund_id || req.out_refund_no) {
     const r = req.refund_id
-      ? ctx.store.refundById(req.refund_id)
-      : ctx.store.refund(req.out_refund_no ?? '');
+      ? ctx.store.refundById(scope, req.refund_id)
+      : ctx.store.refund(scope, req.out_refund_no ?? '');
     if (r) {
-      order = ctx.store.get(ctx.creds.mchId, r.outTradeNo);
+      order = ctx.store.orderOf(r);
       refunds = [r];
     }
   } else if (req.transaction_id || req.out_trade_no) {
     order = req.transaction_id
-      ? ctx.store.byTransactionId(ctx.creds.mchId, req.transaction_id)
-      : ctx.store.get(ctx.creds.mchId, req.out_trade_no ?? '');
+      ? ctx.store.byTransactionId(scope, req.transaction_id)
+      : ctx.store.get(scope, req.out_trade_no ?? '');
     refunds = order?.refunds ?? [];
   } else {
     throw new ParamError('缺少参数refund_id、out_refund_no、transaction_id或out_trade_no');

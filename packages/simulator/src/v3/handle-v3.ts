@@ -1,7 +1,8 @@
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
 import { transactionJson } from '../map-v3.js';
+import { requestScope } from '../request-scope.js';
 import { routePartnerV3 } from '../partner/handle-partner-v3.js';
-import { ApiFailure, header, type Out, parseBody } from './api-failure.js';
+import { ApiFailure, header, type Out } from './api-failure.js';
 import { parseAuthorization, requestMessage, verifyRsa } from './authorization.js';
 import { billFile, billLink, certificates } from './bill-endpoints.js';
 import { closeOrder, createOrder, requireMchid } from './order-endpoints.js';
@@ -72,29 +73,29 @@ function route(ctx: HandlerContext, call: IncomingCall): Out {
   if (partner) return partner;
   const { method, path } = call;
   const parts = path.split('/').map(decodeURIComponent);
+  const scope = requestScope(ctx, call.partner?.subMchId);
   const prepay = /^\/v3\/pay\/transactions\/(jsapi|app|native|h5)$/.exec(path);
   if (prepay && method === 'POST') return createOrder(ctx, call, prepay[1] ?? '');
   if (path.startsWith('/v3/pay/transactions/id/') && parts.length === 6 && method === 'GET') {
     requireMchid(ctx, call.query.get('mchid'));
-    const order = ctx.store.byTransactionId(ctx.creds.mchId, parts[5] ?? '');
+    const order = ctx.store.byTransactionId(scope, parts[5] ?? '');
     if (!order) throw new ApiFailure(404, 'ORDER_NOT_EXIST', '订单不存在');
     return { status: 200, json: transactionJson(order) };
   }
   if (path.startsWith('/v3/pay/transactions/out-trade-no/')) {
     if (parts.length === 6 && method === 'GET') {
       requireMchid(ctx, call.query.get('mchid'));
-      const order = ctx.store.get(ctx.creds.mchId, parts[5] ?? '');
+      const order = ctx.store.get(scope, parts[5] ?? '');
       if (!order) throw new ApiFailure(404, 'ORDER_NOT_EXIST', '订单不存在');
       return { status: 200, json: transactionJson(order) };
     }
     if (parts.length === 7 && parts[6] === 'close' && method === 'POST') {
-      return closeOrder(ctx, parts[5] ?? '', parseBody(call));
+      return closeOrder(ctx, call, parts[5] ?? '');
     }
   }
-  if (path === '/v3/refund/domestic/refunds' && method === 'POST')
-    return refund(ctx, parseBody(call));
+  if (path === '/v3/refund/domestic/refunds' && method === 'POST') return refund(ctx, call);
   if (path.startsWith('/v3/refund/domestic/refunds/') && parts.length === 6 && method === 'GET') {
-    return queryRefund(ctx, parts[5] ?? '');
+    return queryRefund(ctx, call, parts[5] ?? '');
   }
   if (path === '/v3/certificates' && method === 'GET') return certificates(ctx);
   if ((path === '/v3/bill/tradebill' || path === '/v3/bill/fundflowbill') && method === 'GET') {

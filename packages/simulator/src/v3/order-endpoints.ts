@@ -2,6 +2,7 @@ import type { HandlerContext, IncomingCall } from '../context.js';
 import { newPendingOrder } from '../new-pending-order.js';
 import { orderFingerprint } from '../order-fingerprint.js';
 import type { SimulatedOrder, SimulatedTradeType } from '../order-store.js';
+import { requestScope } from '../request-scope.js';
 import { parseRfc3339 } from '../time-format.js';
 import { acceptableNotifyUrl } from '../v2/v2-outcomes.js';
 import { ApiFailure, header, type Out, obj, paramError, parseBody, str } from './api-failure.js';
@@ -71,7 +72,7 @@ export function createOrder(ctx: HandlerContext, call: IncomingCall, kind: strin
   if (notifyUrl.length > 255) throw paramError('/notify_url', 'notify_url长度超过255');
   const tradeType = TRADE_TYPE[kind] ?? 'NATIVE';
   const neutral = { tradeType, description, total, currency, openid, attach };
-  const existing = ctx.store.get(ctx.creds.mchId, outTradeNo);
+  const existing = ctx.store.get(requestScope(ctx, call.partner?.subMchId), outTradeNo);
   if (existing) {
     if (existing.state === 'SUCCESS' || existing.state === 'REFUND') {
       throw new ApiFailure(403, 'ORDERPAID', '订单已支付');
@@ -100,6 +101,7 @@ export function createOrder(ctx: HandlerContext, call: IncomingCall, kind: strin
       via: 'v3',
       signType: 'MD5',
       notifySerial: header(call, 'wechatpay-serial'),
+      partner: call.partner,
     },
     now,
   );
@@ -123,13 +125,9 @@ function prepayAnswer(order: SimulatedOrder): Out {
  * for a paid order the docs name no answer, so the simulator answers 204 and leaves the order
  * paid — the client must query to learn the outcome (docs/protocol/live-behaviour.md, closing).
  */
-export function closeOrder(
-  ctx: HandlerContext,
-  outTradeNo: string,
-  body: Record<string, unknown>,
-): Out {
-  requireMchid(ctx, body.mchid);
-  const order = ctx.store.get(ctx.creds.mchId, outTradeNo);
+export function closeOrder(ctx: HandlerContext, call: IncomingCall, outTradeNo: string): Out {
+  requireMchid(ctx, parseBody(call).mchid);
+  const order = ctx.store.get(requestScope(ctx, call.partner?.subMchId), outTradeNo);
   if (!order) return { status: 204 };
   if (order.state === 'NOTPAY' || order.state === 'USERPAYING') ctx.store.move(order, 'CLOSED');
   return { status: 204 };

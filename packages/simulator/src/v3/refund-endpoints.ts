@@ -1,15 +1,18 @@
 import { applyRefund, RefundRefusal } from '../apply-refund.js';
-import type { HandlerContext } from '../context.js';
+import type { HandlerContext, IncomingCall } from '../context.js';
 import { refundJson } from '../map-v3.js';
 import type { SimulatedOrder } from '../order-store.js';
-import { ApiFailure, type Out, obj, paramError, str } from './api-failure.js';
+import { requestScope } from '../request-scope.js';
+import { ApiFailure, type Out, obj, paramError, parseBody, str } from './api-failure.js';
 
 /**
  * `POST /v3/refund/domestic/refunds`. An unpaid order is RESOURCE_NOT_EXISTS (as the official
  * Go SDK documents); a refund above what is left is INVALID_REQUEST — NOT_ENOUGH means the
  * merchant's balance is short (docs/protocol/live-behaviour.md, refunds).
  */
-export function refund(ctx: HandlerContext, body: Record<string, unknown>): Out {
+export function refund(ctx: HandlerContext, call: IncomingCall): Out {
+  const body = parseBody(call);
+  const scope = requestScope(ctx, call.partner?.subMchId);
   const outRefundNo = str(body.out_refund_no);
   if (!outRefundNo || !/^[0-9A-Za-z_\-|*@]{1,64}$/.test(outRefundNo)) {
     throw paramError('/out_refund_no', 'out_refund_no格式错误');
@@ -27,8 +30,8 @@ export function refund(ctx: HandlerContext, body: Record<string, unknown>): Out 
   const transactionId = str(body.transaction_id);
   const outTradeNo = str(body.out_trade_no);
   let order: SimulatedOrder | undefined;
-  if (transactionId) order = ctx.store.byTransactionId(ctx.creds.mchId, transactionId);
-  else if (outTradeNo) order = ctx.store.get(ctx.creds.mchId, outTradeNo);
+  if (transactionId) order = ctx.store.byTransactionId(scope, transactionId);
+  else if (outTradeNo) order = ctx.store.get(scope, outTradeNo);
   else throw paramError('/out_trade_no', 'transaction_id和out_trade_no必须填一个');
   if (!order) throw new ApiFailure(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
   const reason = str(body.reason);
@@ -52,9 +55,8 @@ export function refund(ctx: HandlerContext, body: Record<string, unknown>): Out 
 }
 
 /** `GET /v3/refund/domestic/refunds/{out_refund_no}`. */
-export function queryRefund(ctx: HandlerContext, outRefundNo: string): Out {
-  const r = ctx.store.refund(outRefundNo);
-  const order = r && ctx.store.get(ctx.creds.mchId, r.outTradeNo);
-  if (!r || !order) throw new ApiFailure(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
-  return { status: 200, json: refundJson(order, r) };
+export function queryRefund(ctx: HandlerContext, call: IncomingCall, outRefundNo: string): Out {
+  const r = ctx.store.refund(requestScope(ctx, call.partner?.subMchId), outRefundNo);
+  if (!r) throw new ApiFailure(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+  return { status: 200, json: refundJson(ctx.store.orderOf(r), r) };
 }

@@ -3,6 +3,7 @@
 // page shows its answer (success or the error message) and changes nothing on its own.
 import { drawQr } from './qr.js';
 import {
+  cardId,
   renderDelivery,
   renderFaults,
   renderMerchant,
@@ -95,10 +96,16 @@ async function call(method, path, body) {
   return answer;
 }
 
+// The order a button acts on: its number and, for a partner order, its sub-merchant (numbers
+// are per sub-merchant, so the control surface may need to be told whose).
+function orderBody(button) {
+  const { order, sub } = button.dataset;
+  return sub ? { outTradeNo: order, subMchId: sub } : { outTradeNo: order };
+}
+
 function payBody(button) {
-  const outTradeNo = button.dataset.order;
-  const id = `o-${encodeURIComponent(outTradeNo)}`;
-  const body = { outTradeNo };
+  const body = orderBody(button);
+  const id = cardId(button.dataset.order, button.dataset.sub);
   const bank = document.getElementById(`${id}-bank`)?.value;
   if (bank) body.bankType = bank;
   const coupon = document.getElementById(`${id}-coupon`)?.value;
@@ -113,15 +120,19 @@ function payBody(button) {
 // Each action: what it is called in messages, and the control-surface request it sends.
 const ACTIONS = {
   pay: (b) => ['pay', 'POST', 'pay', payBody(b)],
-  scan: (b) => ['scan', 'POST', 'pay', { outTradeNo: b.dataset.order }],
-  fail: (b) => ['fail', 'POST', 'fail', { outTradeNo: b.dataset.order }],
-  'user-paying': (b) => ['USERPAYING', 'POST', 'user-paying', { outTradeNo: b.dataset.order }],
-  expire: (b) => ['expire', 'POST', 'expire', { outTradeNo: b.dataset.order }],
+  scan: (b) => ['scan', 'POST', 'pay', orderBody(b)],
+  fail: (b) => ['fail', 'POST', 'fail', orderBody(b)],
+  'user-paying': (b) => ['USERPAYING', 'POST', 'user-paying', orderBody(b)],
+  expire: (b) => ['expire', 'POST', 'expire', orderBody(b)],
   refund: (b) => [
     `refund ${b.dataset.status}`,
     'POST',
     'refunds/complete',
-    { outRefundNo: b.dataset.refundNo, status: b.dataset.status },
+    {
+      outRefundNo: b.dataset.refundNo,
+      status: b.dataset.status,
+      ...(b.dataset.sub ? { subMchId: b.dataset.sub } : {}),
+    },
   ],
   redeliver: (b) => ['redeliver', 'POST', 'redeliver', { id: b.dataset.id }],
   fault: (b) => [
@@ -129,7 +140,7 @@ const ACTIONS = {
     'POST',
     'faults',
     {
-      kind: document.getElementById(`o-${encodeURIComponent(b.dataset.order)}-fault`)?.value,
+      kind: document.getElementById(`${cardId(b.dataset.order, b.dataset.sub)}-fault`)?.value,
       protocol: b.dataset.via,
     },
   ],

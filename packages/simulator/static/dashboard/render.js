@@ -48,7 +48,20 @@ export function renderMerchant(m) {
   return `mchId <code>${esc(m.mchId)}</code> · appId <code>${esc(m.appId)}</code> · serial <code>${esc(m.certificateSerial.slice(0, 12))}…</code> · API key <code>${esc(m.apiKey)}</code> · APIv3 key <code>${esc(m.apiV3Key)}</code>`;
 }
 
-function refundRow(r) {
+/**
+ * The id prefix of an order card's inputs. Order numbers are per sub-merchant, so two
+ * sub-merchants' orders "A1" get different cards; a merchant's own order keeps `o-<no>`.
+ */
+export function cardId(outTradeNo, subMchId) {
+  return `o-${subMchId ? `${encodeURIComponent(subMchId)}-` : ''}${encodeURIComponent(outTradeNo)}`;
+}
+
+// The attribute that tells the control surface whose order a button acts on.
+function subAttr(subMchId) {
+  return subMchId ? ` data-sub="${esc(subMchId)}"` : '';
+}
+
+function refundRow(r, subMchId) {
   const done = r.status !== 'PROCESSING';
   return `<tr data-refund="${esc(r.outRefundNo)}">
     <td><code>${esc(r.outRefundNo)}</code></td>
@@ -60,7 +73,7 @@ function refundRow(r) {
         : ['SUCCESS', 'CLOSED', 'ABNORMAL']
             .map(
               (s) =>
-                `<button data-action="refund" data-refund-no="${esc(r.outRefundNo)}" data-status="${s}">${s}</button>`,
+                `<button data-action="refund" data-refund-no="${esc(r.outRefundNo)}"${subAttr(subMchId)} data-status="${s}">${s}</button>`,
             )
             .join(' ')
     }</td>
@@ -74,11 +87,13 @@ function refundRow(r) {
  */
 export function renderOrder(o, faultKinds) {
   const no = esc(o.outTradeNo);
-  const id = `o-${encodeURIComponent(o.outTradeNo)}`;
+  const id = cardId(o.outTradeNo, o.subMchId);
+  // The number, and for a partner order whose it is (numbers are per sub-merchant).
+  const order = `data-order="${no}"${subAttr(o.subMchId)}`;
   const payable = PAYABLE.includes(o.state);
   const qr = o.codeUrl
     ? `<div class="qr"><canvas data-qr="${esc(o.codeUrl)}" aria-label="QR code of ${esc(o.codeUrl)}"></canvas>
-        ${payable ? `<button class="primary" data-action="scan" data-order="${no}">Scan &amp; pay</button>` : ''}</div>`
+        ${payable ? `<button class="primary" data-action="scan" ${order}>Scan &amp; pay</button>` : ''}</div>`
     : '';
   const facts = [
     ['description', esc(o.description)],
@@ -100,21 +115,22 @@ export function renderOrder(o, faultKinds) {
     o.refunds.length === 0
       ? ''
       : `<table class="refunds"><thead><tr><th>refund</th><th>amount</th><th>status</th><th>complete</th></tr></thead>
-          <tbody>${o.refunds.map(refundRow).join('')}</tbody></table>`;
+          <tbody>${o.refunds.map((r) => refundRow(r, o.subMchId)).join('')}</tbody></table>`;
   const payer = `<div class="controls">
-      <button class="primary" data-action="pay" data-order="${no}">Pay</button>
+      <button class="primary" data-action="pay" ${order}>Pay</button>
       <label>bank <select id="${id}-bank" data-keep>${options(BANKS)}</select></label>
       <label>coupon <select id="${id}-coupon-type" data-keep>${options(['CASH', 'NOCASH'])}</select></label>
       <input id="${id}-coupon" data-keep type="number" min="0" step="1" placeholder="fen" aria-label="coupon amount in fen" />
-      <button data-action="fail" data-order="${no}">Fail</button>
-      <button data-action="user-paying" data-order="${no}">USERPAYING</button>
-      <button data-action="expire" data-order="${no}">Expire</button>
+      <button data-action="fail" ${order}>Fail</button>
+      <button data-action="user-paying" ${order}>USERPAYING</button>
+      <button data-action="expire" ${order}>Expire</button>
     </div>`;
-  return `<article class="card" data-order="${no}">
+  return `<article class="card" ${order}>
     <div class="card-head">
       <span class="no">${no}</span>
       <span class="badge proto">${esc(o.via)}</span>
       <span class="badge proto">${esc(o.tradeType)}</span>
+      ${o.subMchId ? `<span class="badge sub" data-sub-merchant title="sub-merchant">sub-merchant ${esc(o.subMchId)}</span>` : ''}
       ${badge(o.state)}
     </div>
     <div class="history" data-history>${history(o.history)}</div>
@@ -126,7 +142,7 @@ export function renderOrder(o, faultKinds) {
     <div class="controls">
       <span class="muted">fault on the next ${esc(o.via)} call:</span>
       <select id="${id}-fault" data-keep>${options(faultKinds)}</select>
-      <button data-action="fault" data-order="${no}" data-via="${esc(o.via)}">Inject</button>
+      <button data-action="fault" ${order} data-via="${esc(o.via)}">Inject</button>
     </div>
     ${refunds}
   </article>`;
@@ -145,11 +161,12 @@ export function renderDelivery(d) {
       </tr>`,
     )
     .join('');
-  return `<div class="delivery" data-delivery="${esc(d.id)}" data-order="${esc(d.outTradeNo)}">
+  return `<div class="delivery" data-delivery="${esc(d.id)}" data-order="${esc(d.outTradeNo)}"${subAttr(d.subMchId)}>
     <div class="card-head">
       <span class="badge proto">${esc(d.protocol)}</span>
       <strong>${esc(d.type)}</strong>
       <code>${esc(d.outRefundNo ?? d.outTradeNo)}</code>
+      ${d.subMchId ? `<span class="badge sub" data-sub-merchant>sub-merchant ${esc(d.subMchId)}</span>` : ''}
       ${d.acknowledged ? '<span class="badge ok">acknowledged</span>' : '<span class="badge bad">not acknowledged</span>'}
       <button data-action="redeliver" data-id="${esc(d.id)}">Redeliver</button>
     </div>
