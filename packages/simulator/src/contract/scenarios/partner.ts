@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../testing/local-server.js';
 import { type ContractContext, OPENID } from '../context.js';
 import { parseV2 } from '../raw-client.js';
+import { describePartnerOrderNumbers } from './partner-numbers.js';
 
 // A well-formed merchant id that is not bound to the simulated provider.
 const UNBOUND_SUB_MCH_ID = '1900000109';
@@ -171,5 +172,7 @@ export function describePartnerMode(ctx: ContractContext): void {
       );
       expect(ctx.sim.getOrder(outTradeNo)).toBeUndefined();
     });
+
+    describePartnerOrderNumbers(ctx);
   });
 }

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v2Request, v3Request } from '../../src/contract/raw-client.js';
+import type { DashboardOverview } from '../../src/dashboard/build-overview.js';
+import { type Simulator, startSimulator } from '../../src/start-simulator.js';
+import { billDate } from '../../src/time-format.js';
+import { sendRaw } from '../support/send-raw.js';
+
+// Order and refund numbers are per (sub-)merchant (docs/protocol/partner.md): two sub-merchants
+// of the simulated provider use the same numbers over real HTTP with real signatures.
+
+let sim: Simulator;
+let seq = 0;
+const no = (p: string) => `${p}${Date.now()}${seq++}`;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+const subs = () => {
+  const [a, b] = sim.subMerchants.list();
+  if (!a || !b) throw new Error('the simulator binds two sub-merchants by default');
+  return { a: a.subMchId, b: b.subMchId };
+};
+const v3 = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+  v3Request(sim.url, method, path, sim.merchant, body);
+const v2 = (path: string, fields: Record<string, string>) =>
+  v2Request(sim.url, path, sim.merchant, fields);
+const control = (method: string, path: string, body?: unknown) =>
+  sendRaw(
+    `${sim.url}/__sim${path}`,
+    method,
+    body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body === undefined ? undefined : JSON.stringify(body),
+  );
+
+const v3Native = (outTradeNo: string, subMchId: string, total: number) =>
+  v3('POST', '/v3/pay/partner/transactions/native', {
+    sp_appid: sim.merchant.appId,
+    sp_mchid: sim.merchant.mchId,
+    sub_mchid: subMchId,
+    description: 'numbers per sub-merchant',
+    out_trade_no: outTradeNo,
+    notify_url: 'http://127.0.0.1:9/notify',
+    amount: { total, currency: 'CNY' },
+  });
+const v2Native = (outTradeNo: string, subMchId: string, total: number) =>
+  v2('/pay/unifiedorder', {
+    sub_mch_id: subMchId,
+    body: 'numbers per sub-merchant',
+    out_trade_no: outTradeNo,
+    total_fee: String(total),
+    spbill_create_ip: '123.12.12.123',
+    notify_url: 'http://127.0.0.1:9/notify',
+    trade_type: 'NATIVE',
+    product_id: 'P1',
+  });
+
+describe('v3: one out_trade_no and out_refund_no for two sub-merchants', () => {
+  it('creates, queries, refunds and closes each order separately', async () => {
+    const { a, b } = subs();
+    const outTradeNo = no('N3');
+    expect((await v3Native(outTradeNo, a, 100)).status).toBe(200);
+    expect((await v3Native(outTradeNo, b, 200)).status).toBe(200);
+    const query = (sub: string) =>
+      v3(
+        'GET',
+        `/v3/pay/partner/transactions/out-trade-no/${outTradeNo}?sp_mchid=${sim.merchant.mchId}&sub_mchid=${sub}`,
+      );
+    sim.pay(outTradeNo, { subMchId: a, silent: true });
+    expect((await query(a)).json).toMatchObject({
+      sub_mchid: a,
+      trade_state: 'SUCCESS',
+      amount: { total: 100 },
+    });
+    expect((await query(b)).json).toMatchObject({ sub_mchid: b, trade_state: 'NOTPAY' });
+    // The provider's own (direct-mode) orders are a third set of numbers.
+    const direct = await v3(
+      'GET',
+      `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${sim.merchant.mchId}`,
+    );
+    expect(direct.json).toMatchObject({ code: 'ORDER_NOT_EXIST' });
+
+    const outRefundNo = no('R3');
+    const refund = { out_trade_no: outTradeNo, out_refund_no: outRefundNo };
+    const amount = { refund: 40, total: 100, currency: 'CNY' };
+    expect(
+      (await v3('POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: a, amount })).json,
+    ).toMatchObject({ out_refund_no: outRefundNo, amount: { refund: 40 } });
+    // b's order of that number is unpaid: refusing it shows the refund looked at b's own order.
+    const refusedB = await v3('POST', '/v3/refund/domestic/refunds', {
+      ...refund,
+      sub_mchid: b,
+      amount: { ...amount, total: 200 },
+    });
+    expect(refusedB.json).toMatchObject({ code: 'RESOURCE_NOT_EXISTS' });
+    const refundOf = (sub: string) =>
+      v3('GET', `/v3/refund/domestic/refunds/${outRefundNo}?sub_mchid=${sub}`);
+    expect((await refundOf(a)).json).toMatchObject({ out_refund_no: outRefundNo });
+    expect((await refundOf(b)).status).toBe(404);
+
+    const close = await v3(
+      'POST',
+      `/v3/pay/partner/transactions/out-trade-no/${outTradeNo}/close`,
+      { sp_mchid: sim.merchant.mchId, sub_mchid: b },
+    );
+    expect(close.status).toBe(204);
+    expect(sim.getOrder(outTradeNo, { subMchId: b })?.state).toBe('CLOSED');
+    expect(sim.getOrder(outTradeNo, { subMchId: a })?.state).toBe('REFUND');
+  });
+
+  it("answers a partner query by another sub-merchant's transaction_id with ORDER_NOT_EXIST", async () => {
+    const { a, b } = subs();
+    const outTradeNo = no('T3');
+    await v3Native(outTradeNo, a, 100);
+    await v3Native(outTradeNo, b, 100);
+    const paidA = sim.pay(outTradeNo, { subMchId: a, silent: true });
+    const byId = (sub: string) =>
+      v3(
+        'GET',
+        `/v3/pay/partner/transactions/id/${paidA.transactionId}?sp_mchid=${sim.merchant.mchId}&sub_mchid=${sub}`,
+      );
+    expect((await byId(a)).json).toMatchObject({ out_trade_no: outTradeNo, sub_mchid: a });
+    const other = await byId(b);
+    expect(other.status).toBe(404);
+    expect(other.json).toMatchObject({ code: 'ORDER_NOT_EXIST' });
+  });
+});
+
+describe('v2: one out_trade_no and out_refund_no for two sub-merchants', () => {
+  it('keeps orders, refunds, transaction ids and bill rows apart', async () => {
+    const { a, b } = subs();
+    const outTradeNo = no('N2');
+    expect((await v2Native(outTradeNo, a, 100)).fields.result_code).toBe('SUCCESS');
+    expect((await v2Native(outTradeNo, b, 300)).fields.result_code).toBe('SUCCESS');
+    const paidA = sim.pay(outTradeNo, { subMchId: a, silent: true });
+    const paidB = sim.pay(outTradeNo, { subMchId: b, silent: true });
+    const byId = (sub: string, id: string | undefined) =>
+      v2('/pay/orderquery', { sub_mch_id: sub, transaction_id: id ?? '' });
+    expect((await byId(a, paidA.transactionId)).fields).toMatchObject({
+      sub_mch_id: a,
+      total_fee: '100',
+    });
+    expect((await byId(b, paidA.transactionId)).fields).toMatchObject({
+      result_code: 'FAIL',
+      err_code: 'ORDERNOTEXIST',
+    });
+
+    const outRefundNo = no('R2');
+    const refund = (sub: string, fen: string, total: string) =>
+      v2('/secapi/pay/refund', {
+        sub_mch_id: sub,
+        out_trade_no: outTradeNo,
+        out_refund_no: outRefundNo,
+        total_fee: total,
+        refund_fee: fen,
+      });
+    expect((await refund(a, '30', '100')).fields).toMatchObject({ result_code: 'SUCCESS' });
+    expect((await refund(b, '70', '300')).fields).toMatchObject({ result_code: 'SUCCESS' });
+    const refundOf = (sub: string) =>
+      v2('/pay/refundquery', { sub_mch_id: sub, out_refund_no: outRefundNo });
+    expect((await refundOf(a)).fields).toMatchObject({ sub_mch_id: a, refund_fee_0: '30' });
+    expect((await refundOf(b)).fields).toMatchObject({ sub_mch_id: b, refund_fee_0: '70' });
+
+    const bill = await v2('/pay/downloadbill', {
+      bill_date: billDate(sim.now()).compact,
+      bill_type: 'ALL',
+    });
+    const rows = bill.text.split('\r\n').filter((line) => line.includes(`\`${outTradeNo},`));
+    // A payment and a refund row per sub-merchant; the 特约商户号 column (4th) names it.
+    const subColumn = rows.map((line) => line.split(',')[3]).sort();
+    expect(subColumn).toEqual([`\`${a}`, `\`${a}`, `\`${b}`, `\`${b}`].sort());
+    expect(paidB.transactionId).not.toBe(paidA.transactionId);
+  });
+});
+
+describe('controls for a number two sub-merchants used', () => {
+  it('ask which sub-merchant when ambiguous, and act on the one named', async () => {
+    const { a, b } = subs();
+    const outTradeNo = no('C3');
+    await v3Native(outTradeNo, a, 100);
+    await v3Native(outTradeNo, b, 200);
+    expect(() => sim.pay(outTradeNo)).toThrow(/several sub-merchants.*subMchId/);
+    const ambiguous = await control('POST', '/pay', { outTradeNo });
+    expect(ambiguous.status).toBe(400);
+    const paid = await control('POST', '/pay', { outTradeNo, subMchId: b, silent: true });
+    expect(paid.status).toBe(200);
+    expect(JSON.parse(paid.text)).toMatchObject({ total: 200, state: 'SUCCESS' });
+    const orderB = await control('GET', `/orders/${outTradeNo}?subMchId=${b}`);
+    expect(JSON.parse(orderB.text)).toMatchObject({ state: 'SUCCESS', partner: { subMchId: b } });
+    expect(sim.getOrder(outTradeNo, { subMchId: a })?.state).toBe('NOTPAY');
+    // The merchant's own orders (null) hold no such number.
+    expect(sim.getOrder(outTradeNo, { subMchId: null })).toBeUndefined();
+  });
+
+  it('show the sub-merchant of each order in the dashboard overview', async () => {
+    const { a, b } = subs();
+    const outTradeNo = no('D3');
+    await v3Native(outTradeNo, a, 100);
+    await v3Native(outTradeNo, b, 200);
+    const view = JSON.parse((await control('GET', '/overview')).text) as DashboardOverview;
+    const shown = view.orders
+      .filter((o) => o.outTradeNo === outTradeNo)
+      .map((o) => [o.subMchId, o.total]);
+    expect(shown.sort()).toEqual(
+      [
+        [a, 100],
+        [b, 200],
+      ].sort(),
+    );
+  });
+});
