@@ -1,7 +1,7 @@
 import type { HandlerContext, IncomingCall, Reply } from '../context.js';
 import { transactionJson } from '../map-v3.js';
-import { requestScope } from '../request-scope.js';
 import { routePartnerV3 } from '../partner/handle-partner-v3.js';
+import { requestScope } from '../request-scope.js';
 import { ApiFailure, header, type Out } from './api-failure.js';
 import { parseAuthorization, requestMessage, verifyRsa } from './authorization.js';
 import { billFile, billLink, certificates } from './bill-endpoints.js';
