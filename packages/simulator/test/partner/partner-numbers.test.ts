@@ -114,16 +114,26 @@ describe('v3: one out_trade_no and out_refund_no for two sub-merchants', () => {
   it("answers a partner query by another sub-merchant's transaction_id with ORDER_NOT_EXIST", async () => {
     const { a, b } = subs();
     const outTradeNo = no('T3');
-    await v3Native(outTradeNo, a, 100);
-    await v3Native(outTradeNo, b, 100);
+    expect((await v3Native(outTradeNo, a, 100)).status).toBe(200);
+    expect((await v3Native(outTradeNo, b, 200)).status).toBe(200);
     const paidA = sim.pay(outTradeNo, { subMchId: a, silent: true });
-    const byId = (sub: string) =>
+    const paidB = sim.pay(outTradeNo, { subMchId: b, silent: true });
+    const byId = (id: string | undefined, sub: string) =>
       v3(
         'GET',
-        `/v3/pay/partner/transactions/id/${paidA.transactionId}?sp_mchid=${sim.merchant.mchId}&sub_mchid=${sub}`,
+        `/v3/pay/partner/transactions/id/${id}?sp_mchid=${sim.merchant.mchId}&sub_mchid=${sub}`,
       );
-    expect((await byId(a)).json).toMatchObject({ out_trade_no: outTradeNo, sub_mchid: a });
-    const other = await byId(b);
+    expect((await byId(paidA.transactionId, a)).json).toMatchObject({
+      out_trade_no: outTradeNo,
+      sub_mchid: a,
+      amount: { total: 100 },
+    });
+    expect((await byId(paidB.transactionId, b)).json).toMatchObject({
+      out_trade_no: outTradeNo,
+      sub_mchid: b,
+      amount: { total: 200 },
+    });
+    const other = await byId(paidA.transactionId, b);
     expect(other.status).toBe(404);
     expect(other.json).toMatchObject({ code: 'ORDER_NOT_EXIST' });
   });
