@@ -11,11 +11,17 @@ export function describeSharedOrderBook(ctx: ContractContext): void {
       const { outTradeNo } = await create('native', 321);
       ctx.sim.pay(outTradeNo, { silent: true });
       const tx = ctx.sim.getOrder(outTradeNo)?.transactionId;
+      // Partner mode: the order is the sub-merchant's, so the query names it (numbers are per
+      // sub-merchant; the provider's own queries do not see it, docs/protocol/partner.md).
+      const sub = ctx.subMerchant?.subMchId;
+      const { mchId } = ctx.sim.merchant;
       if (ctx.client.protocol === 'v2') {
         const res = await v3Request(
           ctx.sim.url,
           'GET',
-          `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${ctx.sim.merchant.mchId}`,
+          sub
+            ? `/v3/pay/partner/transactions/out-trade-no/${outTradeNo}?sp_mchid=${mchId}&sub_mchid=${sub}`
+            : `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${mchId}`,
           ctx.sim.merchant,
           undefined,
           raw(),
@@ -31,7 +37,7 @@ export function describeSharedOrderBook(ctx: ContractContext): void {
           ctx.sim.url,
           '/pay/orderquery',
           ctx.sim.merchant,
-          { out_trade_no: outTradeNo },
+          { out_trade_no: outTradeNo, ...(sub ? { sub_mch_id: sub } : {}) },
           'MD5',
           raw(),
         );
