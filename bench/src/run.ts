@@ -1,10 +1,11 @@
 /**
  * `pnpm bench`: every case in one run, each contestant checked for correctness before it is
  * timed, ratios against the raw baseline measured in the same run. Flags:
- *   --only=A,C,F   run only these cases (A B C D E F G H I)
+ *   --only=A,C,F   run only these cases (A B C D E F G H I J)
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
  *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (180)
  *   --rounds=N     end-to-end windows per contestant (default 7); --duration-s=S per window (0.7)
+ *   --tracker-orders=N  orders of case J's memory phase (default 100000); --tracker-max-s=S (300)
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,8 @@ import {
   targetTable,
 } from './report.js';
 import { retainedBySignals } from './retained-by-signals.js';
+import { runTracker } from './tracker/run-tracker.js';
+import { trackerReport } from './tracker/tracker-report.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,9 +48,11 @@ const { values: flags } = parseArgs({
     'soak-max-s': { type: 'string', default: '180' },
     rounds: { type: 'string' },
     'duration-s': { type: 'string' },
+    'tracker-orders': { type: 'string', default: '100000' },
+    'tracker-max-s': { type: 'string', default: '300' },
   },
 });
-const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H,I').toUpperCase().split(','));
+const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H,I,J').toUpperCase().split(','));
 const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
@@ -246,6 +251,17 @@ async function main(): Promise<void> {
     out();
     e2eTable([...i3, ...i2]);
     out();
+  }
+
+  if (only.has('J')) {
+    trackerReport(
+      await runTracker({
+        quick,
+        memoryOrders: Number(flags['tracker-orders']),
+        memoryMaxMs: Number(flags['tracker-max-s']) * 1000,
+        log,
+      }),
+    );
   }
 
   const ratioOf = (rows: Measurement[] | undefined, name: string) =>
