@@ -188,6 +188,9 @@ async function throughputPhase({ t, sim, redis, options }: Rig): Promise<Tracker
   const orders = options.quick ? 300 : 4_000;
   options.log(`case J throughput (${orders} orders) …`);
   await t.open('j-rate', {});
+  // Warm-up (untimed): connections, JIT, BullMQ's scripts loaded.
+  await t.create({ tag: 'JW', from: 0, count: 100, via: 'client' });
+  await t.create({ tag: 'JX', from: 0, count: 100, via: 'createOrder' });
   const rates: TrackerRate[] = [];
   const timed = async (what: string, run: () => Promise<Partial<TrackerCreated>>) => {
     const calls0 = await totalCommandCalls(redis.admin);
@@ -208,6 +211,9 @@ async function throughputPhase({ t, sim, redis, options }: Rig): Promise<Tracker
       ...(r.firstError ? { firstError: r.firstError } : {}),
     });
   };
+  await timed('baseline: the v2 client alone, createOrder (no tracker)', () =>
+    t.create({ tag: 'JP', from: 0, count: orders, via: 'client' }),
+  );
   await timed('createOrder (order recorded, created at WeChat Pay)', () =>
     t.create({ tag: 'JR', from: 0, count: orders, via: 'createOrder' }),
   );

@@ -31,8 +31,11 @@ export interface TrackerCreate {
   readonly from: number;
   readonly count: number;
   readonly concurrency: number;
-  /** `createOrder` through the tracker, or create at WeChat Pay first (untimed) and `track`. */
-  readonly via: 'createOrder' | 'track';
+  /**
+   * `createOrder` through the tracker; create at WeChat Pay first (untimed) and `track`; or
+   * `client`: the client's own `createOrder`, no tracker (the baseline).
+   */
+  readonly via: 'createOrder' | 'track' | 'client';
 }
 
 /** The reply to {@link TrackerCreate}. */

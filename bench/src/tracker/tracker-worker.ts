@@ -109,7 +109,9 @@ async function create(msg: TrackerCreate): Promise<TrackerCreated> {
   await inLanes((i) =>
     msg.via === 'track'
       ? t.track({ outTradeNo: params(i).outTradeNo }, { expiresAt, kind: 'native' })
-      : t.createOrder(params(i)),
+      : msg.via === 'client'
+        ? c.createOrder(params(i))
+        : t.createOrder(params(i)),
   );
   const elapsedMs = performance.now() - t0;
   return { type: 'created', elapsedMs, errors, createdAt, ...(firstError ? { firstError } : {}) };

@@ -10,11 +10,11 @@ import {
   WxPayError,
 } from '@wxpay/core';
 import type { Observation } from './backend.js';
-import { deliver } from './deliver.js';
+import { settleItem } from './deliver.js';
 import { describeError, loadOrder, type OrderItem, storeOrder } from './items.js';
 import { observeOrder } from './observe.js';
 import type { RunContext } from './run-context.js';
-import { nextQueryAt, retryDelay } from './schedule.js';
+import { nextPollAt, retryDelay } from './schedule.js';
 
 /** What a client needs to reverse a payment-code order (the v2 client has it). */
 interface Reverser {
@@ -80,17 +80,13 @@ function callbackFor(ctx: RunContext, item: OrderItem) {
   }
 }
 
-async function settle(ctx: RunContext, item: OrderItem): Promise<number | undefined> {
+function settle(ctx: RunContext, item: OrderItem): Promise<number | undefined> {
   const target = callbackFor(ctx, item);
-  if (target && item.order) {
-    const ok = await deliver(ctx, item, target.key, target.callback, loadOrder(item.order));
-    if (!ok) return ctx.now() + retryDelay(ctx.schedule, item.failures);
-  }
-  item.phase = 'settled';
-  item.settledAt = ctx.now();
-  delete item.nextRunAt;
-  await ctx.save(item);
-  return undefined;
+  return settleItem(
+    ctx,
+    item,
+    target && item.order ? { ...target, value: loadOrder(item.order) } : undefined,
+  );
 }
 
 async function fail(ctx: RunContext, item: OrderItem, error: unknown): Promise<undefined> {
@@ -171,13 +167,5 @@ export async function runOrder(
 }
 
 function nextPoll(ctx: RunContext, item: OrderItem): number {
-  return nextQueryAt(
-    ctx.schedule,
-    {
-      createdAt: item.createdAt,
-      expiresAt: item.expiresAt,
-      userPaying: item.state === 'USERPAYING' || item.state === 'ACCEPT',
-    },
-    ctx.now(),
-  );
+  return nextPollAt(ctx.schedule, item, ctx.now());
 }

@@ -1,6 +1,6 @@
 import { type RefundState, WxPayError } from '@wxpay/core';
 import type { Observation } from './backend.js';
-import { deliver } from './deliver.js';
+import { settleItem } from './deliver.js';
 import { describeError, loadRefund, type RefundItem, storeRefund } from './items.js';
 import type { RunContext } from './run-context.js';
 import { retryDelay } from './schedule.js';
@@ -37,15 +37,11 @@ export async function runRefund(
       await ctx.save(item);
       return item.nextRunAt;
     }
-    const key = `refund:${item.outRefundNo}`;
-    if (!(await deliver(ctx, item, key, ctx.onRefunded, loadRefund(item.refund)))) {
-      return ctx.now() + retryDelay(ctx.schedule, item.failures);
-    }
-    item.phase = 'settled';
-    item.settledAt = ctx.now();
-    delete item.nextRunAt;
-    await ctx.save(item);
-    return undefined;
+    return settleItem(ctx, item, {
+      key: `refund:${item.outRefundNo}`,
+      callback: ctx.onRefunded,
+      value: loadRefund(item.refund),
+    });
   } catch (error) {
     item.lastError = describeError(error, ctx.now());
     if (WxPayError.isInstance(error) && error.retryable) {

@@ -102,6 +102,11 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
       await h.client.createOrder(nativeOrder(no));
       const expiresAt = new Date(Date.now() + 1_000);
       await tracker.track({ outTradeNo: no }, { expiresAt, kind: 'native' });
+      // The query inside track is the first look; the next one waits for the schedule (300 ms).
+      await new Promise((r) => setTimeout(r, 100));
+      const queries = () =>
+        h.sim.requests.filter((r) => r.path === '/pay/orderquery' && r.body.includes(no)).length;
+      expect(queries()).toBe(1);
       const status = await settled(tracker, no);
       expect(status.state).toBe('CLOSED');
       expect(status.settledAt?.getTime()).toBeGreaterThanOrEqual(expiresAt.getTime());
