@@ -29,7 +29,7 @@ import type { RunContext } from './run-context.js';
 import { runOrder } from './run-order.js';
 import { runRefund } from './run-refund.js';
 import { nextPollAt, resolveSchedule } from './schedule.js';
-import { toStatus } from './to-status.js';
+import { readStatus, toStatus } from './to-status.js';
 import type { Tracker, TrackerOptions, TrackOptions } from './types.js';
 import { requireAmount, requireDate, requireKind, requireOutTradeNo } from './validate.js';
 
@@ -216,10 +216,18 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (started) return;
       started = true;
       await backend.start(async (item, observations, save) => {
+        // Settled and failed items need no more work, whatever was observed.
+        if (item.phase !== 'open') return undefined;
         const ctx = context(save);
-        return item.type === 'order'
-          ? runOrder(ctx, item, observations)
-          : runRefund(ctx, item, observations);
+        if (item.type === 'order') {
+          return runOrder(
+            ctx,
+            item,
+            observations.flatMap((o) => (o.type === 'order' ? o.order : [])),
+          );
+        }
+        const refunds = observations.flatMap((o) => (o.type === 'refund' ? o.refund : []));
+        return runRefund(ctx, item, refunds);
       });
     },
 
@@ -229,14 +237,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       await backend.close();
     },
 
-    async status(ref) {
-      const id =
-        'outRefundNo' in ref
-          ? refundId(requireOutTradeNo(ref.outRefundNo, 'outRefundNo'))
-          : orderId(requireOutTradeNo(ref.outTradeNo));
-      const item = await backend.get(id);
-      return item && toStatus(item);
-    },
+    status: (ref) => readStatus(backend, ref),
 
     summary: () => backend.summary(),
 

@@ -9,9 +9,8 @@ import {
   transition,
   WxPayError,
 } from '@wxpay/core';
-import type { Observation } from './backend.js';
 import { settleItem } from './deliver.js';
-import { describeError, loadOrder, type OrderItem, storeOrder } from './items.js';
+import { describeError, loadOrder, type OrderItem, type StoredOrder, storeOrder } from './items.js';
 import { observeOrder } from './observe.js';
 import type { RunContext } from './run-context.js';
 import { nextPollAt, retryDelay } from './schedule.js';
@@ -110,19 +109,16 @@ async function schedule(ctx: RunContext, item: OrderItem, at: number): Promise<n
 }
 
 /**
- * One run of a tracked order: apply notifications, query, then act on core's `nextAction` —
- * poll again, close at expiry (querying once more first; a paid order is never closed),
- * reverse a stuck payment-code charge, or deliver the final state's callback.
+ * One run of an open tracked order: apply the notified orders, query, then act on core's
+ * `nextAction` — poll again, close at expiry (querying once more first; a paid order is never
+ * closed), reverse a stuck payment-code charge, or deliver the final state's callback.
  */
 export async function runOrder(
   ctx: RunContext,
   item: OrderItem,
-  observations: readonly Observation[],
+  notified: readonly StoredOrder[],
 ): Promise<number | undefined> {
-  if (item.phase !== 'open') return undefined;
-  for (const o of observations) {
-    if (o.type === 'order') observeOrder(item, loadOrder(o.order));
-  }
+  for (const order of notified) observeOrder(item, loadOrder(order));
   try {
     // Bounded: at most a query, an action and the query confirming it.
     for (let pass = 0; pass < 3; pass += 1) {

@@ -1,7 +1,12 @@
 import { type RefundState, WxPayError } from '@wxpay/core';
-import type { Observation } from './backend.js';
 import { settleItem } from './deliver.js';
-import { describeError, loadRefund, type RefundItem, storeRefund } from './items.js';
+import {
+  describeError,
+  loadRefund,
+  type RefundItem,
+  type StoredRefund,
+  storeRefund,
+} from './items.js';
 import type { RunContext } from './run-context.js';
 import { retryDelay } from './schedule.js';
 
@@ -14,17 +19,14 @@ function apply(item: RefundItem, refund: ReturnType<typeof loadRefund>): void {
   item.refund = storeRefund(refund);
 }
 
-/** One run of a tracked refund: query until SUCCESS, CLOSED or ABNORMAL, then `onRefunded`. */
+/** One run of an open tracked refund: query until SUCCESS, CLOSED or ABNORMAL, then `onRefunded`. */
 export async function runRefund(
   ctx: RunContext,
   item: RefundItem,
-  observations: readonly Observation[],
+  notified: readonly StoredRefund[],
 ): Promise<number | undefined> {
-  if (item.phase !== 'open') return undefined;
-  for (const o of observations) {
-    if (o.type === 'refund' && o.refund.outRefundNo === item.outRefundNo) {
-      apply(item, loadRefund(o.refund));
-    }
+  for (const refund of notified) {
+    if (refund.outRefundNo === item.outRefundNo) apply(item, loadRefund(refund));
   }
   try {
     if (!isFinal(item.status)) {
