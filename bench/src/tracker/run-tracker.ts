@@ -30,7 +30,7 @@ import {
 /** Options of {@link runTracker}. */
 export interface TrackerCaseOptions {
   readonly quick: boolean;
-  /** Orders of the memory phase (default 100 000; `--quick` at most 2 000). */
+  /** Orders of the memory phase (default 100 000; `--quick` at most 1 500). */
   readonly memoryOrders: number;
   /** Time cap of the memory phase, ms. */
   readonly memoryMaxMs: number;
@@ -185,7 +185,7 @@ interface Rig {
 }
 
 async function throughputPhase({ t, sim, redis, options }: Rig): Promise<TrackerRate[]> {
-  const orders = options.quick ? 300 : 4_000;
+  const orders = options.quick ? 200 : 4_000;
   options.log(`case J throughput (${orders} orders) …`);
   await t.open('j-rate', {});
   // Warm-up (untimed): connections, JIT, BullMQ's scripts loaded.
@@ -229,7 +229,7 @@ async function throughputPhase({ t, sim, redis, options }: Rig): Promise<Tracker
 }
 
 async function tripsPhase({ t, sim, redis, options }: Rig): Promise<TrackerTrips[]> {
-  const orders = options.quick ? 150 : 1_000;
+  const orders = options.quick ? 100 : 1_000;
   options.log(`case J round trips (${orders} orders, MONITOR) …`);
   await t.open('j-trips', {});
   const tally = await startCommandTally(redis.admin);
@@ -313,7 +313,7 @@ async function memoryPhase({
   redis,
   options,
 }: Rig): Promise<Extract<TrackerCaseResult, { redisVersion: string }>['memory']> {
-  const requested = options.quick ? Math.min(options.memoryOrders, 2_000) : options.memoryOrders;
+  const requested = options.quick ? Math.min(options.memoryOrders, 1_500) : options.memoryOrders;
   const chunk = Math.max(1, Math.min(5_000, Math.ceil(requested / 20)));
   options.log(`case J memory (${requested} orders, cap ${options.memoryMaxMs / 1000} s) …`);
   await t.open('j-mem', {});
