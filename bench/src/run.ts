@@ -5,7 +5,7 @@
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
  *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (180)
  *   --rounds=N     end-to-end windows per contestant (default 7); --duration-s=S per window (0.7)
- *   --tracker-orders=N  orders of case J's memory phase (default 100000); --tracker-max-s=S (300)
+ *   --tracker-orders=N  orders of case J's memory phase (default 100000); --tracker-max-s=S (420)
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -51,7 +51,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     'duration-s': { type: 'string' },
     'tracker-orders': { type: 'string', default: '100000' },
-    'tracker-max-s': { type: 'string', default: '300' },
+    'tracker-max-s': { type: 'string', default: '420' },
   },
 });
 const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H,I,J').toUpperCase().split(','));

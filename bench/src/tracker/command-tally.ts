@@ -5,6 +5,8 @@
  * answered at once, so it counts as one round trip; every other client command is one round
  * trip (ioredis pipelines concurrent commands, so this is an upper bound on network turns).
  */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { Redis } from 'ioredis';
 
 /** Commands seen between {@link CommandTally.take} calls. */
@@ -26,16 +28,20 @@ export interface CommandTally {
   stop(): Promise<void>;
 }
 
-/** Opens a MONITOR connection beside `admin` (same server). */
-export async function startCommandTally(admin: Redis): Promise<CommandTally> {
-  const monitor = await admin.monitor();
+/**
+ * Opens a MONITOR connection to the Redis on 127.0.0.1:`port`. A plain socket, not ioredis:
+ * a MONITOR started while the server is busy can confuse ioredis's reply queue.
+ */
+export async function startCommandTally(port: number): Promise<CommandTally> {
+  const socket = connect({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
   let client = 0;
   let trips = 0;
   let script = 0;
   let byName = new Map<string, number>();
   const inMulti = new Set<string>();
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    const name = (args[0] ?? '').toUpperCase();
+  const count = (source: string, command: string) => {
+    const name = command.toUpperCase();
     if (source === 'lua') {
       script += 1;
       return;
@@ -50,7 +56,20 @@ export async function startCommandTally(admin: Redis): Promise<CommandTally> {
     } else if (!inMulti.has(source)) {
       trips += 1;
     }
+  };
+  // Each command arrives as one status line: +<time> [<db> <source>] "<command>" "<arg>" …
+  // (Redis escapes newlines inside arguments, so a line is a command).
+  let rest = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\r\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] "([^"]*)"/.exec(line);
+      if (m) count(m[1] as string, m[2] as string);
+    }
   });
+  socket.write('MONITOR\r\n');
   return {
     take() {
       const counts: CommandCounts = {
@@ -66,7 +85,7 @@ export async function startCommandTally(admin: Redis): Promise<CommandTally> {
       return counts;
     },
     async stop() {
-      monitor.disconnect();
+      socket.destroy();
     },
   };
 }

@@ -64,7 +64,7 @@ export function trackerReport(r: TrackerCaseResult): void {
   const last = m.rows[m.rows.length - 1];
   const reached = last?.orders ?? 0;
   out(
-    `Memory while ${reached} orders are tracked and settled${reached < m.requested ? ` (time cap ${m.capMs / 1000} s reached before ${m.requested})` : ''}: the tracker process's heap after two forced full GCs; Redis keeps settled orders for the retention period (40 days by default).`,
+    `Memory while ${reached} orders are tracked at once${reached < m.requested ? ` (time cap ${m.capMs / 1000} s reached before ${m.requested})` : ''}: created through the tracker, first query an hour away, one in ten paid (notification → onPaid, settled); the tracker process's heap after two forced full GCs. Redis holds the orders (settled ones for the 40-day retention).`,
   );
   out();
   out('| orders | elapsed | heap used | RSS | Redis used_memory growth |');
