@@ -1,6 +1,4 @@
 import { createCipheriv } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   DecryptionError,
   MalformedMessageError,
@@ -12,8 +10,8 @@ import {
 import {
   type ExpectedErrorClass as ErrorClass,
   flipBit,
-  RejectionRecorder,
-  settle,
+  recordUnhandledRejections,
+  startLocalServer,
   Tally,
 } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +27,8 @@ import {
 } from '../../src/index.js';
 import {
   APP_ID,
+  clientsBySignType,
+  closeClients,
   MCH_ID,
   PAID_ORDER,
   PAYMENT_NOTIFICATION,
@@ -36,32 +36,24 @@ import {
   randomApiKey,
   refundNotificationXml,
   signedXml,
-  testClient,
 } from './support/fixtures.js';
 import { ReplyServer } from './support/reply-server.js';
 
 const API_KEY = randomApiKey();
 const OTHER_KEY = randomApiKey();
 const CAP = 64 * 1024;
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 const server = new ReplyServer();
-const clients: Record<SignType, V2Client> = {} as Record<SignType, V2Client>;
+let clients: Record<SignType, V2Client>;
 
 beforeAll(async () => {
-  recorder.install();
   await server.start();
-  for (const type of ['MD5', 'HMAC-SHA256'] as const) {
-    clients[type] = testClient(API_KEY, server.url, {
-      signType: type,
-      transport: { maxResponseBytes: CAP },
-    });
-  }
+  clients = clientsBySignType(API_KEY, server.url, { transport: { maxResponseBytes: CAP } });
 });
 
 afterAll(async () => {
-  await Promise.all(Object.values(clients).map((c) => c.close()));
+  await closeClients(clients);
   await server.stop();
-  recorder.uninstall();
 });
 
 /** Every structural or signature failure a changed message may legitimately produce. */
@@ -434,11 +426,10 @@ describe('notification handlers under a failing onError hook', () => {
       onError,
       maxBodyBytes: 4096,
     });
-    const server = createServer((req, res) => {
+    const endpoint = await startLocalServer((req, res) => {
       node(req, res).catch(() => res.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+    const url = `${endpoint.url}/notify`;
     const failing = () => {
       throw new Error('the shop database is down');
     };
@@ -466,11 +457,9 @@ describe('notification handlers under a failing onError hook', () => {
       );
       if ((await c.text()).includes('FAIL')) tally.rejected++;
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await endpoint.stop();
     }
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
     finish(tally, bodies.length * 2 + 1);
   });
 });
@@ -588,7 +577,6 @@ describe('refund notifications with a tampered req_info', () => {
 
 describe('no unhandled rejections', () => {
   it('none were recorded while the hostile inputs ran', async () => {
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
   });
 });

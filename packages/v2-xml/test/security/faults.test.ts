@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   AbortedError,
   type CreateOrderParams,
@@ -8,11 +7,22 @@ import {
   TimeoutError,
   WxPayError,
 } from '@wxpay/core';
-import { type RecordedRequest, type Simulator, startSimulator } from '@wxpay/simulator';
-import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
+import {
+  type FaultSpec,
+  type RecordedRequest,
+  type Simulator,
+  startSimulator,
+} from '@wxpay/simulator';
+import {
+  type LocalServer,
+  type NotificationEndpoint,
+  recordUnhandledRejections,
+  startLocalServer,
+  startNotificationEndpoint,
+  Tally,
+} from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createNodeNotificationHandler,
   createV2Client,
   parseXml,
   type V2Client,
@@ -20,17 +30,16 @@ import {
   verifyFields,
 } from '../../src/index.js';
 
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 const tally = new Tally('faults through the simulator');
 const MAX_ATTEMPTS = 4;
+const QUERY = '/pay/orderquery';
 let sim: Simulator;
 let client: V2Client;
-let receiver: Server;
-let receiverUrl = '';
-let proxy: Server;
-let proxyUrl = '';
-const delivered: PaymentNotification[] = [];
-let failNextDeliveries = 0;
+let receiver: NotificationEndpoint;
+let proxy: LocalServer;
+/** What the merchant's endpoint was handed, and how many deliveries it is still to fail. */
+const deliveries = { seen: [] as PaymentNotification[], failNext: 0 };
 let seq = 0;
 
 function config(extra: Partial<V2ClientConfig> = {}): V2ClientConfig {
@@ -65,40 +74,26 @@ async function slowProxy(req: IncomingMessage, res: ServerResponse) {
   res.on('close', () => clearInterval(timer));
 }
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 beforeAll(async () => {
-  recorder.install();
   sim = await startSimulator();
   client = createV2Client(config());
-  receiver = createServer(
-    createNodeNotificationHandler(client, (notification) => {
-      delivered.push(notification);
-      if (failNextDeliveries > 0) {
-        failNextDeliveries--;
-        throw new Error('the shop database is down');
-      }
-    }),
-  );
-  receiverUrl = await listen(receiver);
-  proxy = createServer((req, res) => {
+  receiver = await startNotificationEndpoint(client, (notification) => {
+    deliveries.seen.push(notification);
+    if (deliveries.failNext > 0) {
+      deliveries.failNext--;
+      throw new Error('the shop database is down');
+    }
+  });
+  proxy = await startLocalServer((req, res) => {
     slowProxy(req, res).catch(() => res.destroy());
   });
-  proxyUrl = await listen(proxy);
 });
 
 afterAll(async () => {
   tally.print();
   await client.close();
   await sim.stop();
-  for (const server of [receiver, proxy]) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  recorder.uninstall();
+  await Promise.all([receiver.stop(), proxy.stop()]);
 });
 
 const no = (prefix: string) =>
@@ -110,7 +105,7 @@ function params(outTradeNo: string, total = 100): CreateOrderParams {
     outTradeNo,
     description: 'fault test',
     amount: { total, currency: 'CNY' },
-    notifyUrl: `${receiverUrl}/notify`,
+    notifyUrl: receiver.url,
     clientIp: '127.0.0.1',
   };
 }
@@ -166,57 +161,72 @@ async function waitUntil(check: () => boolean, limitMs = 5_000): Promise<void> {
   }
 }
 
+/** A new order (`prefix` + a unique suffix), and where the simulator's request log stands after it. */
+async function newOrder(
+  prefix: string,
+  total = 100,
+): Promise<{ outTradeNo: string; from: number }> {
+  const outTradeNo = no(prefix);
+  await client.createOrder(params(outTradeNo, total));
+  return { outTradeNo, from: sim.requests.length };
+}
+
+/** A new order paid in full (no notification), with the parameters of its full refund. */
+async function paidOrder(prefix: string, total: number) {
+  const { outTradeNo } = await newOrder(prefix, total);
+  sim.pay(outTradeNo, { silent: true });
+  const outRefundNo = `${outTradeNo}R`;
+  const refund = { order: { outTradeNo }, outRefundNo, amount: { refund: total, total } };
+  return { outTradeNo, outRefundNo, refund };
+}
+
+/** Runs `run` while every order query meets `fault`; the faults are cleared after it. */
+async function whileEveryQueryFails(fault: FaultSpec, run: () => Promise<unknown>): Promise<void> {
+  sim.faults.push({ ...fault, path: QUERY, times: Infinity });
+  try {
+    await run();
+  } finally {
+    sim.faults.clear();
+  }
+}
+
 describe('queries and close are retried within bounds, freshly signed each time', () => {
   it('latency beyond the timeout, twice, then an answer', async () => {
-    const outTradeNo = no('LAT');
-    await client.createOrder(params(outTradeNo));
-    const from = sim.requests.length;
-    sim.faults.push({ kind: 'latency', latencyMs: 1_500, path: '/pay/orderquery', times: 2 });
+    const { outTradeNo, from } = await newOrder('LAT');
+    sim.faults.push({ kind: 'latency', latencyMs: 1_500, path: QUERY, times: 2 });
     // The timeout leaves room for the third, normal answer on a busy 2-core machine.
     const order = await expectRecovered(client.queryOrder({ outTradeNo }, { timeoutMs: 600 }));
     expect(order.state).toBe('NOTPAY');
     // The two slow requests are logged once the simulator has handled them.
-    await waitUntil(() => since(from, '/pay/orderquery').length === 3);
-    const attempts = since(from, '/pay/orderquery');
+    await waitUntil(() => since(from, QUERY).length === 3);
+    const attempts = since(from, QUERY);
     expect(attempts.filter((a) => a.fault === 'latency')).toHaveLength(2);
     expectFreshlySigned(attempts);
   });
 
   it('always too slow: TimeoutError after exactly maxAttempts requests', async () => {
-    const outTradeNo = no('TMO');
-    await client.createOrder(params(outTradeNo));
-    const from = sim.requests.length;
-    sim.faults.push({ kind: 'latency', latencyMs: 400, path: '/pay/orderquery', times: Infinity });
-    try {
+    const { outTradeNo, from } = await newOrder('TMO');
+    await whileEveryQueryFails({ kind: 'latency', latencyMs: 400 }, async () => {
       await expectTyped(client.queryOrder({ outTradeNo }, { timeoutMs: 100 }), TimeoutError);
-      await waitUntil(() => since(from, '/pay/orderquery').length === MAX_ATTEMPTS);
-    } finally {
-      sim.faults.clear();
-    }
+      await waitUntil(() => since(from, QUERY).length === MAX_ATTEMPTS);
+    });
     await new Promise((resolve) => setTimeout(resolve, 450));
-    expect(since(from, '/pay/orderquery')).toHaveLength(MAX_ATTEMPTS);
-    expectFreshlySigned(since(from, '/pay/orderquery'));
+    expect(since(from, QUERY)).toHaveLength(MAX_ATTEMPTS);
+    expectFreshlySigned(since(from, QUERY));
   });
 
   it('5xx on every attempt: SystemError after exactly maxAttempts requests', async () => {
-    const outTradeNo = no('5XX');
-    await client.createOrder(params(outTradeNo));
-    const from = sim.requests.length;
-    sim.faults.push({ kind: 'status', status: 503, path: '/pay/orderquery', times: Infinity });
-    try {
-      await expectTyped(client.queryOrder({ outTradeNo }), SystemError);
-    } finally {
-      sim.faults.clear();
-    }
-    const attempts = since(from, '/pay/orderquery');
+    const { outTradeNo, from } = await newOrder('5XX');
+    await whileEveryQueryFails({ kind: 'status', status: 503 }, () =>
+      expectTyped(client.queryOrder({ outTradeNo }), SystemError),
+    );
+    const attempts = since(from, QUERY);
     expect(attempts.map((a) => a.status)).toEqual(Array(MAX_ATTEMPTS).fill(503));
     expectFreshlySigned(attempts);
   });
 
   it('close: 5xx, reset, then success; the order is closed once', async () => {
-    const outTradeNo = no('CLS');
-    await client.createOrder(params(outTradeNo));
-    const from = sim.requests.length;
+    const { outTradeNo, from } = await newOrder('CLS');
     sim.faults.push({ kind: 'status', status: 500, path: '/pay/closeorder', times: 1 });
     sim.faults.push({ kind: 'reset', path: '/pay/closeorder', times: 1 });
     await expectRecovered(client.closeOrder(outTradeNo));
@@ -227,26 +237,20 @@ describe('queries and close are retried within bounds, freshly signed each time'
   });
 
   it('truncated answers: a typed error within bounds, never a success', async () => {
-    const outTradeNo = no('TRN');
-    await client.createOrder(params(outTradeNo));
-    const from = sim.requests.length;
-    sim.faults.push({ kind: 'truncate', path: '/pay/orderquery', times: Infinity });
-    try {
-      await expectTyped(client.queryOrder({ outTradeNo }), WxPayError);
-    } finally {
-      sim.faults.clear();
-    }
-    const attempts = since(from, '/pay/orderquery');
+    const { outTradeNo, from } = await newOrder('TRN');
+    await whileEveryQueryFails({ kind: 'truncate' }, () =>
+      expectTyped(client.queryOrder({ outTradeNo }), WxPayError),
+    );
+    const attempts = since(from, QUERY);
     expect(attempts.length).toBeGreaterThanOrEqual(1);
     expect(attempts.length).toBeLessThanOrEqual(MAX_ATTEMPTS);
     expectFreshlySigned(attempts);
   });
 
   it('a slow body past the timeout is a TimeoutError, retried within bounds', async () => {
-    const outTradeNo = no('SLW');
-    await client.createOrder(params(outTradeNo));
+    const { outTradeNo } = await newOrder('SLW');
     const slow = createV2Client(
-      config({ baseUrl: proxyUrl, retry: { maxAttempts: 2, baseDelayMs: 10 } }),
+      config({ baseUrl: proxy.url, retry: { maxAttempts: 2, baseDelayMs: 10 } }),
     );
     const from = sim.requests.length;
     try {
@@ -254,7 +258,7 @@ describe('queries and close are retried within bounds, freshly signed each time'
     } finally {
       await slow.close();
     }
-    const attempts = since(from, '/pay/orderquery');
+    const attempts = since(from, QUERY);
     expect(attempts).toHaveLength(2);
     expectFreshlySigned(attempts);
   });
@@ -281,11 +285,7 @@ describe('creation and refunds are never duplicated', () => {
   });
 
   it('refund retried after reset, 5xx and truncation refunds once (same out_refund_no)', async () => {
-    const outTradeNo = no('RFD');
-    await client.createOrder(params(outTradeNo, 300));
-    sim.pay(outTradeNo, { silent: true });
-    const outRefundNo = `${outTradeNo}R`;
-    const refund = { order: { outTradeNo }, outRefundNo, amount: { refund: 300, total: 300 } };
+    const { outTradeNo, outRefundNo, refund } = await paidOrder('RFD', 300);
     const from = sim.requests.length;
     sim.faults.push({ kind: 'reset', path: '/secapi/pay/refund', times: 1 });
     sim.faults.push({ kind: 'status', status: 502, path: '/secapi/pay/refund', times: 1 });
@@ -324,25 +324,24 @@ describe('charges are never repeated blindly', () => {
 
 describe('AbortSignal mid-retry', () => {
   it('aborting during the backoff stops at once: AbortedError, no further request', async () => {
-    const outTradeNo = no('ABT');
-    await client.createOrder(params(outTradeNo));
+    const { outTradeNo } = await newOrder('ABT');
     const patient = createV2Client(
       config({ retry: { maxAttempts: 10, baseDelayMs: 300, maxDelayMs: 300 } }),
     );
     const from = sim.requests.length;
-    sim.faults.push({ kind: 'status', status: 500, path: '/pay/orderquery', times: Infinity });
+    sim.faults.push({ kind: 'status', status: 500, path: QUERY, times: Infinity });
     const controller = new AbortController();
     try {
       const call = patient.queryOrder({ outTradeNo }, { signal: controller.signal });
-      await waitUntil(() => since(from, '/pay/orderquery').length >= 1);
+      await waitUntil(() => since(from, QUERY).length >= 1);
       controller.abort();
       await expectTyped(call, AbortedError);
       // Attempts sent before the abort are answered (and logged) at once with the 500.
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const seen = since(from, '/pay/orderquery').length;
+      const seen = since(from, QUERY).length;
       // Longer than the largest backoff (300 ms): a retry still scheduled would arrive by now.
       await new Promise((resolve) => setTimeout(resolve, 700));
-      expect(since(from, '/pay/orderquery')).toHaveLength(seen);
+      expect(since(from, QUERY)).toHaveLength(seen);
       expect(seen).toBeLessThan(10);
     } finally {
       sim.faults.clear();
@@ -351,34 +350,28 @@ describe('AbortSignal mid-retry', () => {
   });
 
   it('aborting an attempt in flight: AbortedError, no further request', async () => {
-    const outTradeNo = no('ABF');
-    await client.createOrder(params(outTradeNo));
-    const from = sim.requests.length;
-    sim.faults.push({ kind: 'latency', latencyMs: 300, path: '/pay/orderquery', times: Infinity });
+    const { outTradeNo, from } = await newOrder('ABF');
     const controller = new AbortController();
-    try {
+    await whileEveryQueryFails({ kind: 'latency', latencyMs: 300 }, async () => {
       const call = client.queryOrder({ outTradeNo }, { signal: controller.signal });
       setTimeout(() => controller.abort(), 50);
       await expectTyped(call, AbortedError);
       // The delayed request is logged when the simulator gets to it (300 ms); nothing follows.
-      await waitUntil(() => since(from, '/pay/orderquery').length >= 1);
+      await waitUntil(() => since(from, QUERY).length >= 1);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(since(from, '/pay/orderquery')).toHaveLength(1);
-    } finally {
-      sim.faults.clear();
-    }
+      expect(since(from, QUERY)).toHaveLength(1);
+    });
   });
 });
 
 describe('notification redelivery', () => {
   it('a payment notification delivered again (after a failing callback) has the same id', async () => {
-    const outTradeNo = no('NTF');
-    await client.createOrder(params(outTradeNo));
-    const before = delivered.length;
-    failNextDeliveries = 1;
+    const { outTradeNo } = await newOrder('NTF');
+    const before = deliveries.seen.length;
+    deliveries.failNext = 1;
     sim.pay(outTradeNo);
     await sim.notifications.waitFor((a) => a.acknowledged && a.body.includes(outTradeNo));
-    const mine = delivered
+    const mine = deliveries.seen
       .slice(before)
       .filter((n) => n.type === 'payment' && n.order.outTradeNo === outTradeNo);
     tally.tried++;
@@ -388,20 +381,13 @@ describe('notification redelivery', () => {
   });
 
   it('a refund notification delivered twice has the same id', async () => {
-    const outTradeNo = no('NTR');
-    await client.createOrder(params(outTradeNo, 200));
-    sim.pay(outTradeNo, { silent: true });
-    const outRefundNo = `${outTradeNo}R`;
-    await client.refund({
-      order: { outTradeNo },
-      outRefundNo,
-      amount: { refund: 200, total: 200 },
-    });
-    const before = delivered.length;
-    failNextDeliveries = 1;
+    const { outRefundNo, refund } = await paidOrder('NTR', 200);
+    await client.refund(refund);
+    const before = deliveries.seen.length;
+    deliveries.failNext = 1;
     sim.completeRefund(outRefundNo);
     const mine = () =>
-      delivered
+      deliveries.seen
         .slice(before)
         .filter((n) => n.type === 'refund' && n.refund.outRefundNo === outRefundNo);
     await waitUntil(() => mine().length >= 2);
@@ -411,8 +397,7 @@ describe('notification redelivery', () => {
   });
 
   it('no unhandled rejections, nothing accepted wrongly', async () => {
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
     expect(tally.acceptedWrongly).toBe(0);
     expect(tally.tried).toBe(tally.rejected + tally.acceptedValid);
   });

@@ -1,6 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
   AuthenticationError,
@@ -17,14 +15,15 @@ import {
 import { createCertificate, type Simulator, startSimulator } from '@wxpay/simulator';
 import {
   type ExpectedErrorClass as ErrorClass,
-  RejectionRecorder,
+  recordUnhandledRejections,
   settle,
+  startNotificationEndpoint,
   Tally,
+  unusedLocalUrl,
 } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildXml,
-  createNodeNotificationHandler,
   createV2Client,
   createWebNotificationHandler,
   encryptReqInfo,
@@ -37,8 +36,8 @@ import {
   MCH_ID,
   PAID_ORDER,
   PAYMENT_NOTIFICATION,
-  REFUND_INFO,
   randomApiKey,
+  refundInfoXml,
   refundNotificationXml,
   signedXml,
 } from './support/fixtures.js';
@@ -55,7 +54,7 @@ const CLIENT_CERT = createCertificate({
 }).pem;
 const PASSPHRASE = 'pfx-passphrase-do-not-leak-91c2';
 
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 const tally = new Tally('secrets (errors + log events scanned)');
 const events: LogEvent[] = [];
 const handlerErrors: unknown[] = [];
@@ -120,21 +119,16 @@ function client(extra: Partial<V2ClientConfig> = {}): V2Client {
 }
 
 beforeAll(async () => {
-  recorder.install();
   sim = await startSimulator();
   apiKey = sim.merchant.apiKey;
   secrets = secretNeedles();
   await server.start();
-  const dead: Server = createServer();
-  await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
-  deadServerUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => dead.close(() => resolve()));
+  deadServerUrl = await unusedLocalUrl();
 });
 
 afterAll(async () => {
   await sim.stop();
   await server.stop();
-  recorder.uninstall();
 });
 
 describe('no secret in any error, cause, serialisation or log event', () => {
@@ -225,59 +219,45 @@ describe('no secret in any error, cause, serialisation or log event', () => {
       () => client({ baseUrl: deadServerUrl }).queryOrder({ outTradeNo }),
       ConnectionError,
     );
+    // Refunds go over mutual TLS, with the client certificate and its private key.
+    const refundWith = (extra: Partial<V2ClientConfig>) => () =>
+      client(extra).refund({
+        order: { outTradeNo },
+        outRefundNo: `${outTradeNo}R`,
+        amount: { refund: 1, total: 1 },
+      });
     await errorPath(
       'mutual TLS against a plain HTTP port (refund)',
-      () =>
-        client({ baseUrl: server.url.replace('http:', 'https:') }).refund({
-          order: { outTradeNo },
-          outRefundNo: `${outTradeNo}R`,
-          amount: { refund: 1, total: 1 },
-        }),
+      refundWith({ baseUrl: server.url.replace('http:', 'https:') }),
       ConnectionError,
     );
     await errorPath(
       'unusable client certificate (refund)',
-      () =>
-        client({
-          baseUrl: 'https://127.0.0.1:1',
-          clientCertificate: { cert: CLIENT_CERT, key: `${PRIVATE_KEY_PEM.slice(0, 200)}` },
-        }).refund({
-          order: { outTradeNo },
-          outRefundNo: `${outTradeNo}R`,
-          amount: { refund: 1, total: 1 },
-        }),
+      refundWith({
+        baseUrl: 'https://127.0.0.1:1',
+        clientCertificate: { cert: CLIENT_CERT, key: `${PRIVATE_KEY_PEM.slice(0, 200)}` },
+      }),
       WxPayError,
     );
     // Notification failures.
-    await errorPath(
-      'forged notification',
-      () => parseBody(buildXml(PAYMENT_NOTIFICATION)),
-      SignatureVerificationError,
-    );
-    await errorPath(
-      'notification signed with another key',
-      () => parseBody(signedXml(PAYMENT_NOTIFICATION, other, 'MD5')),
-      SignatureVerificationError,
-    );
-    await errorPath(
-      'refund notification under another key',
-      () => parseBody(refundNotificationXml(other)),
-      DecryptionError,
-    );
-    await errorPath(
-      'refund notification with a bad plaintext',
-      () =>
-        parseBody(
-          refundNotificationXml(
-            apiKey,
-            encryptReqInfo(
-              buildXml({ ...REFUND_INFO, refund_id: undefined }, 'root'),
-              reqInfoKey(apiKey),
-            ),
-          ),
-        ),
-      ResponseValidationError,
-    );
+    const badPlaintext = refundInfoXml({ refund_id: undefined });
+    const notifications: Array<[string, string, ErrorClass]> = [
+      ['forged notification', buildXml(PAYMENT_NOTIFICATION), SignatureVerificationError],
+      [
+        'notification signed with another key',
+        signedXml(PAYMENT_NOTIFICATION, other, 'MD5'),
+        SignatureVerificationError,
+      ],
+      ['refund notification under another key', refundNotificationXml(other), DecryptionError],
+      [
+        'refund notification with a bad plaintext',
+        refundNotificationXml(apiKey, encryptReqInfo(badPlaintext, reqInfoKey(apiKey))),
+        ResponseValidationError,
+      ],
+    ];
+    for (const [label, body, expected] of notifications) {
+      await errorPath(label, () => parseBody(body), expected);
+    }
     // Handler failures: the callback throws an error that quotes the key; the acknowledgement
     // sent to WeChat Pay must not carry it (onError receives the caller's own error).
     const web = createWebNotificationHandler(
@@ -303,20 +283,14 @@ describe('no secret in any error, cause, serialisation or log event', () => {
     const acks = [await forged.text(), await thrown.text()];
     expect(acks.every((a) => a.includes('FAIL'))).toBe(true);
     expect(leaks(acks)).toEqual([]);
-    const node = createNodeNotificationHandler(main, () => undefined, {
+    const endpoint = await startNotificationEndpoint(main, () => undefined, {
       maxBodyBytes: 64,
       onError: (e) => handlerErrors.push(e),
     });
-    const nodeServer = createServer(node);
-    await new Promise<void>((resolve) => nodeServer.listen(0, '127.0.0.1', resolve));
-    const tooBig = await fetch(`http://127.0.0.1:${(nodeServer.address() as AddressInfo).port}/`, {
-      method: 'POST',
-      body: apiKey.repeat(4),
-    });
+    const tooBig = await fetch(endpoint.url, { method: 'POST', body: apiKey.repeat(4) });
     expect(tooBig.status).toBe(413);
     expect(leaks([await tooBig.text()])).toEqual([]);
-    nodeServer.closeAllConnections();
-    await new Promise<void>((resolve) => nodeServer.close(() => resolve()));
+    await endpoint.stop();
     expect(handlerErrors.length).toBeGreaterThanOrEqual(3);
     for (const error of handlerErrors) expect(leaks(surfaces(error))).toEqual([]);
 
@@ -328,7 +302,7 @@ describe('no secret in any error, cause, serialisation or log event', () => {
     expect(tally.misses).toEqual([]);
     expect(tally.acceptedWrongly).toBe(0);
     expect(tally.rejected).toBe(tally.tried);
-    expect(recorder.seen).toEqual([]);
+    expect(rejections.seen).toEqual([]);
   });
 
   it('the scan itself finds a planted secret (the check can fail)', () => {

@@ -1,6 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   DecryptionError,
   MalformedMessageError,
@@ -13,35 +10,29 @@ import {
 import {
   type ExpectedErrorClass as ErrorClass,
   flipBit,
-  RejectionRecorder,
-  settle,
+  recordUnhandledRejections,
+  startNotificationEndpoint,
   Tally,
 } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createNodeNotificationHandler,
-  createWebNotificationHandler,
-  type V3Client,
-} from '../../src/index.js';
+import { createWebNotificationHandler, type V3Client } from '../../src/index.js';
 import { makeTestKeys, signedHeaders } from '../support/test-keys.js';
 import { NOW, notificationBody, publicKeyClient, signed, TRANSACTION } from './support/fixtures.js';
 import { ReplyServer } from './support/reply-server.js';
 
 const keys = makeTestKeys();
 const signer = keys.publicKey;
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 const server = new ReplyServer();
 const CAP = 16 * 1024;
 let client: V3Client;
 
 beforeAll(async () => {
-  recorder.install();
   await server.start();
   client = publicKeyClient(keys, server.url, { transport: { maxResponseBytes: CAP } });
 });
 
 afterAll(async () => {
-  recorder.uninstall();
   await client.close();
   await server.stop();
 });
@@ -575,12 +566,8 @@ describe('size caps and invalid UTF-8', () => {
     const errors: unknown[] = [];
     const delivered: PaymentNotification[] = [];
     const options = { maxBodyBytes: 2048, onError: (e: unknown) => errors.push(e) };
-    const nodeHandler = createNodeNotificationHandler(client, (n) => delivered.push(n), options);
-    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
-      void nodeHandler(req, res);
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/notify`;
+    const endpoint = await startNotificationEndpoint(client, (n) => delivered.push(n), options);
+    const url = endpoint.url;
     const webHandler = createWebNotificationHandler(client, (n) => delivered.push(n), options);
     try {
       for (const size of [2049, 4096, 32_768]) {
@@ -599,8 +586,7 @@ describe('size caps and invalid UTF-8', () => {
         else tally.misses.push({ label: `web ${size}`, outcome: String(web.status) });
       }
     } finally {
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await endpoint.stop();
     }
     expect(delivered).toEqual([]);
     assertClean(tally, 6);
@@ -609,7 +595,6 @@ describe('size caps and invalid UTF-8', () => {
 
 describe('no stray failures', () => {
   it('no unhandled rejection was raised by any of the above', async () => {
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
   });
 });

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AbortedError,
   type LogEvent,
@@ -8,23 +6,22 @@ import {
   TimeoutError,
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createNodeNotificationHandler,
-  createV3Client,
-  type V3Client,
-  type V3ClientConfig,
-} from '../../src/index.js';
+  type NotificationEndpoint,
+  recordUnhandledRejections,
+  startNotificationEndpoint,
+  Tally,
+} from '@wxpay/simulator/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createV3Client, type V3Client, type V3ClientConfig } from '../../src/index.js';
 import { SlowBodyProxy } from './support/slow-body-proxy.js';
 
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 const tally = new Tally('faults (handled as specified)');
 let sim: Simulator;
 let proxy: SlowBodyProxy;
 let client: V3Client;
-let hookServer: Server;
-let hookUrl = '';
+let hook: NotificationEndpoint;
 const delivered: PaymentNotification[] = [];
 let failNextDelivery = false;
 let onLog: ((event: LogEvent) => void) | undefined;
@@ -42,27 +39,21 @@ function config(baseUrl: string, extra: Partial<V3ClientConfig> = {}): V3ClientC
 }
 
 beforeAll(async () => {
-  recorder.install();
   sim = await startSimulator({ notificationRetryDelaysMs: [30, 60, 120] });
   proxy = await new SlowBodyProxy(sim.url).start();
   client = createV3Client(config(sim.url));
-  const handler = createNodeNotificationHandler(client, (n) => {
+  hook = await startNotificationEndpoint(client, (n) => {
     delivered.push(n);
     if (failNextDelivery) {
       failNextDelivery = false;
       throw new Error('database unavailable');
     }
   });
-  hookServer = createServer((req, res) => void handler(req, res));
-  await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/notify`;
 });
 
 afterAll(async () => {
-  recorder.uninstall();
   await client.close();
-  hookServer.closeAllConnections();
-  await new Promise<void>((resolve) => hookServer.close(() => resolve()));
+  await hook.stop();
   await proxy.stop();
   await sim.stop();
   tally.print();
@@ -78,15 +69,15 @@ const QUERY_ALWAYS_500 = {
   times: Number.POSITIVE_INFINITY,
 } as const;
 
+/** The parameters of a native order whose notifications go to the test's endpoint. */
+function nativeOrder(outTradeNo: string, description: string, total: number) {
+  const amount = { total, currency: 'CNY' };
+  return { kind: 'native', outTradeNo, description, amount, notifyUrl: hook.url } as const;
+}
+
 async function newOrder(): Promise<string> {
   const outTradeNo = no('F');
-  await client.createOrder({
-    kind: 'native',
-    outTradeNo,
-    description: 'fault test',
-    amount: { total: 300, currency: 'CNY' },
-    notifyUrl: hookUrl,
-  });
+  await client.createOrder(nativeOrder(outTradeNo, 'fault test', 300));
   return outTradeNo;
 }
 
@@ -217,13 +208,7 @@ describe('creation and refunds are retried only with the same merchant numbers',
     const path = '/v3/pay/transactions/native';
     const from = sim.requests.length;
     sim.faults.push({ ...fault, path, times: 1 });
-    const prepay = await client.createOrder({
-      kind: 'native',
-      outTradeNo,
-      description: 'retry',
-      amount: { total: 100, currency: 'CNY' },
-      notifyUrl: hookUrl,
-    });
+    const prepay = await client.createOrder(nativeOrder(outTradeNo, 'retry', 100));
     expect(prepay.kind).toBe('native');
     const attempts = attemptsSince(from, path);
     expect(attempts).toHaveLength(2);
@@ -361,8 +346,7 @@ describe('notification redelivery', () => {
   });
 
   it('no unhandled rejection', async () => {
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
     expect(tally.rejected).toBe(tally.tried);
   });
 });

@@ -1,6 +1,4 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
   AbortedError,
@@ -18,23 +16,22 @@ import {
   WxPayError,
 } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { RejectionRecorder, settle, Tally } from '@wxpay/simulator/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createNodeNotificationHandler,
-  createV3Client,
-  type V3Client,
-  type V3ClientConfig,
-} from '../../src/index.js';
+  type NotificationEndpoint,
+  recordUnhandledRejections,
+  startNotificationEndpoint,
+  Tally,
+  unusedLocalUrl,
+} from '@wxpay/simulator/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createV3Client, type V3Client, type V3ClientConfig } from '../../src/index.js';
 
-const recorder = new RejectionRecorder();
+const rejections = recordUnhandledRejections();
 const events: LogEvent[] = [];
 const logger = (event: LogEvent) => events.push(event);
 let sim: Simulator;
 let client: V3Client;
-let hookServer: Server;
-let hookUrl = '';
-const handlerAnswers: string[] = [];
+let hook: NotificationEndpoint;
 const handlerErrors: unknown[] = [];
 let seq = 0;
 
@@ -52,34 +49,20 @@ function config(
 }
 
 beforeAll(async () => {
-  recorder.install();
   sim = await startSimulator({ notificationRetryDelaysMs: [20] });
   client = createV3Client(config());
-  const handler = createNodeNotificationHandler(
+  hook = await startNotificationEndpoint(
     client,
     () => {
       throw new Error('order book unavailable');
     },
     { onError: (e) => handlerErrors.push(e) },
   );
-  hookServer = createServer((req, res) => {
-    const end = res.end.bind(res);
-    // Keep what the handler answers WeChat Pay, to check it too.
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (chunk !== undefined && typeof chunk !== 'function') handlerAnswers.push(String(chunk));
-      return end(chunk as never, ...(rest as []));
-    }) as typeof res.end;
-    void handler(req, res);
-  });
-  await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/notify`;
 });
 
 afterAll(async () => {
-  recorder.uninstall();
   await client.close();
-  hookServer.closeAllConnections();
-  await new Promise<void>((resolve) => hookServer.close(() => resolve()));
+  await hook.stop();
   await sim.stop();
 });
 
@@ -153,22 +136,13 @@ async function capture(
 const no = () => `SECS${Date.now()}${seq++}`;
 const queryPath = '/v3/pay/transactions/out-trade-no/';
 
-async function newPaidOrder(): Promise<string> {
-  const outTradeNo = no();
-  await client.createOrder({
-    kind: 'native',
-    outTradeNo,
-    description: 'secrets',
-    amount: { total: 200, currency: 'CNY' },
-    notifyUrl: hookUrl,
-  });
-  return outTradeNo;
-}
-
 describe('secrets never leak', () => {
   it('through every error path, every error rendering and every log event', async () => {
     const caught: Caught[] = [];
-    const outTradeNo = await newPaidOrder();
+    // An order whose notifications reach the failing handler.
+    const outTradeNo = no();
+    const order = { outTradeNo, description: 'secrets', amount: { total: 200, currency: 'CNY' } };
+    await client.createOrder({ kind: 'native', ...order, notifyUrl: hook.url });
     const { merchant } = sim;
 
     // Configuration errors, including secrets put in the wrong field.
@@ -262,11 +236,7 @@ describe('secrets never leak', () => {
     );
     sim.faults.push({ kind: 'reset', path: queryPath, times: 2 });
     caught.push(await capture('reset', () => client.queryOrder({ outTradeNo }), ConnectionError));
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadPort = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const dead = createV3Client(config({ baseUrl: `http://127.0.0.1:${deadPort}` }));
+    const dead = createV3Client(config({ baseUrl: await unusedLocalUrl() }));
     caught.push(
       await capture('connection refused', () => dead.queryOrder({ outTradeNo }), ConnectionError),
     );
@@ -368,7 +338,7 @@ describe('secrets never leak', () => {
     for (const { path, error } of caught) check(path, renderings(error));
     for (const [i, event] of events.entries())
       check(`log event #${i}`, [JSON.stringify(event), inspect(event)]);
-    for (const [i, answer] of handlerAnswers.entries()) check(`handler answer #${i}`, [answer]);
+    for (const [i, answer] of hook.answers.entries()) check(`handler answer #${i}`, [answer]);
     tally.print();
     expect(leaks).toEqual([]);
     expect(events.length).toBeGreaterThan(10);
@@ -377,7 +347,6 @@ describe('secrets never leak', () => {
   });
 
   it('no unhandled rejection', async () => {
-    await settle();
-    expect(recorder.seen).toEqual([]);
+    await rejections.expectNone();
   });
 });

@@ -75,9 +75,14 @@ export function signedXml(
   return buildXml(all);
 }
 
+/** The plaintext of a refund notification's `req_info`: {@link REFUND_INFO} with `changes`. */
+export function refundInfoXml(changes: Readonly<Record<string, string | undefined>> = {}): string {
+  return buildXml({ ...REFUND_INFO, ...changes }, 'root');
+}
+
 /** A refund notification body: unsigned outer fields, `req_info` encrypted under md5(apiKey). */
 export function refundNotificationXml(apiKey: string, reqInfo?: string): string {
-  const inner = buildXml(REFUND_INFO, 'root');
+  const inner = refundInfoXml();
   return buildXml({
     return_code: 'SUCCESS',
     appid: APP_ID,
@@ -87,19 +92,30 @@ export function refundNotificationXml(apiKey: string, reqInfo?: string): string 
   });
 }
 
-/** A v2 client for the test merchant, retries off unless asked for. */
-export function testClient(
+/**
+ * One v2 client per sign type for the test merchant, retries off: the security suites run each
+ * check under both types. `extra` adds settings, per type when it is a function.
+ */
+export function clientsBySignType(
   apiKey: string,
   baseUrl: string,
-  extra: Partial<V2ClientConfig> = {},
-): V2Client {
-  return createV2Client({
-    appId: APP_ID,
-    mchId: MCH_ID,
-    apiKey,
-    baseUrl,
-    retry: { maxAttempts: 1 },
-    timeoutMs: 5_000,
-    ...extra,
-  });
+  extra: Partial<V2ClientConfig> | ((signType: SignType) => Partial<V2ClientConfig>) = {},
+): Record<SignType, V2Client> {
+  const make = (signType: SignType) =>
+    createV2Client({
+      appId: APP_ID,
+      mchId: MCH_ID,
+      apiKey,
+      baseUrl,
+      retry: { maxAttempts: 1 },
+      timeoutMs: 5_000,
+      signType,
+      ...(typeof extra === 'function' ? extra(signType) : extra),
+    });
+  return { MD5: make('MD5'), 'HMAC-SHA256': make('HMAC-SHA256') };
+}
+
+/** Closes every client of {@link clientsBySignType}. */
+export async function closeClients(clients: Record<SignType, V2Client>): Promise<void> {
+  await Promise.all(Object.values(clients).map((c) => c.close()));
 }
