@@ -56,6 +56,22 @@ const run = (cmd, args, cwd) =>
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   }).toString();
 
+// `node` arguments that load `bindings` ([variable, specifier] pairs) with ESM `import()` or
+// with `require()`, then run the script `check` on them.
+const loadWith = {
+  import: (bindings, check) => [
+    '--input-type=module',
+    '-e',
+    `${bindings.map(([v, s]) => `const ${v} = await import('${s}');`).join(' ')} ${check}`,
+  ],
+  require: (bindings, check) => [
+    '--no-warnings',
+    '-e',
+    `${bindings.map(([v, s]) => `const ${v} = require('${s}');`).join(' ')} ${check}`,
+  ],
+};
+const LOADERS = ['import', 'require'];
+
 for (const [dir, names] of Object.entries(packages)) {
   const cwd = `${root}packages/${dir}`;
   const name = `@wxpay/${dir}`;
@@ -68,44 +84,30 @@ for (const [dir, names] of Object.entries(packages)) {
   );
   // Loaded from packages/cli, which depends on every other package, exactly as a user would.
   const probe = `const missing = ${JSON.stringify(names)}.filter((n) => !(n in m)); if (missing.length) { console.error('missing exports: ' + missing); process.exit(1); }`;
-  step(`${name} import()`, () =>
-    run(
-      'node',
-      ['--input-type=module', '-e', `const m = await import('${name}'); ${probe}`],
-      `${root}packages/cli`,
-    ),
-  );
-  step(`${name} require()`, () =>
-    run(
-      'node',
-      ['--no-warnings', '-e', `const m = require('${name}'); ${probe}`],
-      `${root}packages/cli`,
-    ),
-  );
+  for (const how of LOADERS) {
+    step(`${name} ${how}()`, () =>
+      run('node', loadWith[how]([['m', name]], probe), `${root}packages/cli`),
+    );
+  }
 }
 step('@wxpay/simulator/testing subpath (import and require)', () => {
   const check =
     "if (typeof m.verifyV3Answer !== 'function' || typeof m.RejectionRecorder !== 'function') process.exit(1);";
-  const cwd = `${root}packages/v2-xml`;
-  run(
-    'node',
-    ['--input-type=module', '-e', `const m = await import('@wxpay/simulator/testing'); ${check}`],
-    cwd,
-  );
-  run(
-    'node',
-    ['--no-warnings', '-e', `const m = require('@wxpay/simulator/testing'); ${check}`],
-    cwd,
-  );
+  for (const how of LOADERS) {
+    run(
+      'node',
+      loadWith[how]([['m', '@wxpay/simulator/testing']], check),
+      `${root}packages/v2-xml`,
+    );
+  }
 });
 step('@wxpay/simulator/contract subpath', () =>
   run(
     'node',
-    [
-      '--input-type=module',
-      '-e',
-      "const m = await import('@wxpay/simulator/contract'); if (!m.describePaymentClientContract) process.exit(1);",
-    ],
+    loadWith.import(
+      [['m', '@wxpay/simulator/contract']],
+      'if (!m.describePaymentClientContract) process.exit(1);',
+    ),
     `${root}packages/v2-xml`,
   ),
 );
@@ -117,25 +119,11 @@ step('wxpay bin --help', () => {
 step('@wxpay/core/adapter subpath (import and require)', () => {
   const check =
     "if (typeof a.createTransport !== 'function' || a.withRetry !== c.withRetry) process.exit(1);";
-  const cwd = `${root}packages/v2-xml`;
-  run(
-    'node',
-    [
-      '--input-type=module',
-      '-e',
-      `const a = await import('@wxpay/core/adapter'); const c = await import('@wxpay/core'); ${check}`,
-    ],
-    cwd,
-  );
-  run(
-    'node',
-    [
-      '--no-warnings',
-      '-e',
-      `const a = require('@wxpay/core/adapter'); const c = require('@wxpay/core'); ${check}`,
-    ],
-    cwd,
-  );
+  const bindings = [
+    ['a', '@wxpay/core/adapter'],
+    ['c', '@wxpay/core'],
+  ];
+  for (const how of LOADERS) run('node', loadWith[how](bindings, check), `${root}packages/v2-xml`);
 });
 
 // Every public package's tarball carries the repository's LICENSE (copied in by `prepack`):

@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
-import { expect, it } from 'vitest';
-import { describeExample, listen } from '../test-support/harness.js';
+import { it } from 'vitest';
+import {
+  describeExample,
+  expectJsonEchoed,
+  listen,
+  UNUSED_CLIENTS,
+} from '../test-support/harness.js';
 import { createExpressApp } from './create-express-app.js';
 
 describeExample('Express', async ({ clients, onNotification, options }) =>
@@ -8,21 +13,9 @@ describeExample('Express', async ({ clients, onNotification, options }) =>
 );
 
 it('Express: the JSON parser mounted after the notify routes still serves the rest of the app', async () => {
-  const app = createExpressApp(
-    {
-      v2: { parseNotification: () => Promise.reject(new Error('unused')) },
-      v3: { parseNotification: () => Promise.reject(new Error('unused')) },
-    },
-    () => undefined,
-  );
-  const server = await listen(createServer(app));
+  const server = await listen(createServer(createExpressApp(UNUSED_CLIENTS, () => undefined)));
   try {
-    const response = await fetch(`${server.baseUrl}/orders/echo`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ outTradeNo: 'A1' }),
-    });
-    expect(await response.json()).toEqual({ received: { outTradeNo: 'A1' } });
+    await expectJsonEchoed(server.baseUrl);
   } finally {
     await server.close();
   }

@@ -98,6 +98,25 @@ function nextOrderNo(protocol: Protocol): string {
   return `EX${protocol.toUpperCase()}${Date.now().toString(36).toUpperCase()}${orderCounter}`;
 }
 
+/** Clients for tests that never reach a notify route (their verification refuses everything). */
+export const UNUSED_CLIENTS: NotifyClients = {
+  v2: { parseNotification: () => Promise.reject(new Error('unused')) },
+  v3: { parseNotification: () => Promise.reject(new Error('unused')) },
+};
+
+/**
+ * Asserts that the application's own JSON route (`POST /orders/echo`) still parses JSON:
+ * the raw-body handling of the notify routes must not leak into the rest of the app.
+ */
+export async function expectJsonEchoed(baseUrl: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/orders/echo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ outTradeNo: 'A1' }),
+  });
+  expect(await response.json()).toEqual({ received: { outTradeNo: 'A1' } });
+}
+
 /** Changes one byte inside a value of a delivered body, keeping it well-formed. */
 export function tamper(protocol: Protocol, body: string): string {
   // v2: the amount paid; v3: one base64 character of the encrypted resource.

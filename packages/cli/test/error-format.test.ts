@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiError, AuthenticationError, OrderNotFoundError } from '@wxpay/core';
+import { ApiError, AuthenticationError, OrderNotFoundError, type PaymentClient } from '@wxpay/core';
 import { type Simulator, startSimulator, writeCredentialsFile } from '@wxpay/simulator';
 import { createV2Client } from '@wxpay/v2-xml';
 import { createV3Client } from '@wxpay/v3-json';
@@ -32,19 +32,36 @@ async function failure(run: () => Promise<unknown>): Promise<ApiError> {
   throw new Error('the call succeeded');
 }
 
+/**
+ * The ApiError a v2 and a v3 client (in that order) raise for the same `call`; both clients
+ * are closed afterwards.
+ */
+async function failuresOfBoth(
+  v2Config: Parameters<typeof createV2Client>[0],
+  v3Config: Parameters<typeof createV3Client>[0],
+  call: (client: PaymentClient) => Promise<unknown>,
+): Promise<ApiError[]> {
+  const [v2, v3] = [createV2Client(v2Config), createV3Client(v3Config)];
+  try {
+    return [await failure(() => call(v2)), await failure(() => call(v3))];
+  } finally {
+    await Promise.all([v2.close(), v3.close()]);
+  }
+}
+
 describe('API error messages', () => {
   it('a signature made with the wrong key: same wording, protocol-specific check', async () => {
     const other = await startSimulator();
-    // Keys of another merchant against this simulator: WeChat Pay rejects the signature.
-    const v2 = createV2Client(sim.clientConfig('v2', { apiKey: other.merchant.apiKey }));
-    const v3 = createV3Client(
-      sim.clientConfig('v3', { privateKey: other.merchant.privateKey, retry: { maxAttempts: 1 } }),
-    );
     try {
-      const errors = [
-        await failure(() => v2.queryOrder({ outTradeNo: 'SIGNED_WRONG_1' })),
-        await failure(() => v3.queryOrder({ outTradeNo: 'SIGNED_WRONG_1' })),
-      ];
+      // Keys of another merchant against this simulator: WeChat Pay rejects the signature.
+      const errors = await failuresOfBoth(
+        sim.clientConfig('v2', { apiKey: other.merchant.apiKey }),
+        sim.clientConfig('v3', {
+          privateKey: other.merchant.privateKey,
+          retry: { maxAttempts: 1 },
+        }),
+        (client) => client.queryOrder({ outTradeNo: 'SIGNED_WRONG_1' }),
+      );
       const parts = errors.map((e) => {
         expect(e).toBeInstanceOf(AuthenticationError);
         const match = FORMAT.exec(e.message);
@@ -61,29 +78,22 @@ describe('API error messages', () => {
         expect(e.message).not.toContain(sim.merchant.apiKey);
       }
     } finally {
-      await Promise.all([v2.close(), v3.close(), other.stop()]);
+      await other.stop();
     }
   });
 
   it('an unknown order: the same "what" and "check" from both protocols', async () => {
-    const v2 = createV2Client(sim.clientConfig('v2'));
-    const v3 = createV3Client(sim.clientConfig('v3'));
-    try {
-      const errors = [
-        await failure(() => v2.queryOrder({ outTradeNo: 'NO_SUCH_ORDER_9' })),
-        await failure(() => v3.queryOrder({ outTradeNo: 'NO_SUCH_ORDER_9' })),
-      ];
-      const parts = errors.map((e) => {
-        expect(e).toBeInstanceOf(OrderNotFoundError);
-        return FORMAT.exec(e.message)?.groups ?? {};
-      });
-      expect(parts[0]?.what).toBe('WeChat Pay does not know the order');
-      expect(parts[1]?.what).toBe(parts[0]?.what);
-      expect(parts[1]?.check).toBe(parts[0]?.check);
-      expect(parts.map((p) => p.protocol)).toEqual(['v2', 'v3']);
-    } finally {
-      await Promise.all([v2.close(), v3.close()]);
-    }
+    const errors = await failuresOfBoth(sim.clientConfig('v2'), sim.clientConfig('v3'), (client) =>
+      client.queryOrder({ outTradeNo: 'NO_SUCH_ORDER_9' }),
+    );
+    const parts = errors.map((e) => {
+      expect(e).toBeInstanceOf(OrderNotFoundError);
+      return FORMAT.exec(e.message)?.groups ?? {};
+    });
+    expect(parts[0]?.what).toBe('WeChat Pay does not know the order');
+    expect(parts[1]?.what).toBe(parts[0]?.what);
+    expect(parts[1]?.check).toBe(parts[0]?.check);
+    expect(parts.map((p) => p.protocol)).toEqual(['v2', 'v3']);
   });
 
   it('the CLI prints the class and that message, once', async () => {

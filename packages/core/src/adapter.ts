@@ -31,6 +31,8 @@ export {
 export { v2Acknowledgement, v3Acknowledgement } from './notify/acknowledgement.js';
 export { detectNotificationProtocol } from './notify/detect-notification-protocol.js';
 export { subMerchantSchema } from './order-details-schemas.js';
+export { checkPartnerPayer, payingAppId } from './partner-payer.js';
+export { type PaymentCalls, type PaymentSteps, paymentCalls } from './payment-calls.js';
 export {
   type AttemptContext,
   backoffDelay,
@@ -44,12 +46,14 @@ export {
   orderRefSchema,
   outRefundNoSchema,
   outTradeNoSchema,
+  parseConfig,
   parseInput,
   refundParamsSchema,
   toValidationIssues,
   transactionIdSchema,
 } from './schemas.js';
 export { type SettleCloseSteps, settleClose } from './settle-close.js';
+export { type SubMerchantSteps, subMerchantClient } from './sub-merchant-client.js';
 export {
   createTransport,
   type HttpRequest,

@@ -19,7 +19,11 @@ export interface WxPayErrorOptions {
 
 /** Base class of every error raised by wxpay. */
 export class WxPayError extends Error {
-  /** A stable identifier of the class, used by {@link WxPayError.isInstance}. */
+  /**
+   * A stable identifier of the class: its name, which minifiers may rename on the class itself.
+   * Used for `name` and by {@link WxPayError.isInstance}; each subclass gets its own through
+   * `nameErrorKinds`.
+   */
   static readonly kind: string = 'WxPayError';
   /** True when the same call may succeed if tried again unchanged. */
   readonly retryable: boolean = false;
@@ -70,7 +74,6 @@ export interface ApiErrorDetails extends WxPayErrorOptions {
 
 /** WeChat Pay answered with an error. Subclasses name the meaning. */
 export class ApiError extends WxPayError {
-  static override readonly kind: string = 'ApiError';
   readonly code: string;
   readonly status: number | undefined;
   readonly requestId: string | undefined;
@@ -98,68 +101,45 @@ export class ApiError extends WxPayError {
 }
 
 /** The order does not exist (ORDERNOTEXIST, ORDER_NOT_EXIST, RESOURCE_NOT_EXISTS). */
-export class OrderNotFoundError extends ApiError {
-  static override readonly kind: string = 'OrderNotFoundError';
-}
+export class OrderNotFoundError extends ApiError {}
 /** The refund does not exist (REFUNDNOTEXIST, RESOURCE_NOT_EXISTS on a refund). */
-export class RefundNotFoundError extends ApiError {
-  static override readonly kind: string = 'RefundNotFoundError';
-}
+export class RefundNotFoundError extends ApiError {}
 /** The order is already paid (ORDERPAID); query it instead. */
-export class OrderPaidError extends ApiError {
-  static override readonly kind: string = 'OrderPaidError';
-}
+export class OrderPaidError extends ApiError {}
 /** The order is closed (ORDERCLOSED, ORDER_CLOSED); a new payment needs a new out_trade_no. */
-export class OrderClosedError extends ApiError {
-  static override readonly kind: string = 'OrderClosedError';
-}
+export class OrderClosedError extends ApiError {}
 /** The out_trade_no was used with different parameters (OUT_TRADE_NO_USED). */
-export class DuplicateOrderError extends ApiError {
-  static override readonly kind: string = 'DuplicateOrderError';
-}
+export class DuplicateOrderError extends ApiError {}
 /** Too many requests (FREQUENCY_LIMITED, RATELIMIT_EXCEEDED, HTTP 429). Retryable. */
 export class RateLimitedError extends ApiError {
-  static override readonly kind: string = 'RateLimitedError';
   override readonly retryable: boolean = true;
 }
 /** A transient server or bank failure (SYSTEMERROR, BANKERROR, HTTP 5xx). Retryable. */
 export class SystemError extends ApiError {
-  static override readonly kind: string = 'SystemError';
   override readonly retryable: boolean = true;
 }
 /** WeChat Pay rejected our credentials or signature (SIGNERROR, SIGN_ERROR, NOAUTH). */
-export class AuthenticationError extends ApiError {
-  static override readonly kind: string = 'AuthenticationError';
-}
+export class AuthenticationError extends ApiError {}
 /** Any other refusal (PARAM_ERROR, INVALID_REQUEST, NOTENOUGH …); `code` says which. */
-export class InvalidRequestError extends ApiError {
-  static override readonly kind: string = 'InvalidRequestError';
-}
+export class InvalidRequestError extends ApiError {}
 /**
  * The payer is still paying (v2 micropay USERPAYING, v3 HTTP 202). Not a failure:
  * poll with `awaitFinalState`.
  */
-export class UserPayingError extends ApiError {
-  static override readonly kind: string = 'UserPayingError';
-}
+export class UserPayingError extends ApiError {}
 
 /** The request could not be completed on the network (refused, reset, DNS …). Retryable. */
 export class ConnectionError extends WxPayError {
-  static override readonly kind: string = 'ConnectionError';
   override readonly retryable: boolean = true;
 }
 /** An attempt or a whole call ran out of time. Retryable. */
-export class TimeoutError extends ConnectionError {
-  static override readonly kind: string = 'TimeoutError';
-}
+export class TimeoutError extends ConnectionError {}
 /** The caller's AbortSignal fired. Never retried. */
 export class AbortedError extends ConnectionError {
-  static override readonly kind: string = 'AbortedError';
   override readonly retryable: boolean = false;
 }
 /** The response body exceeded the configured size cap; it was not read further. */
 export class ResponseTooLargeError extends WxPayError {
-  static override readonly kind: string = 'ResponseTooLargeError';
   readonly limitBytes: number;
   constructor(limitBytes: number) {
     super(`response body exceeds the ${limitBytes}-byte limit`);
@@ -168,20 +148,14 @@ export class ResponseTooLargeError extends WxPayError {
 }
 
 /** A signature on a response or notification is missing, stale or wrong. Never retried. */
-export class SignatureVerificationError extends WxPayError {
-  static override readonly kind: string = 'SignatureVerificationError';
-}
+export class SignatureVerificationError extends WxPayError {}
 /**
  * WeChat Pay sent a deliberate probe signature (`WECHATPAY/SIGNTEST/…`) to check that the
  * merchant verifies. The message must be refused; for an API response the outcome is unknown.
  */
-export class SignatureProbeError extends SignatureVerificationError {
-  static override readonly kind: string = 'SignatureProbeError';
-}
+export class SignatureProbeError extends SignatureVerificationError {}
 /** Decryption or authentication of an encrypted payload failed (wrong key, tampered data). */
-export class DecryptionError extends WxPayError {
-  static override readonly kind: string = 'DecryptionError';
-}
+export class DecryptionError extends WxPayError {}
 
 /** One problem found while validating data. */
 export interface ValidationIssue {
@@ -192,7 +166,6 @@ export interface ValidationIssue {
 
 /** The server's answer did not have the expected shape (or contained an unknown value). */
 export class ResponseValidationError extends WxPayError {
-  static override readonly kind: string = 'ResponseValidationError';
   readonly issues: readonly ValidationIssue[];
   /** The decoded wire object, kept so nothing the server said is lost. */
   readonly raw: unknown;
@@ -209,9 +182,7 @@ export class ResponseValidationError extends WxPayError {
   }
 }
 /** The server reported a `trade_state` outside the eight known values. */
-export class UnknownTradeStateError extends ResponseValidationError {
-  static override readonly kind: string = 'UnknownTradeStateError';
-}
+export class UnknownTradeStateError extends ResponseValidationError {}
 /**
  * A verified answer is about something other than what was asked: another merchant, order or
  * refund. A signature proves who wrote an answer, not which request it answers, so a misrouted
@@ -219,7 +190,6 @@ export class UnknownTradeStateError extends ResponseValidationError {
  * give the same wrong answer again, and acting on it would settle the wrong order.
  */
 export class AnswerMismatchError extends ResponseValidationError {
-  static override readonly kind: string = 'AnswerMismatchError';
   /** The wire field that differs from the request (`out_trade_no`, `mchid` …). */
   readonly field: string;
   constructor(
@@ -256,13 +226,10 @@ function shown(value: unknown, missing: string): string {
  * A message could not be parsed safely: malformed XML/JSON, a DOCTYPE or entity declaration,
  * nested elements where a flat message is expected, invalid UTF-8.
  */
-export class MalformedMessageError extends WxPayError {
-  static override readonly kind: string = 'MalformedMessageError';
-}
+export class MalformedMessageError extends WxPayError {}
 
 /** The caller's input is invalid; `issues` names each offending field. */
 export class ValidationError extends WxPayError {
-  static override readonly kind: string = 'ValidationError';
   readonly issues: readonly ValidationIssue[];
   constructor(
     message: string,
@@ -277,13 +244,10 @@ export class ValidationError extends WxPayError {
   }
 }
 /** The client configuration is invalid. The message names the field, never its value. */
-export class ConfigError extends ValidationError {
-  static override readonly kind: string = 'ConfigError';
-}
+export class ConfigError extends ValidationError {}
 
 /** An order was asked to move between two states that the state machine forbids. */
 export class InvalidStateTransitionError extends WxPayError {
-  static override readonly kind: string = 'InvalidStateTransitionError';
   readonly from: string;
   readonly to: string;
   constructor(from: string, to: string) {
@@ -292,3 +256,48 @@ export class InvalidStateTransitionError extends WxPayError {
     this.to = to;
   }
 }
+
+/**
+ * Gives each class its own `kind`, the key it is listed under, so the name is written once per
+ * class and survives minification. Called once for every error class right after it is
+ * declared; a class left out would share its parent's kind (and its `isInstance` answers).
+ */
+export function nameErrorKinds(classes: Readonly<Record<string, WxPayErrorClass>>): void {
+  for (const [kind, errorClass] of Object.entries(classes)) {
+    Object.defineProperty(errorClass, 'kind', {
+      value: kind,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+}
+
+// Every class above, in hierarchy order.
+nameErrorKinds({
+  ApiError,
+  OrderNotFoundError,
+  RefundNotFoundError,
+  OrderPaidError,
+  OrderClosedError,
+  DuplicateOrderError,
+  RateLimitedError,
+  SystemError,
+  AuthenticationError,
+  InvalidRequestError,
+  UserPayingError,
+  ConnectionError,
+  TimeoutError,
+  AbortedError,
+  ResponseTooLargeError,
+  SignatureVerificationError,
+  SignatureProbeError,
+  DecryptionError,
+  ResponseValidationError,
+  UnknownTradeStateError,
+  AnswerMismatchError,
+  MalformedMessageError,
+  ValidationError,
+  ConfigError,
+  InvalidStateTransitionError,
+});

@@ -11,6 +11,7 @@ export {
   type AwaitFinalStateOptions,
   awaitFinalState,
 } from './await-final-state.js';
+export type { ClientConfigBase } from './client-config-base.js';
 export { type Clock, type NonceSource, systemClock } from './clock.js';
 export { compareOrders, type OrderDivergence } from './compare-orders.js';
 export {
@@ -81,17 +82,8 @@ export {
   UnsupportedNotificationProtocolError,
 } from './notify/notification-errors.js';
 export type { NotificationBody } from './notify/read-notification-body.js';
-export type {
-  GoodsDetail,
-  GoodsItem,
-  RefundFundsSource,
-  RefundGoodsItem,
-  StoreInfo,
-  SubMerchant,
-  SubPayer,
-  WireFields,
-  WireValue,
-} from './order-details.js';
+// Every name in order-details.ts is a public type (goods, store, wire fields, partner mode).
+export type * from './order-details.js';
 export { subMerchantSchema } from './order-details-schemas.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export {

@@ -4,6 +4,12 @@ import type { SubMerchant, WireFields, WireValue } from './order-details.js';
 // Length limits follow the v3 order and refund field tables (docs/protocol/order-fields.md).
 const fen = z.number().int('must be an integer number of fen').nonnegative('must not be negative');
 const count = z.number().int('must be an integer').positive('must be at least 1');
+// How a goods line names its item, alike in order and refund goods details.
+const goodsIdentity = {
+  merchantGoodsId: z.string().min(1).max(32),
+  wechatpayGoodsId: z.string().min(1).max(32).optional(),
+  goodsName: z.string().min(1).max(256).optional(),
+};
 
 /** Validates a {@link GoodsDetail}. */
 export const goodsDetailSchema = z
@@ -14,9 +20,7 @@ export const goodsDetailSchema = z
       .array(
         z
           .object({
-            merchantGoodsId: z.string().min(1).max(32),
-            wechatpayGoodsId: z.string().min(1).max(32).optional(),
-            goodsName: z.string().min(1).max(256).optional(),
+            ...goodsIdentity,
             quantity: count,
             unitPrice: fen,
           })
@@ -60,9 +64,7 @@ export const refundGoodsDetailSchema = z
   .array(
     z
       .object({
-        merchantGoodsId: z.string().min(1).max(32),
-        wechatpayGoodsId: z.string().min(1).max(32).optional(),
-        goodsName: z.string().min(1).max(256).optional(),
+        ...goodsIdentity,
         unitPrice: fen,
         refundAmount: fen,
         refundQuantity: count,

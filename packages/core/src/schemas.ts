@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type ValidationIssue } from './errors.js';
+import { ConfigError, ValidationError, type ValidationIssue } from './errors.js';
 import {
   goodsDetailSchema,
   refundFromSchema,
@@ -147,9 +147,27 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
  * `what` names the input in the message (e.g. `createOrder params`).
  */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  return parseOrThrow(schema, value, what, ValidationError);
+}
+
+/**
+ * Parses a client configuration like {@link parseInput}, but the error is a {@link ConfigError}:
+ * it names each bad field and why, never the value (keys must not end up in logs).
+ */
+export function parseConfig<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  return parseOrThrow(schema, value, what, ConfigError);
+}
+
+function parseOrThrow<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+  ErrorClass: typeof ValidationError,
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  // zod's messages name the field and the rule; they never echo the value.
   const issues = toValidationIssues(result.error);
   const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-  throw new ValidationError(`invalid ${what}: ${summary}`, issues);
+  throw new ErrorClass(`invalid ${what}: ${summary}`, issues);
 }

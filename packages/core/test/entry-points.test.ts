@@ -23,10 +23,15 @@ describe('core entry points', () => {
     const addedSinceSplit = new Set([
       ...ADAPTER_ONLY,
       'BACKUP_API_ORIGIN',
+      'checkPartnerPayer',
       'PRIMARY_API_ORIGIN',
       'isConnectionFailure',
+      'parseConfig',
+      'paymentCalls',
+      'payingAppId',
       'resolveBackupBaseUrl',
       'settleClose',
+      'subMerchantClient',
       'withBackupDomain',
     ]);
     for (const name of names.filter((n) => !addedSinceSplit.has(n))) {

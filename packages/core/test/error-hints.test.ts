@@ -16,13 +16,8 @@ describe('formatApiErrorMessage', () => {
   });
 
   it('gives the same meaning to both spellings of a code and a protocol-specific check', () => {
-    const v2 = formatApiErrorMessage({
-      protocol: 'v2',
-      code: 'SIGNERROR',
-      message: '签名错误',
-      status: 200,
-    });
-    expect(v2).toMatch(
+    const v2 = { protocol: 'v2', code: 'SIGNERROR', message: '签名错误', status: 200 } as const;
+    expect(formatApiErrorMessage(v2)).toMatch(
       /^WeChat Pay rejected the request signature: SIGNERROR 签名错误 \(v2, HTTP 200\)\. Check: apiKey is the 32-character APIv2 key/,
     );
     expect(errorHint('ORDERNOTEXIST')).toBe(errorHint('ORDER_NOT_EXIST'));
@@ -42,20 +37,18 @@ describe('formatApiErrorMessage', () => {
 
 describe('looksLikePath', () => {
   it('tells a path from key material', () => {
-    for (const path of [
+    const paths = [
       'apiclient_key.pem',
       './keys/apiclient_key.pem',
       '/etc/wxpay/key.pem',
       'C:\\keys\\k.pem',
-    ]) {
-      expect(looksLikePath(path), path).toBe(true);
-    }
-    for (const key of [
+    ];
+    const keyMaterial = [
       '-----BEGIN PRIVATE KEY-----\nMIIE…\n-----END PRIVATE KEY-----\n',
       'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
       42,
-    ]) {
-      expect(looksLikePath(key)).toBe(false);
-    }
+    ];
+    for (const path of paths) expect(looksLikePath(path), path).toBe(true);
+    for (const key of keyMaterial) expect(looksLikePath(key)).toBe(false);
   });
 });

@@ -1,47 +1,36 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  AbortedError,
-  ApiError,
-  ConnectionError,
-  OrderNotFoundError,
-  RateLimitedError,
-  SignatureProbeError,
-  SignatureVerificationError,
-  SystemError,
-  TimeoutError,
-  WxPayError,
-} from '../src/errors.js';
+import * as errors from '../src/errors.js';
 
 describe('error hierarchy', () => {
   it('sets name, inheritance and retryability', () => {
-    const err = new OrderNotFoundError('order does not exist', {
+    const err = new errors.OrderNotFoundError('order does not exist', {
       code: 'ORDERNOTEXIST',
       status: 404,
     });
-    expect(err).toBeInstanceOf(ApiError);
-    expect(err).toBeInstanceOf(WxPayError);
+    expect(err).toBeInstanceOf(errors.ApiError);
+    expect(err).toBeInstanceOf(errors.WxPayError);
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('OrderNotFoundError');
     expect(err.code).toBe('ORDERNOTEXIST');
     expect(err.retryable).toBe(false);
-    expect(new SystemError('x', { code: 'SYSTEMERROR' }).retryable).toBe(true);
-    expect(new RateLimitedError('x', { code: 'FREQUENCY_LIMITED' }).retryable).toBe(true);
-    expect(new ConnectionError('x').retryable).toBe(true);
-    expect(new TimeoutError('x').retryable).toBe(true);
-    expect(new AbortedError('x').retryable).toBe(false);
-    expect(new SignatureProbeError('x')).toBeInstanceOf(SignatureVerificationError);
+    expect(new errors.SystemError('x', { code: 'SYSTEMERROR' }).retryable).toBe(true);
+    expect(new errors.RateLimitedError('x', { code: 'FREQUENCY_LIMITED' }).retryable).toBe(true);
+    expect(new errors.ConnectionError('x').retryable).toBe(true);
+    expect(new errors.TimeoutError('x').retryable).toBe(true);
+    expect(new errors.AbortedError('x').retryable).toBe(false);
+    expect(new errors.SignatureProbeError('x')).toBeInstanceOf(errors.SignatureVerificationError);
   });
 
   it('isInstance follows the chain and rejects unrelated values', () => {
-    const err = new SignatureProbeError('probe');
-    expect(SignatureProbeError.isInstance(err)).toBe(true);
-    expect(SignatureVerificationError.isInstance(err)).toBe(true);
-    expect(WxPayError.isInstance(err)).toBe(true);
-    expect(ApiError.isInstance(err)).toBe(false);
-    expect(WxPayError.isInstance(new Error('plain'))).toBe(false);
-    expect(WxPayError.isInstance(null)).toBe(false);
-    expect(WxPayError.isInstance({ name: 'WxPayError' })).toBe(false);
+    const err = new errors.SignatureProbeError('probe');
+    expect(errors.SignatureProbeError.isInstance(err)).toBe(true);
+    expect(errors.SignatureVerificationError.isInstance(err)).toBe(true);
+    expect(errors.WxPayError.isInstance(err)).toBe(true);
+    expect(errors.ApiError.isInstance(err)).toBe(false);
+    expect(errors.WxPayError.isInstance(new Error('plain'))).toBe(false);
+    expect(errors.WxPayError.isInstance(null)).toBe(false);
+    expect(errors.WxPayError.isInstance({ name: 'WxPayError' })).toBe(false);
   });
 
   it('isInstance recognises errors from a second copy of the module (duplicate installs)', async () => {
@@ -50,17 +39,17 @@ describe('error hierarchy', () => {
       // @ts-expect-error TypeScript cannot resolve a specifier with a query; Vite can.
       '../src/errors.js?duplicate-install'
     )) as typeof import('../src/errors.js');
-    expect(copy.OrderNotFoundError).not.toBe(OrderNotFoundError);
+    expect(copy.OrderNotFoundError).not.toBe(errors.OrderNotFoundError);
     const foreign = new copy.OrderNotFoundError('x', { code: 'ORDER_NOT_EXIST' });
-    expect(foreign instanceof OrderNotFoundError).toBe(false);
-    expect(OrderNotFoundError.isInstance(foreign)).toBe(true);
-    expect(ApiError.isInstance(foreign)).toBe(true);
-    expect(SystemError.isInstance(foreign)).toBe(false);
+    expect(foreign instanceof errors.OrderNotFoundError).toBe(false);
+    expect(errors.OrderNotFoundError.isInstance(foreign)).toBe(true);
+    expect(errors.ApiError.isInstance(foreign)).toBe(true);
+    expect(errors.SystemError.isInstance(foreign)).toBe(false);
   });
 
   it('serializes without hidden fields and keeps the cause', () => {
     const cause = new Error('socket hang up');
-    const err = new SystemError('system error', {
+    const err = new errors.SystemError('system error', {
       code: 'SYSTEMERROR',
       status: 500,
       requestId: 'r-1',

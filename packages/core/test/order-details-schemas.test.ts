@@ -27,23 +27,20 @@ function issuePaths(schema: Parameters<typeof parseInput>[0], value: unknown): s
 
 describe('order detail fields', () => {
   it('accepts goods detail, profit sharing, e-invoice, store, limit_pay and wire fields', () => {
-    const parsed = parseInput(
-      createOrderParamsSchema,
-      {
-        ...order,
-        goodsDetail: {
-          costPrice: 608800,
-          invoiceId: 'INV1',
-          goods: [{ merchantGoodsId: 'G1', quantity: 2, unitPrice: 300 }],
-        },
-        profitSharing: true,
-        supportFapiao: false,
-        store: { id: '0001', areaCode: '440305' },
-        limitPay: 'no_credit',
-        wire: { time_start: '20240101000000', nested: { a: [1, null, true] } },
+    const detailed = {
+      ...order,
+      goodsDetail: {
+        costPrice: 608800,
+        invoiceId: 'INV1',
+        goods: [{ merchantGoodsId: 'G1', quantity: 2, unitPrice: 300 }],
       },
-      'createOrder params',
-    );
+      profitSharing: true,
+      supportFapiao: false,
+      store: { id: '0001', areaCode: '440305' },
+      limitPay: 'no_credit',
+      wire: { time_start: '20240101000000', nested: { a: [1, null, true] } },
+    };
+    const parsed = parseInput(createOrderParamsSchema, detailed, 'createOrder params');
     expect(parsed.goodsDetail?.goods?.[0]?.quantity).toBe(2);
     expect(parsed.wire).toEqual({ time_start: '20240101000000', nested: { a: [1, null, true] } });
   });

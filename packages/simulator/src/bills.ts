@@ -126,67 +126,44 @@ export function tradeBill(
 /** A fund-flow bill (资金账单) for one day: payments as income, refunds as expense. */
 export function fundFlowBill(orders: readonly SimulatedOrder[], date: string): string | undefined {
   const rows: string[] = [];
-  let income = 0;
-  let incomeCount = 0;
-  let expense = 0;
-  let expenseCount = 0;
+  const income = { count: 0, amount: 0 };
+  const expense = { count: 0, amount: 0 };
   let balance = 0;
+  // One row per money movement: a payment (交易, 收入) or a refund (退款, 支出).
+  const entry = (
+    at: number,
+    id: string,
+    kind: 'payment' | 'refund',
+    amount: number,
+    no: string,
+  ) => {
+    const [business, direction, sum] =
+      kind === 'payment'
+        ? (['交易', '收入', income] as const)
+        : (['退款', '支出', expense] as const);
+    balance += kind === 'payment' ? amount : -amount;
+    sum.amount += amount;
+    sum.count += 1;
+    const cells = [formatDashed(at), id, `${id}01`, business, business, direction];
+    rows.push([...cells, yuan(amount), yuan(balance), 'system', '', no].map(cell).join(','));
+  };
   const onDay = (ms: number | undefined) => ms !== undefined && billDate(ms).dashed === date;
   for (const o of orders) {
     if (onDay(o.paidAt) && o.transactionId) {
-      balance += o.total;
-      income += o.total;
-      incomeCount += 1;
-      rows.push(
-        [
-          formatDashed(o.paidAt ?? 0),
-          o.transactionId,
-          `${o.transactionId}01`,
-          '交易',
-          '交易',
-          '收入',
-          yuan(o.total),
-          yuan(balance),
-          'system',
-          '',
-          o.outTradeNo,
-        ]
-          .map(cell)
-          .join(','),
-      );
+      entry(o.paidAt ?? 0, o.transactionId, 'payment', o.total, o.outTradeNo);
     }
     for (const r of o.refunds) {
-      if (!onDay(r.createdAt)) continue;
-      balance -= r.refund;
-      expense += r.refund;
-      expenseCount += 1;
-      rows.push(
-        [
-          formatDashed(r.createdAt),
-          r.refundId,
-          `${r.refundId}01`,
-          '退款',
-          '退款',
-          '支出',
-          yuan(r.refund),
-          yuan(balance),
-          'system',
-          '',
-          r.outRefundNo,
-        ]
-          .map(cell)
-          .join(','),
-      );
+      if (onDay(r.createdAt)) entry(r.createdAt, r.refundId, 'refund', r.refund, r.outRefundNo);
     }
   }
   if (rows.length === 0) return undefined;
+  const total = income.count + expense.count;
+  const summary = [total, income.count, yuan(income.amount), expense.count, yuan(expense.amount)];
   return [
     '记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,账户结余（元）,资金变更提交申请人,备注,业务凭证号',
     ...rows,
     '资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额',
-    [incomeCount + expenseCount, incomeCount, yuan(income), expenseCount, yuan(expense)]
-      .map((v) => cell(String(v)))
-      .join(','),
+    summary.map((v) => cell(String(v))).join(','),
     '',
   ].join('\r\n');
 }

@@ -1,23 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { WxPayError } from '@wxpay/core';
 import type { MicropayOutcome } from './context.js';
+import { CONTROL_FAULT_KINDS } from './control-fault-kinds.js';
 import type { FaultKind, FaultSpec } from './faults.js';
 import type { PayOptions, Simulator } from './start-simulator.js';
 
 /** The HTTP prefix of the control surface. */
 export const CONTROL_PREFIX = '/__sim';
 
-const FAULT_KINDS: ReadonlySet<string> = new Set<FaultKind>([
-  'latency',
-  'status',
-  'reset',
-  'truncate',
-  'bad-signature',
-  'probe-signature',
-  'unsigned',
-  'skewed-timestamp',
-  'unknown-key',
-]);
+const FAULT_KINDS: ReadonlySet<string> = new Set(CONTROL_FAULT_KINDS);
 
 class ControlError extends Error {
   constructor(

@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { ChangeFeed } from './change-feed.js';
 import { NotificationDrops } from './notification-drops.js';
 import { parseXmlMessage } from './v2/xml-codec.js';
+import { waitUntilFound } from './wait-until-found.js';
 
 /** Which notification goes where: what every record of one notification shares. */
 export interface NotificationTarget {
@@ -77,22 +78,8 @@ export class NotificationLog {
     predicate: (attempt: NotificationAttempt) => boolean,
     timeoutMs = 5_000,
   ): Promise<NotificationAttempt> {
-    const found = this.#attempts.find(predicate);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const hit = this.#attempts.find(predicate);
-        if (!hit) return;
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve(hit);
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(new Error(`no matching notification attempt within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiters.add(check);
-    });
+    const find = () => this.#attempts.find(predicate);
+    return waitUntilFound(find, this.#waiters, timeoutMs, 'matching notification attempt');
   }
 
   /** Resolves once no delivery is in flight or scheduled. */

@@ -9,6 +9,12 @@ import { payOrder } from './v2/handle-v2.js';
 // What a test (or the control surface) does to the simulated world: the payer pays, an order
 // expires, a refund finishes, a certificate rotates. Each returns a snapshot, never live state.
 
+/** Applies `change` to the live record and returns a snapshot of the result. */
+function snapshotAfter<T>(record: T, change: (record: T) => void): T {
+  change(record);
+  return structuredClone(record);
+}
+
 function orderOf(state: HandlerState, outTradeNo: string): SimulatedOrder {
   const order = state.store.find(outTradeNo);
   if (!order) throw new Error(`simulator: no order ${outTradeNo}`);
@@ -16,39 +22,32 @@ function orderOf(state: HandlerState, outTradeNo: string): SimulatedOrder {
 }
 
 /** The payer pays (with optional coupons) and, unless silent, the notification is sent. */
-export function payScenario(
-  state: HandlerState,
-  outTradeNo: string,
-  options: PayOptions = {},
-): SimulatedOrder {
-  const order = orderOf(state, outTradeNo);
-  const coupons = (options.coupons ?? []).map((c, i) => ({
-    id: c.id ?? `${i + 1}${randomDigits(9)}`,
-    type: c.type,
-    amount: c.amount,
-    ...(c.name !== undefined ? { name: c.name } : {}),
-  }));
-  const couponTotal = coupons.reduce((s, c) => s + c.amount, 0);
-  if (couponTotal >= order.total) throw new Error('simulator: coupons must leave something to pay');
-  payOrder(state, order, {
-    ...(options.openid ? { openid: options.openid } : {}),
-    ...(options.bankType ? { bankType: options.bankType } : {}),
+export const payScenario = (state: HandlerState, outTradeNo: string, options: PayOptions = {}) =>
+  snapshotAfter(orderOf(state, outTradeNo), (order) => {
+    const coupons = (options.coupons ?? []).map((c, i) => ({
+      id: c.id ?? `${i + 1}${randomDigits(9)}`,
+      type: c.type,
+      amount: c.amount,
+      ...(c.name !== undefined ? { name: c.name } : {}),
+    }));
+    const couponTotal = coupons.reduce((s, c) => s + c.amount, 0);
+    if (couponTotal >= order.total) {
+      throw new Error('simulator: coupons must leave something to pay');
+    }
+    payOrder(state, order, {
+      ...(options.openid ? { openid: options.openid } : {}),
+      ...(options.bankType ? { bankType: options.bankType } : {}),
+    });
+    order.coupons = coupons;
+    if (!options.silent) state.notifyPayment(order);
   });
-  order.coupons = coupons;
-  if (!options.silent) state.notifyPayment(order);
-  return structuredClone(order);
-}
+
+/** The states a test moves an unpaid order to directly. */
+type ForcedState = 'PAYERROR' | 'USERPAYING' | 'CLOSED';
 
 /** Moves an order to PAYERROR, USERPAYING or CLOSED. */
-export function moveOrderScenario(
-  state: HandlerState,
-  outTradeNo: string,
-  to: 'PAYERROR' | 'USERPAYING' | 'CLOSED',
-): SimulatedOrder {
-  const order = orderOf(state, outTradeNo);
-  state.store.move(order, to);
-  return structuredClone(order);
-}
+export const moveOrderScenario = (state: HandlerState, outTradeNo: string, to: ForcedState) =>
+  snapshotAfter(orderOf(state, outTradeNo), (order) => state.store.move(order, to));
 
 /** A PROCESSING refund finishes with `status` and its notification is sent. */
 export function completeRefundScenario(

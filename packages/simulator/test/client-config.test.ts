@@ -1,39 +1,33 @@
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   credentialsFileContent,
   DEFAULT_CREDENTIALS_FILE,
   writeCredentialsFile,
 } from '../src/credentials-file.js';
-import { type Simulator, startSimulator } from '../src/start-simulator.js';
+import { useSimulator } from './support/use-simulator.js';
 
 // The adapters' side (both factories accept these configs and work with them) is tested in
 // packages/cli/test/client-config.test.ts: the simulator never imports an adapter.
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const env = useSimulator({ prefix: 'CC' });
 
 describe('sim.clientConfig', () => {
   it('v2: the merchant ids, API key and base URL', () => {
-    const m = sim.merchant;
-    expect(sim.clientConfig('v2')).toEqual({
+    const m = env.sim.merchant;
+    expect(env.sim.clientConfig('v2')).toEqual({
       appId: m.appId,
       mchId: m.mchId,
       apiKey: m.apiKey,
-      baseUrl: sim.url,
+      baseUrl: env.sim.url,
     });
   });
 
   it('v3: the merchant key and serial, the APIv3 key and base URL; overrides win', () => {
-    const m = sim.merchant;
+    const m = env.sim.merchant;
     expect(
-      sim.clientConfig('v3', { notifyUrl: 'http://127.0.0.1:9/n', baseUrl: 'http://x' }),
+      env.sim.clientConfig('v3', { notifyUrl: 'http://127.0.0.1:9/n', baseUrl: 'http://x' }),
     ).toEqual({
       mchId: m.mchId,
       appId: m.appId,
@@ -48,9 +42,9 @@ describe('sim.clientConfig', () => {
 
 describe('the credentials file', () => {
   it('holds the merchant with the platform certificates and their serials, and the base URL', () => {
-    const content = credentialsFileContent(sim);
-    expect(content.baseUrl).toBe(sim.url);
-    expect(content.platformCertificates).toEqual(sim.merchant.platformCertificates);
+    const content = credentialsFileContent(env.sim);
+    expect(content.baseUrl).toBe(env.sim.url);
+    expect(content.platformCertificates).toEqual(env.sim.merchant.platformCertificates);
     expect(content.platformCertificates[0]?.serial).toMatch(/^[0-9A-F]{40}$/);
     expect(DEFAULT_CREDENTIALS_FILE).toBe('wxpay-simulator-credentials.json');
   });
@@ -59,8 +53,8 @@ describe('the credentials file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wxpay-sim-creds-')), 'creds.json');
     writeFileSync(file, '{}');
     chmodSync(file, 0o644);
-    expect(writeCredentialsFile(sim, file)).toBe(file);
+    expect(writeCredentialsFile(env.sim, file)).toBe(file);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8')).apiKey).toBe(sim.merchant.apiKey);
+    expect(JSON.parse(readFileSync(file, 'utf8')).apiKey).toBe(env.sim.merchant.apiKey);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v3Request } from '../src/contract/raw-client.js';
 import { controlAllows } from '../src/control-access.js';
 import { type Simulator, startSimulator } from '../src/start-simulator.js';
 import { type RawAnswer, sendRaw } from './support/send-raw.js';
+import { createV3NativeOrder } from './support/v3-order-requests.js';
 
 // Who may drive `/__sim/` over real sockets: a web page the developer visits must not be able
 // to pay, fail or fault orders (cross-site POSTs as text/plain, DNS names rebound to 127.0.0.1),
@@ -28,17 +28,8 @@ const send = (
   body?: string,
 ): Promise<RawAnswer> => sendRaw(`${sim.url}${path}`, method, headers, body);
 
-async function createOrder(outTradeNo: string): Promise<void> {
-  const res = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {
-    appid: sim.merchant.appId,
-    mchid: sim.merchant.mchId,
-    description: 'control access test',
-    out_trade_no: outTradeNo,
-    notify_url: 'http://127.0.0.1:9/notify',
-    amount: { total: 100, currency: 'CNY' },
-  });
-  expect(res.status).toBe(200);
-}
+const createOrder = (outTradeNo: string) =>
+  createV3NativeOrder(sim, { outTradeNo, description: 'control access test' });
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 

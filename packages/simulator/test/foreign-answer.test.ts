@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { v2Request, v2Sign, v3Request } from '../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../src/start-simulator.js';
 import { verifyV3Answer } from '../src/testing/index.js';
+import { createV3NativeOrder, refundV3 } from './support/v3-order-requests.js';
 
 let sim: Simulator;
 let seq = 0;
@@ -20,22 +21,10 @@ afterEach(() => {
 /** A paid v3 order of `total` fen with one refund of 100 fen. */
 async function paidWithRefund(total: number) {
   const outTradeNo = no('FA');
-  const created = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {
-    appid: sim.merchant.appId,
-    mchid: sim.merchant.mchId,
-    description: 'foreign answer',
-    out_trade_no: outTradeNo,
-    notify_url: 'http://127.0.0.1:9/notify',
-    amount: { total, currency: 'CNY' },
-  });
-  expect(created.status).toBe(200);
+  await createV3NativeOrder(sim, { outTradeNo, total, description: 'foreign answer' });
   const paid = sim.pay(outTradeNo, { silent: true });
   const outRefundNo = `${outTradeNo}R`;
-  const refunded = await v3Request(sim.url, 'POST', '/v3/refund/domestic/refunds', sim.merchant, {
-    out_trade_no: outTradeNo,
-    out_refund_no: outRefundNo,
-    amount: { refund: 100, total, currency: 'CNY' },
-  });
+  const refunded = await refundV3(sim, outTradeNo, { refund: 100, total }, outRefundNo);
   expect(refunded.status).toBe(200);
   return { outTradeNo, transactionId: paid.transactionId ?? '', outRefundNo };
 }

@@ -1,27 +1,16 @@
-import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startNotificationReceiver } from '../src/contract/notification-receiver.js';
-import { parseV2, v2Request, v2Sign, v3Request } from '../src/contract/raw-client.js';
-import { type Simulator, startSimulator } from '../src/start-simulator.js';
+import { parseV2, v2Sign, v3Request } from '../src/contract/raw-client.js';
+import { startSimulator } from '../src/start-simulator.js';
+import { sendRaw } from './support/send-raw.js';
+import { useSimulator } from './support/use-simulator.js';
+import { refundV3 } from './support/v3-order-requests.js';
 
 // The simulator's answers where live WeChat Pay differs from the doc tables
 // (docs/protocol/live-behaviour.md), each over real HTTP.
 
-let sim: Simulator;
-let seq = 0;
-const no = (p = 'LB') => `${p}${Date.now()}${seq++}`;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.stop();
-});
-
-const v2 = (path: string, fields: Record<string, string>, type: 'MD5' | 'HMAC-SHA256' = 'MD5') =>
-  v2Request(sim.url, path, sim.merchant, fields, type);
-const v3 = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-  v3Request(sim.url, method, path, sim.merchant, body);
+const env = useSimulator({ prefix: 'LB' });
+const { no, v2, v3 } = env;
 
 const v2Order = (outTradeNo: string, total = '888', notifyUrl = 'http://127.0.0.1:9/notify') => ({
   body: 'live',
@@ -32,9 +21,20 @@ const v2Order = (outTradeNo: string, total = '888', notifyUrl = 'http://127.0.0.
   trade_type: 'NATIVE',
   product_id: 'p1',
 });
+/** A v2 refund of `refund` fen out of `total` for order `outTradeNo` (out_refund_no `<no>R`). */
+const v2Refund = (outTradeNo: string, refund: number, total: number) =>
+  v2('/secapi/pay/refund', {
+    out_trade_no: outTradeNo,
+    out_refund_no: `${outTradeNo}R`,
+    total_fee: String(total),
+    refund_fee: String(refund),
+  });
+/** The same refund through v3. */
+const v3Refund = (outTradeNo: string, refund: number, total: number) =>
+  refundV3(env.sim, outTradeNo, { refund, total });
 const v3Order = (outTradeNo: string, total = 100, notifyUrl = 'http://127.0.0.1:9/notify') => ({
-  appid: sim.merchant.appId,
-  mchid: sim.merchant.mchId,
+  appid: env.sim.merchant.appId,
+  mchid: env.sim.merchant.mchId,
   description: 'live',
   out_trade_no: outTradeNo,
   notify_url: notifyUrl,
@@ -44,7 +44,7 @@ const v3Order = (outTradeNo: string, total = 100, notifyUrl = 'http://127.0.0.1:
 describe('duplicate out_trade_no (both forms)', () => {
   it('answers OUT_TRADE_NO_USED by default and INVALID_REQUEST "201 商户订单号重复" in the live form', async () => {
     for (const form of ['documented', 'live'] as const) {
-      sim.live.duplicateOrder = form;
+      env.sim.live.duplicateOrder = form;
       const a = no();
       await v2('/pay/unifiedorder', v2Order(a));
       const dup2 = await v2('/pay/unifiedorder', v2Order(a, '889'));
@@ -65,18 +65,18 @@ describe('duplicate out_trade_no (both forms)', () => {
         expect(dup3.json).toMatchObject({ code: 'INVALID_REQUEST', message: '201 商户订单号重复' });
       }
     }
-    sim.live.duplicateOrder = 'documented';
+    env.sim.live.duplicateOrder = 'documented';
   });
 
   it('in random mode gives both forms across answers', async () => {
-    sim.live.duplicateOrder = 'random';
+    env.sim.live.duplicateOrder = 'random';
     const codes = new Set<string>();
     for (let i = 0; i < 40 && codes.size < 2; i++) {
       const a = no();
       await v2('/pay/unifiedorder', v2Order(a));
       codes.add((await v2('/pay/unifiedorder', v2Order(a, '889'))).fields.err_code ?? '');
     }
-    sim.live.duplicateOrder = 'documented';
+    env.sim.live.duplicateOrder = 'documented';
     expect([...codes].sort()).toEqual(['INVALID_REQUEST', 'OUT_TRADE_NO_USED']);
   });
 });
@@ -90,22 +90,22 @@ describe('v2 payment notifications (both sign forms)', () => {
     });
     try {
       for (const form of ['documented', 'live'] as const) {
-        sim.live.v2NotifySign = form;
+        env.sim.live.v2NotifySign = form;
         const id = no();
         await v2('/pay/unifiedorder', v2Order(id, '888', receiver.url), 'HMAC-SHA256');
-        sim.pay(id);
+        env.sim.pay(id);
         const n = await receiver.waitFor((r) => r.text.includes(id));
         const fields = parseV2(n.text);
         if (form === 'documented') {
           expect(fields.sign_type).toBe('HMAC-SHA256');
-          expect(fields.sign).toBe(v2Sign(fields, sim.merchant.apiKey, 'HMAC-SHA256'));
+          expect(fields.sign).toBe(v2Sign(fields, env.sim.merchant.apiKey, 'HMAC-SHA256'));
         } else {
           expect(fields.sign_type).toBeUndefined();
-          expect(fields.sign).toBe(v2Sign(fields, sim.merchant.apiKey, 'MD5'));
+          expect(fields.sign).toBe(v2Sign(fields, env.sim.merchant.apiKey, 'MD5'));
         }
       }
     } finally {
-      sim.live.v2NotifySign = 'documented';
+      env.sim.live.v2NotifySign = 'documented';
       await receiver.stop();
     }
   });
@@ -154,24 +154,26 @@ describe('trust mode migrating', () => {
 describe('closing', () => {
   it('v3: an unknown or already closed order closes with 204; a paid order answers 204 and stays paid', async () => {
     const unknown = await v3('POST', `/v3/pay/transactions/out-trade-no/${no()}/close`, {
-      mchid: sim.merchant.mchId,
+      mchid: env.sim.merchant.mchId,
     });
     expect(unknown.status).toBe(204);
     const id = no();
     await v3('POST', '/v3/pay/transactions/native', v3Order(id));
     const close = () =>
-      v3('POST', `/v3/pay/transactions/out-trade-no/${id}/close`, { mchid: sim.merchant.mchId });
+      v3('POST', `/v3/pay/transactions/out-trade-no/${id}/close`, {
+        mchid: env.sim.merchant.mchId,
+      });
     expect((await close()).status).toBe(204);
     expect((await close()).status).toBe(204);
     const paid = no();
     await v3('POST', '/v3/pay/transactions/native', v3Order(paid));
-    sim.pay(paid, { silent: true });
+    env.sim.pay(paid, { silent: true });
     const closePaid = await v3('POST', `/v3/pay/transactions/out-trade-no/${paid}/close`, {
-      mchid: sim.merchant.mchId,
+      mchid: env.sim.merchant.mchId,
     });
     expect(closePaid.status).toBe(204);
     expect(closePaid.json).toBeUndefined();
-    expect(sim.getOrder(paid)?.state).toBe('SUCCESS');
+    expect(env.sim.getOrder(paid)?.state).toBe('SUCCESS');
   });
 
   it('v2: closing an unknown order answers like success', async () => {
@@ -181,20 +183,20 @@ describe('closing', () => {
   });
 
   it('v2: with the 5-minute rule modelled, an early close is refused, a later one succeeds', async () => {
-    sim.live.v2CloseMinAgeMs = 5 * 60_000;
+    env.sim.live.v2CloseMinAgeMs = 5 * 60_000;
     try {
       const id = no();
       await v2('/pay/unifiedorder', v2Order(id));
       const early = await v2('/pay/closeorder', { out_trade_no: id });
       expect(early.fields).toMatchObject({ result_code: 'FAIL', err_code: 'SYSTEMERROR' });
       expect(early.fields.err_code_des).toContain('5分钟');
-      expect(sim.getOrder(id)?.state).toBe('NOTPAY');
-      sim.advanceTime(5 * 60_000);
+      expect(env.sim.getOrder(id)?.state).toBe('NOTPAY');
+      env.sim.advanceTime(5 * 60_000);
       const later = await v2('/pay/closeorder', { out_trade_no: id });
       expect(later.fields).toMatchObject({ result_code: 'SUCCESS' });
-      expect(sim.getOrder(id)?.state).toBe('CLOSED');
+      expect(env.sim.getOrder(id)?.state).toBe('CLOSED');
     } finally {
-      sim.live.v2CloseMinAgeMs = 0;
+      env.sim.live.v2CloseMinAgeMs = 0;
     }
   });
 });
@@ -203,11 +205,7 @@ describe('refunds', () => {
   it('v3: refunding an unpaid order is 404 RESOURCE_NOT_EXISTS', async () => {
     const id = no();
     await v3('POST', '/v3/pay/transactions/native', v3Order(id));
-    const res = await v3('POST', '/v3/refund/domestic/refunds', {
-      out_trade_no: id,
-      out_refund_no: `${id}R`,
-      amount: { refund: 1, total: 100, currency: 'CNY' },
-    });
+    const res = await v3Refund(id, 1, 100);
     expect(res.status).toBe(404);
     expect(res.json).toMatchObject({ code: 'RESOURCE_NOT_EXISTS' });
   });
@@ -215,22 +213,13 @@ describe('refunds', () => {
   it('a refund above what is left is INVALID_REQUEST in both protocols, never NOTENOUGH', async () => {
     const a = no();
     await v2('/pay/unifiedorder', v2Order(a));
-    sim.pay(a, { silent: true });
-    const over2 = await v2('/secapi/pay/refund', {
-      out_trade_no: a,
-      out_refund_no: `${a}R`,
-      total_fee: '888',
-      refund_fee: '889',
-    });
+    env.sim.pay(a, { silent: true });
+    const over2 = await v2Refund(a, 889, 888);
     expect(over2.fields).toMatchObject({ result_code: 'FAIL', err_code: 'INVALID_REQUEST' });
     const b = no();
     await v3('POST', '/v3/pay/transactions/native', v3Order(b));
-    sim.pay(b, { silent: true });
-    const over3 = await v3('POST', '/v3/refund/domestic/refunds', {
-      out_trade_no: b,
-      out_refund_no: `${b}R`,
-      amount: { refund: 101, total: 100, currency: 'CNY' },
-    });
+    env.sim.pay(b, { silent: true });
+    const over3 = await v3Refund(b, 101, 100);
     expect(over3.status).toBe(400);
     expect(over3.json).toMatchObject({ code: 'INVALID_REQUEST' });
   });
@@ -239,7 +228,7 @@ describe('refunds', () => {
 describe('v2 reverse', () => {
   it('answers recall=Y for queued recalls without reversing, then reverses', async () => {
     const id = no();
-    sim.queueMicropayOutcome('USERPAYING');
+    env.sim.queueMicropayOutcome('USERPAYING');
     await v2('/pay/micropay', {
       body: 'pos',
       out_trade_no: id,
@@ -247,13 +236,13 @@ describe('v2 reverse', () => {
       spbill_create_ip: '127.0.0.1',
       auth_code: '134567890123456789',
     });
-    sim.live.queueReverseRecall(1);
+    env.sim.live.queueReverseRecall(1);
     const first = await v2('/secapi/pay/reverse', { out_trade_no: id });
     expect(first.fields).toMatchObject({ result_code: 'SUCCESS', recall: 'Y' });
-    expect(sim.getOrder(id)?.state).toBe('USERPAYING');
+    expect(env.sim.getOrder(id)?.state).toBe('USERPAYING');
     const second = await v2('/secapi/pay/reverse', { out_trade_no: id });
     expect(second.fields).toMatchObject({ result_code: 'SUCCESS', recall: 'N' });
-    expect(sim.getOrder(id)?.state).toBe('REVOKED');
+    expect(env.sim.getOrder(id)?.state).toBe('REVOKED');
   });
 });
 
@@ -280,23 +269,11 @@ describe('v3 request checks', () => {
   });
 
   it('answers 400 INVALID_REQUEST naming a missing Accept or User-Agent header', async () => {
-    const send = (headers: Record<string, string>) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest(
-          `${sim.url}/v3/pay/transactions/out-trade-no/x123456?mchid=${sim.merchant.mchId}`,
-          { method: 'GET', headers },
-          (res) => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (c: string) => {
-              body += c;
-            });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
+    const url = `${env.sim.url}/v3/pay/transactions/out-trade-no/x123456?mchid=${env.sim.merchant.mchId}`;
+    const send = async (headers: Record<string, string>) => {
+      const answer = await sendRaw(url, 'GET', headers);
+      return { status: answer.status, body: answer.text };
+    };
     const noAccept = await send({ 'User-Agent': 'test/1' });
     expect(noAccept.status).toBe(400);
     expect(JSON.parse(noAccept.body)).toMatchObject({ code: 'INVALID_REQUEST' });

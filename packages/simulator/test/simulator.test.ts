@@ -7,6 +7,7 @@ import {
 import { parseV2, v2Request, v2Sign, v3Request } from '../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../src/start-simulator.js';
 import { decryptReqInfo, decryptResource, verifyV3Answer } from '../src/testing/index.js';
+import { refundV3 } from './support/v3-order-requests.js';
 
 let sim: Simulator;
 let receiver: NotificationReceiver;
@@ -219,11 +220,7 @@ describe('notifications', () => {
     const id = no();
     await v3Order(id);
     sim.pay(id, { silent: true });
-    await v3Request(sim.url, 'POST', '/v3/refund/domestic/refunds', sim.merchant, {
-      out_trade_no: id,
-      out_refund_no: `${id}R`,
-      amount: { refund: 300, total: 300, currency: 'CNY' },
-    });
+    await refundV3(sim, id, { refund: 300, total: 300 });
     sim.refund(`${id}R`, 'ABNORMAL');
     const attempt = await sim.notifications.waitFor((n) => n.outRefundNo === `${id}R`);
     expect(JSON.parse(attempt.body)).toMatchObject({ event_type: 'REFUND.ABNORMAL' });
@@ -398,11 +395,7 @@ describe('control surface over HTTP', () => {
     const c = no();
     await v3Order(c);
     expect((await control('POST', '/expire', { outTradeNo: c })).json.state).toBe('CLOSED');
-    await v3Request(sim.url, 'POST', '/v3/refund/domestic/refunds', sim.merchant, {
-      out_trade_no: a,
-      out_refund_no: `${a}R`,
-      amount: { refund: 1, total: 300, currency: 'CNY' },
-    });
+    await refundV3(sim, a, { refund: 1, total: 300 });
     expect(
       (await control('POST', '/refunds/complete', { outRefundNo: `${a}R`, status: 'CLOSED' })).json
         .status,

@@ -1,18 +1,10 @@
-import {
-  type ClientCertificate,
-  type Clock,
-  ConfigError,
-  type Logger,
-  type NonceSource,
-  type RetryPolicy,
-  type TransportOptions,
-} from '@wxpay/core';
-import { toValidationIssues } from '@wxpay/core/adapter';
+import type { ClientCertificate, ClientConfigBase } from '@wxpay/core';
+import { parseConfig } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import type { SignType } from './signing/sign-type.js';
 
 /** Configuration of {@link createV2Client}. Validated on creation; mistakes raise `ConfigError`. */
-export interface V2ClientConfig {
+export interface V2ClientConfig extends ClientConfigBase {
   /** The appid (公众账号ID / 小程序ID / App ID) orders are made for. */
   readonly appId: string;
   /**
@@ -30,15 +22,6 @@ export interface V2ClientConfig {
   readonly signType?: SignType;
   /** Default `notify_url` for orders and refunds (https, no query string). */
   readonly notifyUrl?: string;
-  /** API origin (default `https://api.mch.weixin.qq.com`); tests point it at a simulator. */
-  readonly baseUrl?: string;
-  /**
-   * Where an idempotent call that cannot connect (refused, reset, DNS — not an answer, not a
-   * timeout) is tried once more. Default: `https://api2.mch.weixin.qq.com`, the documented
-   * backup, when `baseUrl` is the default; none for a custom `baseUrl`. `false` turns it off.
-   * Each failover is logged as a `warn` event.
-   */
-  readonly backupBaseUrl?: string | false;
   /**
    * The merchant API certificate for `/secapi/*` calls (refund, reverse), sent over mutual TLS.
    * Required for those calls unless `baseUrl` is plain `http://` (a local simulator).
@@ -51,18 +34,6 @@ export interface V2ClientConfig {
    * constant time; the message's own `sign_type` is never trusted. Narrow it to refuse a type.
    */
   readonly acceptedNotifySignTypes?: readonly SignType[];
-  /** Per-attempt timeout in milliseconds (default 10 s). */
-  readonly timeoutMs?: number;
-  /** Retry policy overrides (retried: system errors, rate limits, 5xx, network failures). */
-  readonly retry?: Partial<RetryPolicy>;
-  /** Receives redacted, structured request events. */
-  readonly logger?: Logger;
-  /** Connection pool options (keep-alive, body cap, a custom undici dispatcher). */
-  readonly transport?: TransportOptions;
-  /** Time source (bridge/App timestamps). */
-  readonly clock?: Clock;
-  /** `nonce_str` source (default 32 random `[0-9A-Za-z]`). */
-  readonly nonce?: NonceSource;
 }
 
 const signType = z.enum(['MD5', 'HMAC-SHA256'], { error: 'must be MD5 or HMAC-SHA256' });
@@ -136,17 +107,9 @@ const configSchema = z
   .strict();
 
 /**
- * Validates a {@link V2ClientConfig}. The {@link ConfigError} names each bad field and why,
+ * Validates a {@link V2ClientConfig}. The `ConfigError` names each bad field and why,
  * never the value (the API key must not end up in logs).
  */
 export function validateConfig(config: V2ClientConfig): void {
-  const result = configSchema.safeParse(config);
-  if (result.success) return;
-  const issues = toValidationIssues(result.error).map((i) => ({
-    path: i.path,
-    // zod's messages for unknown keys quote the key only; type messages never echo values.
-    message: i.message,
-  }));
-  const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-  throw new ConfigError(`invalid v2 client config: ${summary}`, issues);
+  parseConfig(configSchema, config, 'v2 client config');
 }

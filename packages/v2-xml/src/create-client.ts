@@ -7,16 +7,12 @@ import {
   systemClock,
 } from '@wxpay/core';
 import {
-  createOrderParamsSchema,
+  checkPartnerPayer,
   createTransport,
-  orderRefSchema,
-  outRefundNoSchema,
-  outTradeNoSchema,
   parseInput,
+  paymentCalls,
   randomNonce,
-  refundParamsSchema,
   resolveBackupBaseUrl,
-  settleClose,
   type Transport,
   unixSeconds,
 } from '@wxpay/core/adapter';
@@ -42,7 +38,6 @@ import {
   createV2SubMerchantClient,
   type V2ProviderParts,
 } from './partner/create-sub-merchant-client.js';
-import { checkV2Payer } from './partner/map-partner.js';
 import { callOptions, type PostContext, postV2 } from './request.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { isOrderQueryReply, orderQueryResponseSchema } from './schemas/transaction.js';
@@ -127,81 +122,76 @@ export function createV2Client(config: V2ClientConfig): V2Client {
   const client: V2Client = {
     protocol: 'v2',
 
-    async createOrder(params, options) {
-      const p = parseInput(createOrderParamsSchema, params, 'createOrder params');
-      checkV2Payer(p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined, undefined);
-      const fields = toUnifiedOrderFields(p, { notifyUrl: config.notifyUrl });
-      const raw = await postV2(ctx, '/pay/unifiedorder', fields, {
-        transport,
-        ...callOptions(options),
-      });
-      return toPrepay(p.kind, raw, {
-        appId: config.appId,
-        mchId: config.mchId,
-        apiKey: config.apiKey,
-        signType,
-        timestamp: String(unixSeconds(clock)),
-        nonceStr: nonce(),
-      });
-    },
+    ...paymentCalls({
+      async createOrder(p, options) {
+        checkPartnerPayer(
+          p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined,
+          undefined,
+        );
+        const fields = toUnifiedOrderFields(p, { notifyUrl: config.notifyUrl });
+        const raw = await postV2(ctx, '/pay/unifiedorder', fields, {
+          transport,
+          ...callOptions(options),
+        });
+        return toPrepay(p.kind, raw, {
+          appId: config.appId,
+          mchId: config.mchId,
+          apiKey: config.apiKey,
+          signType,
+          timestamp: String(unixSeconds(clock)),
+          nonceStr: nonce(),
+        });
+      },
 
-    async queryOrder(ref, options) {
-      const r = parseInput(orderRefSchema, ref, 'order reference');
-      const raw = await postV2(ctx, '/pay/orderquery', orderRefFields(r), {
-        transport,
-        answer: r,
-        ...callOptions(options),
-      });
-      // The usual reply passes the hand check; any other is decoded by zod (detailed error).
-      if (!isOrderQueryReply(raw)) decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
-      return toOrder(raw, tradeStateOf(raw));
-    },
+      async queryOrder(r, options) {
+        const raw = await postV2(ctx, '/pay/orderquery', orderRefFields(r), {
+          transport,
+          answer: r,
+          ...callOptions(options),
+        });
+        // The usual reply passes the hand check; any other is decoded by zod (detailed error).
+        if (!isOrderQueryReply(raw)) decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
+        return toOrder(raw, tradeStateOf(raw));
+      },
 
-    async closeOrder(outTradeNo, options) {
-      const no = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
       // Closing a closed order is success: the caller's intent already holds. A failure that
       // leaves the outcome unclear is settled by a query (paid → OrderPaidError).
-      await settleClose({
-        close: async () => {
-          await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
-            transport,
-            acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
-            ...callOptions(options),
-          });
-        },
-        query: () => client.queryOrder({ outTradeNo: no }, options),
-        // v2 documents ORDERPAID for a paid order, so a success answer is taken as closed.
-        confirmSuccess: false,
-      });
-    },
-
-    async refund(params, options) {
-      const p = parseInput(refundParamsSchema, params, 'refund params');
-      const raw = await postV2(
-        ctx,
-        '/secapi/pay/refund',
-        toRefundFields(p, { notifyUrl: config.notifyUrl }),
-        {
-          transport: secapi(),
-          answer: { ...p.order, outRefundNo: p.outRefundNo },
+      async closeOrder(no, options) {
+        await postV2(ctx, '/pay/closeorder', orderRefFields({ outTradeNo: no }), {
+          transport,
+          acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
           ...callOptions(options),
-        },
-      );
-      return toRefundFromReply(raw);
-    },
-
-    async queryRefund(outRefundNo, options) {
-      const no = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
-      const result = await client.queryRefunds({ outRefundNo: no }, options);
-      const refund = result.refunds.find((r) => r.outRefundNo === no);
-      if (!refund) {
-        throw new RefundNotFoundError(`refund ${no} is not in the refundquery reply`, {
-          code: 'REFUNDNOTEXIST',
-          raw: result.raw,
         });
-      }
-      return refund;
-    },
+      },
+      // v2 documents ORDERPAID for a paid order, so a success answer is taken as closed.
+      confirmClose: false,
+
+      async refund(p, options) {
+        const raw = await postV2(
+          ctx,
+          '/secapi/pay/refund',
+          toRefundFields(p, { notifyUrl: config.notifyUrl }),
+          {
+            transport: secapi(),
+            answer: { ...p.order, outRefundNo: p.outRefundNo },
+            ...callOptions(options),
+          },
+        );
+        return toRefundFromReply(raw);
+      },
+
+      async queryRefund(no, options) {
+        const result = await client.queryRefunds({ outRefundNo: no }, options);
+        const refund = result.refunds.find((r) => r.outRefundNo === no);
+        if (!refund) {
+          throw new RefundNotFoundError(`refund ${no} is not in the refundquery reply`, {
+            code: 'REFUNDNOTEXIST',
+            raw: result.raw,
+          });
+        }
+        return refund;
+      },
+    }),
 
     async queryRefunds(ref, options) {
       const r = parseInput(refundQueryRefSchema, ref, 'refund reference');

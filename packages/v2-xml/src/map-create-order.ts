@@ -124,40 +124,21 @@ export function toPrepay(
   const prepayId = reply.prepay_id || undefined;
   switch (kind) {
     case 'jsapi':
-    case 'miniprogram': {
-      const id = need(raw, 'prepay_id');
-      return {
-        kind,
-        prepayId: id,
-        bridgeConfig: buildBridgeConfig(
-          {
-            appId: ctx.appId,
-            prepayId: id,
-            timeStamp: ctx.timestamp,
-            nonceStr: ctx.nonceStr,
-            signType: ctx.signType,
-          },
-          ctx.apiKey,
-        ),
-      };
-    }
+    case 'miniprogram':
     case 'app': {
       const id = need(raw, 'prepay_id');
-      return {
-        kind,
-        prepayId: id,
-        appConfig: buildAppConfig(
-          {
-            appId: ctx.appId,
-            mchId: ctx.mchId,
+      // The client-side parameters are signed with the key and sign type of this call.
+      const { apiKey, ...signer } = ctx;
+      return kind === 'app'
+        ? { kind, prepayId: id, appConfig: buildAppConfig({ ...signer, prepayId: id }, apiKey) }
+        : {
+            kind,
             prepayId: id,
-            timestamp: ctx.timestamp,
-            nonceStr: ctx.nonceStr,
-            signType: ctx.signType,
-          },
-          ctx.apiKey,
-        ),
-      };
+            bridgeConfig: buildBridgeConfig(
+              { ...signer, timeStamp: ctx.timestamp, prepayId: id },
+              apiKey,
+            ),
+          };
     }
     case 'native':
       return { kind, codeUrl: need(raw, 'code_url'), ...(prepayId ? { prepayId } : {}) };

@@ -1,6 +1,15 @@
 const OFFSET_MS = 8 * 3600_000;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const SPACED = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+/** The six captures of {@link COMPACT} and {@link SPACED}, as numbers. */
+type DateTimeParts = [
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+];
 
 /**
  * Parses a v2 time (`yyyyMMddHHmmss` or `yyyy-MM-dd HH:mm:ss`) as Beijing time (fixed UTC+8,
@@ -9,14 +18,7 @@ const SPACED = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 export function parseBeijingTime(text: string): Date | undefined {
   const m = COMPACT.exec(text) ?? SPACED.exec(text);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as DateTimeParts;
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(ms);
   // Reject rollovers such as 20141332… that Date.UTC would silently normalise.

@@ -1,8 +1,8 @@
-import { AnswerMismatchError, ConfigError, type WxPayError } from '@wxpay/core';
-import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnswerMismatchError, ConfigError } from '@wxpay/core';
+import { rejectionOf, startAppIdClients, thrownBy } from '@wxpay/simulator/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkAnswer } from '../src/check-answer.js';
-import { createV2Client, type V2Client } from '../src/index.js';
+import { createV2Client } from '../src/index.js';
 
 // One mch_id, several appids (official account, mini-program, app) sharing one notify URL: a
 // client made for one appid accepts notifications (and replies) of the others only when
@@ -10,54 +10,16 @@ import { createV2Client, type V2Client } from '../src/index.js';
 // order made under its own appid; the clients under test are configured with another appid.
 
 const OTHER_APP = 'wx0ther0app0000001';
-let sim: Simulator;
-let creator: V2Client;
-let strict: V2Client;
-let multi: V2Client;
-let seq = 0;
-const nextNo = () => `AAV2${Date.now()}${seq++}`;
-
-beforeAll(async () => {
-  sim = await startSimulator({ notificationRetryDelaysMs: [10] });
-  // Nothing listens on port 9: the simulator records each delivery it attempts.
-  creator = createV2Client(sim.clientConfig('v2', { notifyUrl: 'http://127.0.0.1:9/n' }));
-  strict = createV2Client(sim.clientConfig('v2', { appId: OTHER_APP }));
-  multi = createV2Client(
-    sim.clientConfig('v2', { appId: OTHER_APP, acceptedAppIds: [sim.merchant.appId] }),
-  );
-});
-afterAll(async () => {
-  await Promise.all([creator.close(), strict.close(), multi.close()]);
-  await sim.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+const t = await startAppIdClients('v2', createV2Client, OTHER_APP);
+afterAll(() => t.stop());
 
 describe('v2 acceptedAppIds', () => {
   it('a payment notification of another appid: refused by default, accepted when listed', async () => {
-    const no = nextNo();
-    await creator.createOrder({
-      kind: 'native',
-      outTradeNo: no,
-      description: 'app',
-      amount: { total: 100 },
-      clientIp: '127.0.0.1',
-    });
-    sim.pay(no, { silent: true });
-    sim.sendPaymentNotification(no);
-    const delivery = await sim.notifications.waitFor((a) => a.outTradeNo === no);
-    const request = { headers: delivery.headers, body: delivery.body };
-    const error = await rejection(strict.parseNotification(request));
-    expect(AnswerMismatchError.isInstance(error), String(error)).toBe(true);
-    expect((error as AnswerMismatchError).field).toBe('appid');
-    const notification = await multi.parseNotification(request);
+    const no = await t.paidOrder();
+    const request = await t.paymentNotification(no);
+    const error = await rejectionOf(t.strict.parseNotification(request));
+    expect(AnswerMismatchError.isInstance(error) && error.field, String(error)).toBe('appid');
+    const notification = await t.multi.parseNotification(request);
     expect(notification.type === 'payment' && notification.order.outTradeNo).toBe(no);
   });
 
@@ -78,14 +40,10 @@ describe('v2 acceptedAppIds', () => {
 
   it('is validated: each entry a non-empty appid of at most 32 characters', () => {
     for (const acceptedAppIds of [[''], ['x'.repeat(33)]]) {
-      let error: unknown;
-      try {
-        createV2Client(sim.clientConfig('v2', { acceptedAppIds }));
-      } catch (e) {
-        error = e;
-      }
-      expect(ConfigError.isInstance(error), String(error)).toBe(true);
-      expect((error as WxPayError).message).toContain('acceptedAppIds');
+      const error = thrownBy(ConfigError, () =>
+        createV2Client(t.sim.clientConfig('v2', { acceptedAppIds })),
+      );
+      expect(error.message).toContain('acceptedAppIds');
     }
   });
 });

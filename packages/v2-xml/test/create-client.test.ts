@@ -1,23 +1,5 @@
-import {
-  AuthenticationError,
-  ConfigError,
-  DuplicateOrderError,
-  InvalidRequestError,
-  type LogEvent,
-  MalformedMessageError,
-  OrderClosedError,
-  OrderNotFoundError,
-  OrderPaidError,
-  RateLimitedError,
-  RefundNotFoundError,
-  ResponseTooLargeError,
-  ResponseValidationError,
-  SignatureVerificationError,
-  SystemError,
-  UnknownTradeStateError,
-  UserPayingError,
-  ValidationError,
-} from '@wxpay/core';
+import * as core from '@wxpay/core';
+import { rejectionOf } from '@wxpay/simulator/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createV2Client, type V2Client, type V2ClientConfig, verifyFields } from '../src/index.js';
 import { type FakeServer, type Route, startFakeV2Server } from './support/fake-v2-server.js';
@@ -55,15 +37,6 @@ function client(overrides: Partial<V2ClientConfig> = {}): V2Client {
   });
   clients.push(c);
   return c;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 // The seed's sample /pay/orderquery reply (seeds/003), re-signed with the test key.
@@ -228,7 +201,7 @@ describe('createOrder', () => {
   });
 
   it('requires clientIp (and a notify URL) with a ValidationError naming the field, before any request', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'native',
         outTradeNo: 'order-0005',
@@ -236,9 +209,9 @@ describe('createOrder', () => {
         amount: { total: 1 },
       }),
     );
-    expect(ValidationError.isInstance(error)).toBe(true);
-    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['clientIp']);
-    const noNotify = await rejection(
+    expect(core.ValidationError.isInstance(error)).toBe(true);
+    expect((error as core.ValidationError).issues.map((i) => i.path)).toEqual(['clientIp']);
+    const noNotify = await rejectionOf(
       client({ notifyUrl: undefined as unknown as string }).createOrder({
         kind: 'native',
         outTradeNo: 'order-0005',
@@ -247,12 +220,12 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect((noNotify as ValidationError).issues.map((i) => i.path)).toEqual(['notifyUrl']);
+    expect((noNotify as core.ValidationError).issues.map((i) => i.path)).toEqual(['notifyUrl']);
     expect(server.requests).toHaveLength(0);
   });
 
   it('validates neutral params with core schemas', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'native',
         outTradeNo: 'bad no!',
@@ -261,8 +234,8 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(ValidationError.isInstance(error)).toBe(true);
-    expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([
+    expect(core.ValidationError.isInstance(error)).toBe(true);
+    expect((error as core.ValidationError).issues.map((i) => i.path).sort()).toEqual([
       'amount.total',
       'outTradeNo',
     ]);
@@ -276,7 +249,7 @@ describe('createOrder', () => {
         err_code_des: '商户订单号重复',
       },
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'native',
         outTradeNo: 'order-0006',
@@ -285,15 +258,17 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(DuplicateOrderError.isInstance(error)).toBe(true);
+    expect(core.DuplicateOrderError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'OUT_TRADE_NO_USED', retryable: false });
     expect(error.message).toContain('商户订单号重复');
-    expect((error as DuplicateOrderError).raw).toMatchObject({ err_code: 'OUT_TRADE_NO_USED' });
+    expect((error as core.DuplicateOrderError).raw).toMatchObject({
+      err_code: 'OUT_TRADE_NO_USED',
+    });
   });
 
   it('a reply without prepay_id is a ResponseValidationError', async () => {
     routes['/pay/unifiedorder'] = () => ({ fields: { trade_type: 'APP' } });
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'app',
         outTradeNo: 'order-0007',
@@ -302,7 +277,7 @@ describe('createOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(ResponseValidationError.isInstance(error)).toBe(true);
+    expect(core.ResponseValidationError.isInstance(error)).toBe(true);
   });
 });
 
@@ -376,22 +351,22 @@ describe('queryOrder', () => {
     routes['/pay/orderquery'] = () => ({
       fields: { out_trade_no: 'order-0101', trade_state: 'TELEPORTED' },
     });
-    const error = await rejection(client().queryOrder({ outTradeNo: 'order-0101' }));
-    expect(UnknownTradeStateError.isInstance(error)).toBe(true);
-    expect((error as UnknownTradeStateError).raw).toMatchObject({ trade_state: 'TELEPORTED' });
+    const error = await rejectionOf(client().queryOrder({ outTradeNo: 'order-0101' }));
+    expect(core.UnknownTradeStateError.isInstance(error)).toBe(true);
+    expect((error as core.UnknownTradeStateError).raw).toMatchObject({ trade_state: 'TELEPORTED' });
   });
 
   it('a malformed amount or time is a ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, total_fee: '1.00' } });
     expect(
-      ResponseValidationError.isInstance(
-        await rejection(client().queryOrder({ outTradeNo: '1415757673' })),
+      core.ResponseValidationError.isInstance(
+        await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, time_end: '20141341170043' } });
     expect(
-      ResponseValidationError.isInstance(
-        await rejection(client().queryOrder({ outTradeNo: '1415757673' })),
+      core.ResponseValidationError.isInstance(
+        await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
   });
@@ -404,8 +379,8 @@ describe('queryOrder', () => {
         err_code_des: '此交易订单号不存在',
       },
     });
-    const error = await rejection(client().queryOrder({ outTradeNo: 'order-0102' }));
-    expect(OrderNotFoundError.isInstance(error)).toBe(true);
+    const error = await rejectionOf(client().queryOrder({ outTradeNo: 'order-0102' }));
+    expect(core.OrderNotFoundError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ORDERNOTEXIST', status: 200 });
     expect(server.requests).toHaveLength(1);
   });
@@ -421,7 +396,7 @@ describe('reply verification', () => {
         f.total_fee = '100000';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an added unknown field after signing → SignatureVerificationError', async () => {
@@ -431,26 +406,26 @@ describe('reply verification', () => {
         f.x_extra = 'injected';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a missing sign on a SUCCESS reply → SignatureVerificationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: false });
-    const error = await rejection(query());
-    expect(SignatureVerificationError.isInstance(error)).toBe(true);
+    const error = await rejectionOf(query());
+    expect(core.SignatureVerificationError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/without a sign/);
   });
 
   it('an HMAC-SHA256 reply is not accepted by an MD5 client', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: 'HMAC-SHA256' });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an MD5 reply is not accepted by an HMAC-SHA256 client', async () => {
     routes['/pay/orderquery'] = () => ({ fields: SEED_ORDER, signWith: 'MD5' });
     expect(
-      SignatureVerificationError.isInstance(
-        await rejection(query(client({ signType: 'HMAC-SHA256' }))),
+      core.SignatureVerificationError.isInstance(
+        await rejectionOf(query(client({ signType: 'HMAC-SHA256' }))),
       ),
     ).toBe(true);
   });
@@ -460,7 +435,7 @@ describe('reply verification', () => {
       fields: SEED_ORDER,
       signKey: 'ffffffffffffffffffffffffffffffff',
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a signed reply is checked before result_code is trusted', async () => {
@@ -470,12 +445,12 @@ describe('reply verification', () => {
         f.err_code = 'SYSTEMERROR';
       },
     });
-    expect(SignatureVerificationError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.SignatureVerificationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a correctly signed reply for another mch_id → ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, mch_id: '99999999' } });
-    expect(ResponseValidationError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('DOCTYPE / entity payloads → MalformedMessageError', async () => {
@@ -483,18 +458,18 @@ describe('reply verification', () => {
       rawBody:
         '<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><xml><return_code>&b;</return_code></xml>',
     });
-    expect(MalformedMessageError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('a non-XML 200 body → MalformedMessageError', async () => {
     routes['/pay/orderquery'] = () => ({ rawBody: '{"code":"OK"}' });
-    expect(MalformedMessageError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.MalformedMessageError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 
   it('an oversized body → ResponseTooLargeError', async () => {
     routes['/pay/orderquery'] = () => ({ fields: { ...SEED_ORDER, attach: 'x'.repeat(4096) } });
-    const error = await rejection(query(client({ transport: { maxResponseBytes: 2048 } })));
-    expect(ResponseTooLargeError.isInstance(error)).toBe(true);
+    const error = await rejectionOf(query(client({ transport: { maxResponseBytes: 2048 } })));
+    expect(core.ResponseTooLargeError.isInstance(error)).toBe(true);
   });
 
   it('return_code=FAIL with a signature message → AuthenticationError', async () => {
@@ -503,8 +478,8 @@ describe('reply verification', () => {
       signWith: false,
       fields: { return_code: 'FAIL', return_msg: '签名错误' },
     });
-    const error = await rejection(query());
-    expect(AuthenticationError.isInstance(error)).toBe(true);
+    const error = await rejectionOf(query());
+    expect(core.AuthenticationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'SIGNERROR' });
   });
 
@@ -514,14 +489,14 @@ describe('reply verification', () => {
       signWith: false,
       fields: { return_code: 'FAIL', return_msg: '参数格式校验错误' },
     });
-    const error = await rejection(query());
-    expect(InvalidRequestError.isInstance(error)).toBe(true);
+    const error = await rejectionOf(query());
+    expect(core.InvalidRequestError.isInstance(error)).toBe(true);
     expect(error.message).toContain('参数格式校验错误');
   });
 
   it('a reply without return_code → ResponseValidationError', async () => {
     routes['/pay/orderquery'] = () => ({ bare: true, signWith: false, fields: { foo: 'bar' } });
-    expect(ResponseValidationError.isInstance(await rejection(query()))).toBe(true);
+    expect(core.ResponseValidationError.isInstance(await rejectionOf(query()))).toBe(true);
   });
 });
 
@@ -540,12 +515,12 @@ describe('retries', () => {
 
   it('HTTP 5xx → SystemError after the configured attempts', async () => {
     routes['/pay/orderquery'] = () => ({ status: 503, rawBody: 'unavailable' });
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } }).queryOrder({
         outTradeNo: '1415757673',
       }),
     );
-    expect(SystemError.isInstance(error)).toBe(true);
+    expect(core.SystemError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 503, retryable: true });
     expect(server.requests).toHaveLength(2);
   });
@@ -554,10 +529,10 @@ describe('retries', () => {
     routes['/pay/refundquery'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'FREQUENCY_LIMITED' },
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ retry: { maxAttempts: 1 } }).queryRefunds({ outTradeNo: 'order-0200' }),
     );
-    expect(RateLimitedError.isInstance(error)).toBe(true);
+    expect(core.RateLimitedError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ retryable: true });
   });
 
@@ -565,7 +540,7 @@ describe('retries', () => {
     routes['/pay/orderquery'] = () => ({ status: 500, rawBody: '' });
     const controller = new AbortController();
     controller.abort();
-    const error = await rejection(
+    const error = await rejectionOf(
       client().queryOrder({ outTradeNo: '1415757673' }, { signal: controller.signal }),
     );
     expect(error.name).toBe('AbortedError');
@@ -585,7 +560,7 @@ describe('transport', () => {
     expect(new Set(server.requests.map((r) => r.connection)).size).toBe(1);
     await c.close();
     await c.close();
-    const error = await rejection(c.queryOrder({ outTradeNo: '1415757673' }));
+    const error = await rejectionOf(c.queryOrder({ outTradeNo: '1415757673' }));
     expect(error.name).toBe('ConnectionError');
   });
 
@@ -594,7 +569,7 @@ describe('transport', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { fields: SEED_ORDER };
     };
-    const error = await rejection(
+    const error = await rejectionOf(
       client({
         timeoutMs: 50,
         retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
@@ -605,12 +580,12 @@ describe('transport', () => {
   });
 
   it.each([
-    [429, RateLimitedError],
-    [401, AuthenticationError],
-    [404, InvalidRequestError],
+    [429, core.RateLimitedError],
+    [401, core.AuthenticationError],
+    [404, core.InvalidRequestError],
   ])('HTTP %i maps to its error class', async (status, Class) => {
     routes['/pay/orderquery'] = () => ({ status, rawBody: '' });
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ retry: { maxAttempts: 1 } }).queryOrder({ outTradeNo: '1415757673' }),
     );
     expect(Class.isInstance(error)).toBe(true);
@@ -624,8 +599,8 @@ describe('transport', () => {
       fields: { return_code: 'FAIL', return_msg: 'NOAUTH' },
     });
     expect(
-      AuthenticationError.isInstance(
-        await rejection(client().queryOrder({ outTradeNo: '1415757673' })),
+      core.AuthenticationError.isInstance(
+        await rejectionOf(client().queryOrder({ outTradeNo: '1415757673' })),
       ),
     ).toBe(true);
   });
@@ -647,7 +622,7 @@ describe('closeOrder', () => {
     routes['/pay/unifiedorder'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'ORDERCLOSED' },
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       client().createOrder({
         kind: 'app',
         outTradeNo: 'order-0302',
@@ -656,14 +631,14 @@ describe('closeOrder', () => {
         clientIp: '1.2.3.4',
       }),
     );
-    expect(OrderClosedError.isInstance(error)).toBe(true);
+    expect(core.OrderClosedError.isInstance(error)).toBe(true);
   });
 
   it('ORDERPAID → OrderPaidError', async () => {
     routes['/pay/closeorder'] = () => ({ fields: { result_code: 'FAIL', err_code: 'ORDERPAID' } });
-    expect(OrderPaidError.isInstance(await rejection(client().closeOrder('order-0301')))).toBe(
-      true,
-    );
+    expect(
+      core.OrderPaidError.isInstance(await rejectionOf(client().closeOrder('order-0301'))),
+    ).toBe(true);
   });
 });
 
@@ -707,15 +682,15 @@ describe('refunds', () => {
 
   it('refund without a client certificate against https is a ConfigError naming the field', async () => {
     const c = client({ baseUrl: 'https://127.0.0.1:1' });
-    const error = await rejection(
+    const error = await rejectionOf(
       c.refund({
         order: { outTradeNo: 'order-0401' },
         outRefundNo: 'R-0401',
         amount: { refund: 1, total: 1 },
       }),
     );
-    expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).issues[0]!.path).toBe('clientCertificate');
+    expect(core.ConfigError.isInstance(error)).toBe(true);
+    expect((error as core.ConfigError).issues[0]!.path).toBe('clientCertificate');
   });
 
   it('queryRefund maps the matching refund (REFUNDCLOSE → CLOSED, CHANGE → ABNORMAL, times UTC+8)', async () => {
@@ -772,18 +747,18 @@ describe('refunds', () => {
     routes['/pay/refundquery'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'REFUNDNOTEXIST' },
     });
-    expect(RefundNotFoundError.isInstance(await rejection(client().queryRefund('R-none')))).toBe(
-      true,
-    );
+    expect(
+      core.RefundNotFoundError.isInstance(await rejectionOf(client().queryRefund('R-none'))),
+    ).toBe(true);
   });
 
   it('an unknown refund status is a ResponseValidationError', async () => {
     routes['/pay/refundquery'] = () => ({
       fields: { refund_count: 1, out_refund_no_0: 'R-X', refund_status_0: 'MAYBE' },
     });
-    expect(ResponseValidationError.isInstance(await rejection(client().queryRefund('R-X')))).toBe(
-      true,
-    );
+    expect(
+      core.ResponseValidationError.isInstance(await rejectionOf(client().queryRefund('R-X'))),
+    ).toBe(true);
   });
 });
 
@@ -825,11 +800,11 @@ describe('micropay and reverse', () => {
     routes['/pay/micropay'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'USERPAYING', err_code_des: '需要用户输入支付密码' },
     });
-    const error = await rejection(client().micropay(params));
-    expect(UserPayingError.isInstance(error)).toBe(true);
+    const error = await rejectionOf(client().micropay(params));
+    expect(core.UserPayingError.isInstance(error)).toBe(true);
     routes['/pay/micropay'] = () => ({ fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR' } });
     server.reset();
-    expect(SystemError.isInstance(await rejection(client().micropay(params)))).toBe(true);
+    expect(core.SystemError.isInstance(await rejectionOf(client().micropay(params)))).toBe(true);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -864,16 +839,16 @@ describe('micropay and reverse', () => {
     routes['/pay/micropay'] = () => ({
       fields: { result_code: 'FAIL', err_code: 'AUTHCODEEXPIRE' },
     });
-    const error = await rejection(client().micropay(params, { awaitUserPaying: true }));
+    const error = await rejectionOf(client().micropay(params, { awaitUserPaying: true }));
     expect(error).toMatchObject({ code: 'AUTHCODEEXPIRE' });
     expect(server.requests.filter((r) => r.path === '/pay/orderquery')).toHaveLength(0);
   });
 
   it('micropay requires clientIp and a payment code', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       client().micropay({ ...params, clientIp: undefined as unknown as string, authCode: 'abc' }),
     );
-    expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([
+    expect((error as core.ValidationError).issues.map((i) => i.path).sort()).toEqual([
       'authCode',
       'clientIp',
     ]);
@@ -925,8 +900,8 @@ describe('configuration and secrets', () => {
     } catch (e) {
       error = e;
     }
-    expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).issues.map((i) => i.path)).toContain(path);
+    expect(core.ConfigError.isInstance(error)).toBe(true);
+    expect((error as core.ConfigError).issues.map((i) => i.path)).toContain(path);
   });
 
   it('never echoes the API key in config errors', () => {
@@ -953,12 +928,12 @@ describe('configuration and secrets', () => {
   });
 
   it('errors and logger events never contain the API key or the request body', async () => {
-    const events: LogEvent[] = [];
+    const events: core.LogEvent[] = [];
     routes['/pay/orderquery'] = (_r, i) =>
       i === 0
         ? { fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR' } }
         : { fields: { result_code: 'FAIL', err_code: 'ORDERNOTEXIST' } };
-    const error = await rejection(
+    const error = await rejectionOf(
       client({ logger: (e) => events.push(e) }).queryOrder({ outTradeNo: 'order-0500' }),
     );
     expect(events.length).toBe(2);

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   ConnectionError,
   DuplicateOrderError,
@@ -10,41 +7,27 @@ import {
   SystemError,
   UserPayingError,
 } from '@wxpay/core';
-import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { startDeadServer } from '@wxpay/simulator/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createNodeNotificationHandler,
-  createV2Client,
-  signFields,
-  type V2Client,
-  type V2ClientConfig,
-} from '../src/index.js';
+  type LocalServer,
+  startDeadServer,
+  startLocalServer,
+  startSimulatorClient,
+  withDeadPrimary,
+} from '@wxpay/simulator/testing';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createNodeNotificationHandler, createV2Client, signFields } from '../src/index.js';
 import { posCharge } from './support/pos-charge.js';
 
 // The v2 client against the simulator's live forms (docs/protocol/live-behaviour.md).
-let sim: Simulator;
-let client: V2Client;
+const { sim, client, config, stop } = await startSimulatorClient('v2', createV2Client, () => ({
+  signType: 'HMAC-SHA256' as const,
+  notifyUrl: 'http://127.0.0.1:9/notify',
+  retry: { baseDelayMs: 1, maxDelayMs: 5 },
+}));
+afterAll(stop);
 let seq = 0;
 const no = (prefix = 'LV2') =>
   `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase();
-
-const config = (overrides: Partial<V2ClientConfig> = {}): V2ClientConfig =>
-  sim.clientConfig('v2', {
-    signType: 'HMAC-SHA256' as const,
-    notifyUrl: 'http://127.0.0.1:9/notify',
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    ...overrides,
-  });
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  client = createV2Client(config());
-});
-afterAll(async () => {
-  await client.close();
-  await sim.stop();
-});
 
 const native = (outTradeNo: string, total = 100, notifyUrl?: string) => ({
   kind: 'native' as const,
@@ -88,29 +71,23 @@ describe('duplicate out_trade_no', () => {
 });
 
 describe('payment notifications', () => {
-  let receiver: Server;
-  let url: string;
+  let receiver: LocalServer;
   const received: PaymentNotification[] = [];
 
   beforeAll(async () => {
-    const handler = createNodeNotificationHandler(client, (n) => {
-      received.push(n);
-    });
-    receiver = createServer((req, res) => void handler(req, res));
-    receiver.listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
-    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/notify`;
+    receiver = await startLocalServer(
+      createNodeNotificationHandler(client, (n) => {
+        received.push(n);
+      }),
+    );
   });
-  afterAll(async () => {
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
-  });
+  afterAll(() => receiver.stop());
 
   it('a default HMAC-SHA256 client accepts both forms: documented, and MD5-signed without sign_type', async () => {
     for (const form of ['documented', 'live'] as const) {
       sim.live.v2NotifySign = form;
       const outTradeNo = no();
-      await client.createOrder(native(outTradeNo, 100, url));
+      await client.createOrder(native(outTradeNo, 100, `${receiver.url}/notify`));
       sim.pay(outTradeNo);
       const n = await sim.notifications.waitFor(
         (a) => a.outTradeNo === outTradeNo && a.type === 'payment',
@@ -126,17 +103,15 @@ describe('payment notifications', () => {
   it('acceptedNotifySignTypes still narrows it: an HMAC-only client refuses the MD5 form', async () => {
     const narrow = createV2Client(config({ acceptedNotifySignTypes: ['HMAC-SHA256'] }));
     const seen: PaymentNotification[] = [];
-    const handler = createNodeNotificationHandler(narrow, (n) => {
-      seen.push(n);
-    });
-    const server = createServer((req, res) => void handler(req, res));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const narrowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+    const server = await startLocalServer(
+      createNodeNotificationHandler(narrow, (n) => {
+        seen.push(n);
+      }),
+    );
     try {
       sim.live.v2NotifySign = 'live';
       const outTradeNo = no();
-      await client.createOrder(native(outTradeNo, 100, narrowUrl));
+      await client.createOrder(native(outTradeNo, 100, `${server.url}/notify`));
       sim.pay(outTradeNo);
       const n = await sim.notifications.waitFor(
         (a) => a.outTradeNo === outTradeNo && a.type === 'payment',
@@ -146,8 +121,7 @@ describe('payment notifications', () => {
     } finally {
       sim.live.v2NotifySign = 'documented';
       await narrow.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.stop();
     }
   });
 });
@@ -172,19 +146,18 @@ describe('closing', () => {
 
   it('the 5-minute rule: an early close fails retryably and leaves the order open; later it closes', async () => {
     sim.live.v2CloseMinAgeMs = 5 * 60_000;
-    try {
-      const outTradeNo = no();
-      await client.createOrder(native(outTradeNo));
-      const error = await client.closeOrder(outTradeNo).catch((e: unknown) => e);
-      expect(SystemError.isInstance(error), String(error)).toBe(true);
-      expect(String(error)).toContain('5分钟');
-      expect(sim.getOrder(outTradeNo)?.state).toBe('NOTPAY');
-      sim.advanceTime(5 * 60_000);
-      await client.closeOrder(outTradeNo);
-      expect(sim.getOrder(outTradeNo)?.state).toBe('CLOSED');
-    } finally {
+    onTestFinished(() => {
       sim.live.v2CloseMinAgeMs = 0;
-    }
+    });
+    const outTradeNo = no();
+    await client.createOrder(native(outTradeNo));
+    const error = await client.closeOrder(outTradeNo).catch((e: unknown) => e);
+    expect(SystemError.isInstance(error), String(error)).toBe(true);
+    expect(String(error)).toContain('5分钟');
+    expect(sim.getOrder(outTradeNo)?.state).toBe('NOTPAY');
+    sim.advanceTime(5 * 60_000);
+    await client.closeOrder(outTradeNo);
+    expect(sim.getOrder(outTradeNo)?.state).toBe('CLOSED');
   });
 });
 
@@ -226,26 +199,23 @@ describe('reverse', () => {
 
 describe('backup domain', () => {
   it('retries an idempotent call once on the backup origin when the primary cannot be reached, and logs it', async () => {
-    const dead = await startDeadServer();
     const events: LogEvent[] = [];
-    const failover = createV2Client(
-      config({
-        baseUrl: dead.url,
-        backupBaseUrl: sim.url,
-        retry: { maxAttempts: 1 },
-        logger: (e) => events.push(e),
-      }),
+    await withDeadPrimary(
+      sim.url,
+      (origins) =>
+        createV2Client(
+          config({ ...origins, retry: { maxAttempts: 1 }, logger: (e) => events.push(e) }),
+        ),
+      async (failover, dead) => {
+        const outTradeNo = no();
+        await failover.createOrder(native(outTradeNo));
+        expect(sim.getOrder(outTradeNo)?.state).toBe('NOTPAY');
+        expect(dead.hits()).toBeGreaterThanOrEqual(1);
+        expect(events.some((e) => e.level === 'warn' && /backup domain/.test(e.message))).toBe(
+          true,
+        );
+      },
     );
-    try {
-      const outTradeNo = no();
-      await failover.createOrder(native(outTradeNo));
-      expect(sim.getOrder(outTradeNo)?.state).toBe('NOTPAY');
-      expect(dead.hits()).toBeGreaterThanOrEqual(1);
-      expect(events.some((e) => e.level === 'warn' && /backup domain/.test(e.message))).toBe(true);
-    } finally {
-      await failover.close();
-      await dead.stop();
-    }
   });
 
   it('never fails over a non-idempotent call (micropay), nor for a custom baseUrl by default', async () => {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AnswerMismatchError,
   DecryptionError,
@@ -7,6 +5,7 @@ import {
   type PaymentNotification,
   SignatureVerificationError,
 } from '@wxpay/core';
+import { type LocalServer, rejectionOf, startLocalServer } from '@wxpay/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAcknowledgement,
@@ -90,31 +89,24 @@ function refundBody(status = 'SUCCESS', key = TEST_API_KEY): string {
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('parseNotification: payments', () => {
   const md5Client = createV2Client(config({ acceptedNotifySignTypes: ['MD5'] }));
 
   it('verifies and maps a payment notification with a stable id', async () => {
     const body = paymentBody();
     const n = await md5Client.parseNotification({ headers: {}, body });
-    expect(n.type).toBe('payment');
-    if (n.type !== 'payment') throw new Error('type');
-    expect(n.id).toBe('v2:payment:4200000215201811190261405420');
-    expect(n.order).toMatchObject({
-      outTradeNo: 'notify-0001',
-      state: 'SUCCESS',
-      amount: { total: 100, payerTotal: 100, currency: 'CNY' },
-      payer: { openid: 'oUpF8uMEb4qRXf22hE3X68TekukE' },
-      subscribed: false,
+    expect(n).toMatchObject({
+      type: 'payment',
+      id: 'v2:payment:4200000215201811190261405420',
+      order: {
+        outTradeNo: 'notify-0001',
+        state: 'SUCCESS',
+        amount: { total: 100, payerTotal: 100, currency: 'CNY' },
+        payer: { openid: 'oUpF8uMEb4qRXf22hE3X68TekukE' },
+        subscribed: false,
+      },
     });
+    if (n.type !== 'payment') throw new Error(`expected a payment notification, got ${n.type}`);
     expect(n.order.successTime?.toISOString()).toBe('2018-11-19T08:24:13.000Z');
     const again = await md5Client.parseNotification({ headers: {}, body: Buffer.from(body) });
     expect(again.id).toBe(n.id);
@@ -140,7 +132,7 @@ describe('parseNotification: payments', () => {
   ])('rejects %s with SignatureVerificationError', async (_name, body) => {
     expect(
       SignatureVerificationError.isInstance(
-        await rejection(md5Client.parseNotification({ headers: {}, body })),
+        await rejectionOf(md5Client.parseNotification({ headers: {}, body })),
       ),
     ).toBe(true);
   });
@@ -151,7 +143,7 @@ describe('parseNotification: payments', () => {
       config({ signType: 'HMAC-SHA256', acceptedNotifySignTypes: ['HMAC-SHA256'] }),
     );
     // MD5-signed while claiming HMAC: an HMAC-only client refuses it…
-    const error = await rejection(
+    const error = await rejectionOf(
       hmacOnly.parseNotification({ headers: {}, body: paymentBody(claimsHmac, 'MD5') }),
     );
     expect(SignatureVerificationError.isInstance(error)).toBe(true);
@@ -173,11 +165,11 @@ describe('parseNotification: payments', () => {
   });
 
   it('a correctly signed notification for another merchant is refused', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       md5Client.parseNotification({ headers: {}, body: paymentBody({ ...PAYMENT, mch_id: '1' }) }),
     );
     expect(AnswerMismatchError.isInstance(error)).toBe(true);
-    const other = await rejection(
+    const other = await rejectionOf(
       md5Client.parseNotification({
         headers: {},
         body: paymentBody({ ...PAYMENT, appid: 'wx0000000000000000' }),
@@ -190,13 +182,13 @@ describe('parseNotification: payments', () => {
     const doctype = `<!DOCTYPE xml [<!ENTITY x "y">]>${paymentBody()}`;
     expect(
       MalformedMessageError.isInstance(
-        await rejection(md5Client.parseNotification({ headers: {}, body: doctype })),
+        await rejectionOf(md5Client.parseNotification({ headers: {}, body: doctype })),
       ),
     ).toBe(true);
     const huge = paymentBody({ ...PAYMENT, attach: 'x'.repeat(1024 * 1024) });
     expect(
       MalformedMessageError.isInstance(
-        await rejection(md5Client.parseNotification({ headers: {}, body: huge })),
+        await rejectionOf(md5Client.parseNotification({ headers: {}, body: huge })),
       ),
     ).toBe(true);
   });
@@ -225,7 +217,7 @@ describe('parseNotification: refunds', () => {
   });
 
   it('a req_info encrypted with another key is a DecryptionError', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       c.parseNotification({ headers: {}, body: refundBody('SUCCESS', 'e'.repeat(32)) }),
     );
     expect(DecryptionError.isInstance(error)).toBe(true);
@@ -234,10 +226,10 @@ describe('parseNotification: refunds', () => {
   it('decryption and verification errors carry neither the API key nor the derived key', async () => {
     const derived = reqInfoKey(TEST_API_KEY).toString('ascii');
     const errors = [
-      await rejection(
+      await rejectionOf(
         c.parseNotification({ headers: {}, body: refundBody('SUCCESS', 'e'.repeat(32)) }),
       ),
-      await rejection(
+      await rejectionOf(
         c.parseNotification({ headers: {}, body: paymentBody(PAYMENT, 'MD5', 'f'.repeat(32)) }),
       ),
     ];
@@ -261,7 +253,7 @@ describe('parseNotification: refunds', () => {
       req_info: 'AAAA',
     });
     expect(
-      DecryptionError.isInstance(await rejection(c.parseNotification({ headers: {}, body }))),
+      DecryptionError.isInstance(await rejectionOf(c.parseNotification({ headers: {}, body }))),
     ).toBe(true);
   });
 });
@@ -286,8 +278,7 @@ describe('createNodeNotificationHandler over real HTTP', () => {
   const c = createV2Client(config());
   const received: PaymentNotification[] = [];
   let fail = false;
-  let server: Server;
-  let url: string;
+  let server: LocalServer;
 
   beforeAll(async () => {
     const handler = createNodeNotificationHandler(
@@ -298,17 +289,16 @@ describe('createNodeNotificationHandler over real HTTP', () => {
       },
       { maxBodyBytes: 8 * 1024 },
     );
-    server = createServer((req, res) => void handler(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+    server = await startLocalServer(handler);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => server.stop());
 
   const post = (body: string) =>
-    fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+    fetch(`${server.url}/notify`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'text/xml' },
+    });
 
   it('acknowledges a verified notification after the callback ran', async () => {
     const res = await post(paymentBody());

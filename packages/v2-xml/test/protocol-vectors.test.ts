@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   buildAppConfig,
@@ -11,15 +10,10 @@ import {
   signFields,
   verifyFields,
 } from '../src/index.js';
-
-// The v2 vectors of docs/protocol/vectors, read from the files the docs link to.
-const vectors = (name: string) =>
-  JSON.parse(
-    readFileSync(new URL(`../../../docs/protocol/vectors/${name}`, import.meta.url), 'utf8'),
-  );
+import { protocolVectors } from './support/protocol-vectors.js';
 
 describe('docs/protocol/vectors/v2-sign.json', () => {
-  const { apiKey, cases } = vectors('v2-sign.json') as {
+  const { apiKey, cases } = protocolVectors('v2-sign.json') as {
     apiKey: string;
     cases: { name: string; fields: Record<string, string>; stringSignTemp: string }[];
   };
@@ -36,7 +30,7 @@ describe('docs/protocol/vectors/v2-sign.json', () => {
 });
 
 describe('docs/protocol/vectors/v2-client-params.json', () => {
-  const { apiKey, bridge, app } = vectors('v2-client-params.json');
+  const { apiKey, bridge, app } = protocolVectors('v2-client-params.json');
   it('JSAPI paySign in both sign types', () => {
     for (const type of ['MD5', 'HMAC-SHA256'] as const) {
       const config = buildBridgeConfig(
@@ -69,7 +63,7 @@ describe('docs/protocol/vectors/v2-client-params.json', () => {
 });
 
 describe('docs/protocol/vectors/v2-req-info.json', () => {
-  const { apiKey, keyString, cases } = vectors('v2-req-info.json');
+  const { apiKey, keyString, cases } = protocolVectors('v2-req-info.json');
   it('derives the key and decrypts/encrypts each case exactly', () => {
     const key = reqInfoKey(apiKey);
     expect(key.toString('ascii')).toBe(keyString);

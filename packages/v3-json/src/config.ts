@@ -1,23 +1,16 @@
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
-import {
-  type Clock,
-  ConfigError,
-  type Logger,
-  type NonceSource,
-  type RetryPolicy,
-  type TransportOptions,
-} from '@wxpay/core';
+import { type ClientConfigBase, ConfigError } from '@wxpay/core';
 import {
   looksLikePath,
+  parseConfig,
   pathInsteadOfKeyHint,
   resolveBackupBaseUrl,
-  toValidationIssues,
 } from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { notifyUrlProblem } from './notify-url.js';
 
 /** Configuration of {@link createV3Client}. */
-export interface V3ClientConfig {
+export interface V3ClientConfig extends ClientConfigBase {
   /** Merchant id (`mchid`). */
   readonly mchId: string;
   /** The AppID orders are created under (official account, mini-program or app). */
@@ -48,15 +41,6 @@ export interface V3ClientConfig {
   readonly platformCertificates?: 'auto' | 'off';
   /** Default `notify_url` for orders (and refunds). */
   readonly notifyUrl?: string;
-  /** API origin; default `https://api.mch.weixin.qq.com`. Tests point it at a simulator. */
-  readonly baseUrl?: string;
-  /**
-   * Where an idempotent call that cannot connect (refused, reset, DNS — not an answer, not a
-   * timeout) is tried once more. Default: `https://api2.mch.weixin.qq.com`, the documented
-   * backup, when `baseUrl` is the default; none for a custom `baseUrl`. `false` turns it off.
-   * Each failover is logged as a `warn` event.
-   */
-  readonly backupBaseUrl?: string | false;
   /**
    * Hosts a bill `download_url` may point to (the `Authorization` header is sent there): exact
    * names or `*.suffix` patterns (https only), or whole origins such as
@@ -64,14 +48,6 @@ export interface V3ClientConfig {
    * Default: `*.weixin.qq.com` (the API domains and their backups).
    */
   readonly billDownloadHosts?: readonly string[];
-  /** Per-attempt timeout in milliseconds (default 10 000). */
-  readonly timeoutMs?: number;
-  readonly retry?: Partial<RetryPolicy>;
-  /** Receives redacted, structured events. */
-  readonly logger?: Logger;
-  readonly transport?: TransportOptions;
-  readonly clock?: Clock;
-  readonly nonce?: NonceSource;
 }
 
 /** A validated configuration with keys parsed once. */
@@ -176,60 +152,46 @@ function firstKey(attempts: (() => KeyObject)[]): KeyObject {
   throw new Error('unreadable key');
 }
 
-function readPrivateKey(input: string | Buffer | KeyObject): KeyObject {
+/** Reads a key with node's `create`: a KeyObject as is, PEM as such, else DER (binary or base64) in each of `derTypes`. */
+function readKey<T extends string>(
+  input: string | Buffer | KeyObject,
+  create: (key: string | Buffer | { key: Buffer; format: 'der'; type: T }) => KeyObject,
+  derTypes: readonly T[],
+): KeyObject {
   if (input instanceof KeyObject) return input;
-  if (isPem(input)) return createPrivateKey(input);
+  if (isPem(input)) return create(input);
   const der = typeof input === 'string' ? Buffer.from(input, 'base64') : input;
-  return firstKey([
-    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
-    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }),
-  ]);
+  return firstKey(derTypes.map((type) => () => create({ key: der, format: 'der', type })));
 }
 
-function readPublicKey(input: string | Buffer | KeyObject): KeyObject {
-  if (input instanceof KeyObject) return input;
-  if (isPem(input)) return createPublicKey(input);
-  const der = typeof input === 'string' ? Buffer.from(input, 'base64') : input;
-  return firstKey([
-    () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
-    () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }),
-  ]);
-}
-
-function parsePrivateKey(input: string | Buffer | KeyObject): KeyObject {
+/**
+ * Reads an RSA key of `kind` from config field `path`; refuses an unreadable key (with a hint
+ * when the value looks like a file path) and a key of another type.
+ */
+function parseRsaKey(
+  input: string | Buffer | KeyObject,
+  kind: 'private' | 'public',
+  path: string,
+): KeyObject {
   let key: KeyObject;
   try {
-    key = readPrivateKey(input);
+    key =
+      kind === 'private'
+        ? readKey(input, createPrivateKey, ['pkcs8', 'pkcs1'])
+        : readKey(input, createPublicKey, ['spki', 'pkcs1']);
   } catch {
-    const hint = looksLikePath(input) ? `; ${pathInsteadOfKeyHint('privateKey')}` : '';
-    throw new ConfigError(`privateKey: not a readable private key (PEM or DER)${hint}`, [
-      { path: 'privateKey', message: `not a readable private key${hint}` },
+    const hint = looksLikePath(input) ? `; ${pathInsteadOfKeyHint(path)}` : '';
+    throw new ConfigError(`${path}: not a readable ${kind} key (PEM or DER)${hint}`, [
+      { path, message: `not a readable ${kind} key${hint}` },
     ]);
   }
-  if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
-    throw new ConfigError('privateKey: must be an RSA private key', [
-      { path: 'privateKey', message: 'must be an RSA private key' },
+  // The public field also takes a private key (or certificate) and keeps its public half.
+  if ((kind === 'private' && key.type !== 'private') || key.asymmetricKeyType !== 'rsa') {
+    throw new ConfigError(`${path}: must be an RSA ${kind} key`, [
+      { path, message: `must be an RSA ${kind} key` },
     ]);
   }
-  return key;
-}
-
-function parsePublicKey(input: string | Buffer | KeyObject): KeyObject {
-  let key: KeyObject;
-  try {
-    key = readPublicKey(input);
-  } catch {
-    const hint = looksLikePath(input) ? `; ${pathInsteadOfKeyHint('wechatpayPublicKey.key')}` : '';
-    throw new ConfigError(`wechatpayPublicKey.key: not a readable public key (PEM or DER)${hint}`, [
-      { path: 'wechatpayPublicKey.key', message: `not a readable public key${hint}` },
-    ]);
-  }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new ConfigError('wechatpayPublicKey.key: must be an RSA public key', [
-      { path: 'wechatpayPublicKey.key', message: 'must be an RSA public key' },
-    ]);
-  }
-  return key.type === 'public' ? key : createPublicKey(key);
+  return kind === 'private' || key.type === 'public' ? key : createPublicKey(key);
 }
 
 /**
@@ -237,16 +199,12 @@ function parsePublicKey(input: string | Buffer | KeyObject): KeyObject {
  * naming the field, never its value.
  */
 export function resolveV3Config(config: V3ClientConfig): ResolvedV3Config {
-  const result = configSchema.safeParse(config);
-  if (!result.success) {
-    const issues = toValidationIssues(result.error);
-    throw new ConfigError(
-      `invalid v3 client config: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-      issues,
-    );
-  }
+  parseConfig(configSchema, config, 'v3 client config');
   const publicKey = config.wechatpayPublicKey
-    ? { id: config.wechatpayPublicKey.id, key: parsePublicKey(config.wechatpayPublicKey.key) }
+    ? {
+        id: config.wechatpayPublicKey.id,
+        key: parseRsaKey(config.wechatpayPublicKey.key, 'public', 'wechatpayPublicKey.key'),
+      }
     : undefined;
   const platformCertificates = config.platformCertificates ?? (publicKey ? 'off' : 'auto');
   if (platformCertificates === 'off' && !publicKey) {
@@ -260,7 +218,7 @@ export function resolveV3Config(config: V3ClientConfig): ResolvedV3Config {
     mchId: config.mchId,
     appId: config.appId,
     acceptedAppIds: [...new Set([config.appId, ...(config.acceptedAppIds ?? [])])],
-    privateKey: parsePrivateKey(config.privateKey),
+    privateKey: parseRsaKey(config.privateKey, 'private', 'privateKey'),
     certificateSerial: config.certificateSerial.toUpperCase(),
     apiV3Key: Buffer.from(
       typeof config.apiV3Key === 'string' ? Buffer.from(config.apiV3Key, 'utf8') : config.apiV3Key,

@@ -3,27 +3,13 @@ import {
   MalformedMessageError,
   type NotificationRequest,
   type Order,
-  OrderClosedError,
-  type OrderRef,
   type PaymentNotification,
   type Prepay,
   type Refund,
-  type RefundParams,
   systemClock,
   ValidationError,
 } from '@wxpay/core';
-import {
-  createOrderParamsSchema,
-  createTransport,
-  orderRefSchema,
-  outRefundNoSchema,
-  outTradeNoSchema,
-  parseInput,
-  randomNonce,
-  refundParamsSchema,
-  settleClose,
-  unixSeconds,
-} from '@wxpay/core/adapter';
+import { createTransport, paymentCalls, randomNonce, unixSeconds } from '@wxpay/core/adapter';
 import { downloadBill } from './bill/download-bill.js';
 import { toFundFlowBillApplication, toTradeBillApplication } from './bill/map-bill.js';
 import { downloadCertificates } from './certificates/download-certificates.js';
@@ -162,69 +148,55 @@ export function createV3Client(config: V3ClientConfig): V3Client {
   const client: V3Client = {
     protocol: 'v3',
 
-    async createOrder(params, options): Promise<Prepay> {
-      const valid = parseInput(createOrderParamsSchema, params, 'createOrder params');
-      const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: resolved.notifyUrl });
-      const data = await postJson(wire.path, wire.body, 'order', options);
-      return toPrepay(valid.kind, data, clientParams);
-    },
+    ...paymentCalls({
+      async createOrder(valid, options): Promise<Prepay> {
+        const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: resolved.notifyUrl });
+        const data = await postJson(wire.path, wire.body, 'order', options);
+        return toPrepay(valid.kind, data, clientParams);
+      },
 
-    async queryOrder(ref: OrderRef, options): Promise<Order> {
-      const valid = parseInput(orderRefSchema, ref, 'order reference');
-      const path =
-        'transactionId' in valid
-          ? `/v3/pay/transactions/id/${encodeURIComponent(valid.transactionId)}?mchid=${mchId}`
-          : `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?mchid=${mchId}`;
-      const data = await getJson(path, 'order', options);
-      checkAnswer(data, { mchId, appId, acceptedAppIds, ...valid });
-      return toOrder(data);
-    },
+      async queryOrder(valid, options): Promise<Order> {
+        const path =
+          'transactionId' in valid
+            ? `/v3/pay/transactions/id/${encodeURIComponent(valid.transactionId)}?mchid=${mchId}`
+            : `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?mchid=${mchId}`;
+        const data = await getJson(path, 'order', options);
+        checkAnswer(data, { mchId, appId, acceptedAppIds, ...valid });
+        return toOrder(data);
+      },
 
-    async closeOrder(outTradeNo, options): Promise<void> {
-      const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
+      async closeOrder(valid, options): Promise<void> {
+        await postJson(
+          `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+          { mchid: mchId },
+          'order',
+          options,
+        );
+      },
       // Live close answers 204 for unknown and closed orders, and the docs name no answer for
       // a paid one, so the order is queried after the close (docs/protocol/live-behaviour.md).
-      await settleClose({
-        close: async () => {
-          try {
-            await postJson(
-              `/v3/pay/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
-              { mchid: mchId },
-              'order',
-              options,
-            );
-          } catch (error) {
-            // Closing a closed order is the outcome the caller wanted (PaymentClient contract).
-            if (OrderClosedError.isInstance(error)) return;
-            throw error;
-          }
-        },
-        query: () => client.queryOrder({ outTradeNo: valid }, options),
-        confirmSuccess: true,
-      });
-    },
+      confirmClose: true,
 
-    async refund(params: RefundParams, options): Promise<Refund> {
-      const valid = parseInput(refundParamsSchema, params, 'refund params');
-      const body = toWireRefundRequest(valid, resolved.notifyUrl);
-      const data = await postJson('/v3/refund/domestic/refunds', body, 'order', options);
-      checkAnswer(data, {
-        mchId,
-        appId,
-        acceptedAppIds,
-        ...valid.order,
-        outRefundNo: valid.outRefundNo,
-      });
-      return toRefund(data);
-    },
+      async refund(valid, options): Promise<Refund> {
+        const body = toWireRefundRequest(valid, resolved.notifyUrl);
+        const data = await postJson('/v3/refund/domestic/refunds', body, 'order', options);
+        checkAnswer(data, {
+          mchId,
+          appId,
+          acceptedAppIds,
+          ...valid.order,
+          outRefundNo: valid.outRefundNo,
+        });
+        return toRefund(data);
+      },
 
-    async queryRefund(outRefundNo, options): Promise<Refund> {
-      const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
-      const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`;
-      const data = await getJson(path, 'refund', options);
-      checkAnswer(data, { mchId, appId, acceptedAppIds, outRefundNo: valid });
-      return toRefund(data);
-    },
+      async queryRefund(valid, options): Promise<Refund> {
+        const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}`;
+        const data = await getJson(path, 'refund', options);
+        checkAnswer(data, { mchId, appId, acceptedAppIds, outRefundNo: valid });
+        return toRefund(data);
+      },
+    }),
 
     async parseNotification(request: NotificationRequest): Promise<PaymentNotification> {
       if (

@@ -1,10 +1,11 @@
 import type { AppConfig, BridgeConfig, CreateOrderParams, Prepay, SubMerchant } from '@wxpay/core';
 import { ValidationError } from '@wxpay/core';
+import { checkPartnerPayer } from '@wxpay/core/adapter';
 import { opt } from './map-order.js';
 import { mergeWire, orderDetailsToWire } from './map-order-details.js';
 import { formatRfc3339Beijing } from './map-time.js';
 import { notifyUrlProblem } from './notify-url.js';
-import { checkPayer, PARTNER_ORDER_PATHS, toPartnerOrderBody } from './partner/map-partner.js';
+import { PARTNER_ORDER_PATHS, toPartnerOrderBody } from './partner/map-partner.js';
 import { decodeWire } from './schemas/decode-wire.js';
 import { hasNonEmptyString } from './schemas/fast-check.js';
 import {
@@ -41,7 +42,7 @@ export function toWireOrderRequest(
   sub?: SubMerchant,
 ): WireOrderRequest {
   const payer = params.kind === 'jsapi' || params.kind === 'miniprogram' ? params.payer : undefined;
-  checkPayer(payer, sub);
+  checkPartnerPayer(payer, sub);
   const details = orderDetailsToWire(params);
   const notifyUrl = params.notifyUrl ?? merchant.notifyUrl;
   if (!notifyUrl) {

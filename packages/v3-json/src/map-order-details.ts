@@ -1,8 +1,38 @@
-import type { CreateOrderBase, RefundParams, WireFields } from '@wxpay/core';
+import type {
+  CreateOrderBase,
+  GoodsItem,
+  RefundGoodsItem,
+  RefundParams,
+  WireFields,
+} from '@wxpay/core';
 import { ValidationError } from '@wxpay/core';
 import { opt } from './map-order.js';
 
 type Json = Record<string, unknown>;
+
+/** One order goods line (`detail.goods_detail[]`) in v3 wire names. */
+function goodsItemToWire(item: GoodsItem): Json {
+  return { ...goodsIdentityToWire(item), quantity: item.quantity, unit_price: item.unitPrice };
+}
+
+/** One refund goods line (`goods_detail[]`) in v3 wire names. */
+function refundGoodsItemToWire(item: RefundGoodsItem): Json {
+  return {
+    ...goodsIdentityToWire(item),
+    unit_price: item.unitPrice,
+    refund_amount: item.refundAmount,
+    refund_quantity: item.refundQuantity,
+  };
+}
+
+/** How a goods line names its item, alike in order and refund goods details. */
+function goodsIdentityToWire(item: GoodsItem | RefundGoodsItem): Json {
+  return {
+    merchant_goods_id: item.merchantGoodsId,
+    ...opt('wechatpay_goods_id', item.wechatpayGoodsId),
+    ...opt('goods_name', item.goodsName),
+  };
+}
 
 /**
  * The v3 wire form of the optional order fields (docs/protocol/order-fields.md): `detail`,
@@ -25,16 +55,7 @@ export function orderDetailsToWire(params: CreateOrderBase): {
   const detail = g && {
     ...opt('cost_price', g.costPrice),
     ...opt('invoice_id', g.invoiceId),
-    ...opt(
-      'goods_detail',
-      g.goods?.map((item) => ({
-        merchant_goods_id: item.merchantGoodsId,
-        ...opt('wechatpay_goods_id', item.wechatpayGoodsId),
-        ...opt('goods_name', item.goodsName),
-        quantity: item.quantity,
-        unit_price: item.unitPrice,
-      })),
-    ),
+    ...opt('goods_detail', g.goods?.map(goodsItemToWire)),
   };
   const s = params.store;
   const storeInfo = s && {
@@ -64,17 +85,7 @@ export function refundDetailsToWire(params: RefundParams): {
   return {
     fields: {
       ...opt('funds_account', params.fundsAccount),
-      ...opt(
-        'goods_detail',
-        params.goodsDetail?.map((item) => ({
-          merchant_goods_id: item.merchantGoodsId,
-          ...opt('wechatpay_goods_id', item.wechatpayGoodsId),
-          ...opt('goods_name', item.goodsName),
-          unit_price: item.unitPrice,
-          refund_amount: item.refundAmount,
-          refund_quantity: item.refundQuantity,
-        })),
-      ),
+      ...opt('goods_detail', params.goodsDetail?.map(refundGoodsItemToWire)),
     },
     ...opt(
       'from',

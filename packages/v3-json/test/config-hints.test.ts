@@ -1,15 +1,11 @@
 import { ConfigError } from '@wxpay/core';
-import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '@wxpay/simulator';
+import { thrownBy } from '@wxpay/simulator/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createV3Client } from '../src/index.js';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const sim = await startSimulator();
+afterAll(() => sim.stop());
 
 describe('key options given a file path', () => {
   it('privateKey: the error says to pass the contents, not the path', () => {
@@ -18,15 +14,10 @@ describe('key options given a file path', () => {
       './cert/apiclient_key.pem',
       '/etc/wxpay/apiclient_key.pem',
     ]) {
-      const error = (() => {
-        try {
-          createV3Client(sim.clientConfig('v3', { privateKey: path }));
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(ConfigError.isInstance(error)).toBe(true);
-      expect((error as Error).message).toContain(
+      const error = thrownBy(ConfigError, () =>
+        createV3Client(sim.clientConfig('v3', { privateKey: path })),
+      );
+      expect(error.message).toContain(
         "privateKey looks like a file path: pass the key's contents (e.g. await readFile(path)), not its path",
       );
     }

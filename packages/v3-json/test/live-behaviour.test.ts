@@ -11,37 +11,34 @@ import {
   ResponseValidationError,
   ValidationError,
 } from '@wxpay/core';
-import { type Simulator, startSimulator } from '@wxpay/simulator';
+import { startSimulator } from '@wxpay/simulator';
 import { startNotificationReceiver } from '@wxpay/simulator/contract';
-import { startDeadServer } from '@wxpay/simulator/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createV3Client, type V3Client, type V3ClientConfig } from '../src/index.js';
+import {
+  type FailoverOrigins,
+  outTradeNumbers,
+  startDeadServer,
+  startSimulatorClient,
+  withDeadPrimary,
+} from '@wxpay/simulator/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createV3Client, type V3ClientConfig } from '../src/index.js';
 
 // The v3 client against the simulator's live forms (docs/protocol/live-behaviour.md).
-let sim: Simulator;
-let client: V3Client;
-let seq = 0;
-const nextNo = () => `LIVE3${Date.now()}${seq++}`;
+const nextNo = outTradeNumbers('LIVE3');
+const { sim, client, config, stop } = await startSimulatorClient('v3', createV3Client, (s) => ({
+  wechatpayPublicKey: s.merchant.wechatpayPublicKey,
+  notifyUrl: 'http://127.0.0.1:9/notify',
+  retry: { baseDelayMs: 1, maxDelayMs: 5 },
+}));
+afterAll(stop);
 
-const config = (overrides: Partial<V3ClientConfig> = {}): V3ClientConfig =>
-  sim.clientConfig('v3', {
-    wechatpayPublicKey: sim.merchant.wechatpayPublicKey,
-    notifyUrl: 'http://127.0.0.1:9/notify',
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    ...overrides,
-  });
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  client = createV3Client(config());
+const native = (outTradeNo: string, total = 100) => ({
+  kind: 'native' as const,
+  outTradeNo,
+  description: 'live',
+  amount: { total },
 });
-afterAll(async () => {
-  await client.close();
-  await sim.stop();
-});
-
-const create = (outTradeNo: string, total = 100) =>
-  client.createOrder({ kind: 'native', outTradeNo, description: 'live', amount: { total } });
+const create = (outTradeNo: string, total = 100) => client.createOrder(native(outTradeNo, total));
 
 describe('duplicate out_trade_no', () => {
   it('maps both the documented and the live answer to DuplicateOrderError', async () => {
@@ -147,32 +144,21 @@ describe('notify_url', () => {
 
 describe('backup domain', () => {
   it('retries an idempotent call once on the backup origin when the primary cannot be reached, and logs it', async () => {
-    const dead = await startDeadServer();
     const events: LogEvent[] = [];
-    const failover = createV3Client(
-      config({
-        baseUrl: dead.url,
-        backupBaseUrl: sim.url,
-        retry: { maxAttempts: 1 },
-        logger: (e) => events.push(e),
-      }),
+    const failoverConfig = (origins: FailoverOrigins) =>
+      config({ ...origins, retry: { maxAttempts: 1 }, logger: (e) => events.push(e) });
+    await withDeadPrimary(
+      sim.url,
+      (origins) => createV3Client(failoverConfig(origins)),
+      async (failover, dead) => {
+        const no = nextNo();
+        await failover.createOrder(native(no, 1));
+        expect(sim.getOrder(no)?.state).toBe('NOTPAY');
+        expect(dead.hits()).toBeGreaterThanOrEqual(1);
+        const warn = events.find((e) => e.level === 'warn' && /backup domain/.test(e.message));
+        expect(warn?.message).toContain(new URL(sim.url).host);
+      },
     );
-    try {
-      const no = nextNo();
-      await failover.createOrder({
-        kind: 'native',
-        outTradeNo: no,
-        description: 'x',
-        amount: { total: 1 },
-      });
-      expect(sim.getOrder(no)?.state).toBe('NOTPAY');
-      expect(dead.hits()).toBeGreaterThanOrEqual(1);
-      const warn = events.find((e) => e.level === 'warn' && /backup domain/.test(e.message));
-      expect(warn?.message).toContain(new URL(sim.url).host);
-    } finally {
-      await failover.close();
-      await dead.stop();
-    }
   });
 
   it('does not fail over for a custom baseUrl without backupBaseUrl, nor when it is false', async () => {
@@ -259,17 +245,13 @@ describe('callbacks while WeChat Pay migrates the merchant to the public key', (
   it('a client holding both keys verifies callbacks signed with either; one holding only the public key is told why it cannot', async () => {
     const migrating = await startSimulator({ trust: 'migrating', live: { publicKeyShare: 0 } });
     const forMigrating = (overrides: Partial<V3ClientConfig>) =>
-      createV3Client({
-        mchId: migrating.merchant.mchId,
-        appId: migrating.merchant.appId,
-        privateKey: migrating.merchant.privateKey,
-        certificateSerial: migrating.merchant.certificateSerial,
-        apiV3Key: migrating.merchant.apiV3Key,
-        wechatpayPublicKey: migrating.merchant.wechatpayPublicKey,
-        baseUrl: migrating.url,
-        notifyUrl: 'http://127.0.0.1:9/notify',
-        ...overrides,
-      });
+      createV3Client(
+        migrating.clientConfig('v3', {
+          wechatpayPublicKey: migrating.merchant.wechatpayPublicKey,
+          notifyUrl: 'http://127.0.0.1:9/notify',
+          ...overrides,
+        }),
+      );
     const both = forMigrating({ platformCertificates: 'auto' });
     const publicOnly = forMigrating({});
     const receiver = await startNotificationReceiver();
@@ -277,13 +259,7 @@ describe('callbacks while WeChat Pay migrates the merchant to the public key', (
       for (const share of [0, 1]) {
         migrating.live.publicKeyShare = share;
         const outTradeNo = nextNo();
-        await both.createOrder({
-          kind: 'native',
-          outTradeNo,
-          description: 'm',
-          amount: { total: 1 },
-          notifyUrl: receiver.url,
-        });
+        await both.createOrder({ ...native(outTradeNo, 1), notifyUrl: receiver.url });
         migrating.pay(outTradeNo);
         const attempt = await migrating.notifications.waitFor((a) => a.outTradeNo === outTradeNo);
         const got = await receiver.waitFor((r) => r.text === attempt.body);

@@ -1,5 +1,4 @@
 import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { DecryptionError } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
 import { decryptAesGcm, encryptAesGcm } from '../src/crypto/aes-gcm.js';
@@ -9,16 +8,12 @@ import {
   buildVerifyMessage,
 } from '../src/signing/build-message.js';
 import { verifyWechatpaySignature } from '../src/signing/verify.js';
+import { protocolVectors } from './support/protocol-vectors.js';
 
-// The v3 vectors of docs/protocol/vectors, read from the files the docs link to.
-const vectors = (name: string) =>
-  JSON.parse(
-    readFileSync(new URL(`../../../docs/protocol/vectors/${name}`, import.meta.url), 'utf8'),
-  );
 const sha256 = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('docs/protocol/vectors/v3-aes-gcm.json', () => {
-  const { cases } = vectors('v3-aes-gcm.json');
+  const { cases } = protocolVectors('v3-aes-gcm.json');
   it('decrypts and encrypts each case; a changed associated_data fails', () => {
     for (const c of cases) {
       const resource = {
@@ -38,7 +33,7 @@ describe('docs/protocol/vectors/v3-aes-gcm.json', () => {
 });
 
 describe('docs/protocol/vectors/v3-messages.json', () => {
-  const v = vectors('v3-messages.json');
+  const v = protocolVectors('v3-messages.json');
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
   it('request messages are byte-exact and sign/verify with SHA256withRSA', () => {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWireUrl } from '../src/wire-url.js';
 
-/** What `new URL(base + path)` gives: the reference the fast join must always equal. */
-function parsed(base: string, path: string) {
-  const url = new URL(`${base}${path}`);
-  return { href: url.href, wirePath: `${url.pathname}${url.search}` };
-}
-
 const BASES = [
   'https://api.mch.weixin.qq.com',
   'http://127.0.0.1:8080',
@@ -46,6 +40,12 @@ const PATHS = [
   '/v3/a%zz',
   '//v3/double',
 ];
+
+/** What `new URL(base + path)` gives: the reference the fast join must always equal. */
+function parsed(base: string, path: string) {
+  const url = new URL(`${base}${path}`);
+  return { href: url.href, wirePath: `${url.pathname}${url.search}` };
+}
 
 describe('createWireUrl', () => {
   it('gives exactly what new URL gives, for every base and path', () => {

@@ -4,6 +4,7 @@ import { CliError } from '../cli-error.js';
 import { v3ClientFrom } from '../clients.js';
 import { resolveSettings, settingOptions } from '../config.js';
 import { EXIT } from '../io.js';
+import { requiredFlag } from '../required-flag.js';
 import type { Command } from './command.js';
 import { SETTINGS_HELP } from './order-commands.js';
 
@@ -19,8 +20,7 @@ writes DIR/<serial>.pem. A merchant on the WeChat Pay public key gets a clear er
 ${SETTINGS_HELP}`,
   options: { ...settingOptions, out: { type: 'string' } },
   async run(values, io) {
-    const out = values.out as string | undefined;
-    if (!out) throw new CliError('--out DIR is required', EXIT.usage);
+    const out = requiredFlag(values, 'out', 'DIR');
     // Downloading is the point here, also for a config that carries the public key as well.
     const client = v3ClientFrom(resolveSettings(values, io.env), { platformCertificates: 'auto' });
     try {

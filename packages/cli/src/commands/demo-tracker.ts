@@ -1,6 +1,7 @@
 import type { Order, PaymentClient } from '@wxpay/core';
 import type { Simulator } from '@wxpay/simulator';
 import { createTracker } from '@wxpay/tracker';
+import { demoOrder } from './demo-orders.js';
 
 /** What the demo's tracker chapter uses of the demo. */
 export interface TrackerStoryContext {
@@ -35,13 +36,7 @@ export async function trackerStory(ctx: TrackerStoryContext): Promise<void> {
       'v3',
       `order ${no} paid, notification dropped; the tracker queries`,
       async () => {
-        await tracker.createOrder({
-          kind: 'native',
-          outTradeNo: no,
-          description: 'tracked checkout',
-          amount: { total: 1_999 },
-          clientIp: '203.0.113.7',
-        });
+        await tracker.createOrder(demoOrder('native', no, 'tracked checkout', 1_999));
         ctx.sim.notifications.drops.add(no);
         ctx.sim.pay(no);
         const deadline = Date.now() + 10_000;

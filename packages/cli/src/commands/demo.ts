@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import {
-  type CreateOrderParams,
   compareOrders,
   createMigrationClient,
   type PaymentClient,
@@ -11,6 +10,7 @@ import * as v2 from '@wxpay/v2-xml';
 import * as v3 from '@wxpay/v3-json';
 import { type CliIo, EXIT } from '../io.js';
 import { startNotificationReceiver } from '../notification-receiver.js';
+import { demoOrder } from './demo-orders.js';
 import { trackerStory } from './demo-tracker.js';
 
 /** Options of {@link runDemo}. */
@@ -100,13 +100,8 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
       `${protocol === 'v3' ? 'WeChat Pay v3 (JSON, RSA signatures, AES-GCM notifications)' : 'WeChat Pay v2 (XML, HMAC-SHA256 sign)'}\n`,
     );
     const jsapiNo = orderNo(`DEMO${protocol.toUpperCase()}J`);
-    const order: CreateOrderParams = {
-      kind: 'jsapi',
-      outTradeNo: jsapiNo,
-      description: 'Image形象店-深圳腾大-QQ公仔',
-      amount: { total: 100 },
-      payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
-      clientIp: '203.0.113.7',
+    const order = {
+      ...demoOrder('jsapi', jsapiNo, 'Image形象店-深圳腾大-QQ公仔', 100),
       attach: 'demo',
     };
     await step(protocol, `create JSAPI order ${jsapiNo}`, async () => {
@@ -154,13 +149,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
     });
     const nativeNo = orderNo(`DEMO${protocol.toUpperCase()}N`);
     await step(protocol, `Native order ${nativeNo} left unpaid, then closed`, async () => {
-      const prepay = await client.createOrder({
-        kind: 'native',
-        outTradeNo: nativeNo,
-        description: 'QR checkout',
-        amount: { total: 2_500 },
-        clientIp: '203.0.113.7',
-      });
+      const prepay = await client.createOrder(demoOrder('native', nativeNo, 'QR checkout', 2_500));
       expect(prepay.kind === 'native', 'expected a native prepay');
       if (prepay.kind !== 'native') return '';
       await client.closeOrder(nativeNo);
@@ -186,14 +175,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
       'v2→v3',
       `order ${legacyNo} created and paid on v2, read through the migration client`,
       async () => {
-        await v2Client!.createOrder({
-          kind: 'jsapi',
-          outTradeNo: legacyNo,
-          description: 'legacy order',
-          amount: { total: 888 },
-          payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
-          clientIp: '203.0.113.7',
-        });
+        await v2Client!.createOrder(demoOrder('jsapi', legacyNo, 'legacy order', 888));
         sim.pay(legacyNo, { silent: true });
         const viaV3 = await migration.queryOrder({ outTradeNo: legacyNo });
         const viaV2 = await v2Client!.queryOrder({ outTradeNo: legacyNo });

@@ -4,6 +4,7 @@ import { protocolOf, withClient } from '../clients.js';
 import { resolveSettings, settingOptions } from '../config.js';
 import { EXIT } from '../io.js';
 import { orderSummary, print } from '../output.js';
+import { requiredFlag } from '../required-flag.js';
 import type { Command } from './command.js';
 
 const SETTINGS_HELP = `Merchant settings (flag / WXPAY_* variable / config key):
@@ -57,8 +58,7 @@ ${SETTINGS_HELP}`,
   options: { ...settingOptions, protocol: { type: 'string' }, 'out-trade-no': { type: 'string' } },
   async run(values, io) {
     const protocol = protocolOf(values);
-    const outTradeNo = values['out-trade-no'] as string | undefined;
-    if (!outTradeNo) throw new CliError('--out-trade-no is required', EXIT.usage);
+    const outTradeNo = requiredFlag(values, 'out-trade-no');
     await withClient(protocol, resolveSettings(values, io.env), (c) => c.closeOrder(outTradeNo));
     print(io, values.json === true, { ok: true, outTradeNo, closed: true });
     return EXIT.ok;

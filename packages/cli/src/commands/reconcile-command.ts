@@ -1,8 +1,8 @@
 import { createTracker, type ReconcileReport } from '@wxpay/tracker';
-import { CliError } from '../cli-error.js';
 import { protocolOf, withClient } from '../clients.js';
 import { resolveSettings, settingOptions } from '../config.js';
 import { type CliIo, EXIT } from '../io.js';
+import { requiredFlag } from '../required-flag.js';
 import { redisFrom, TRACKER_HELP, trackerOptions } from '../tracker-settings.js';
 import type { Command } from './command.js';
 import { SETTINGS_HELP } from './order-commands.js';
@@ -74,8 +74,7 @@ ${SETTINGS_HELP}`,
   },
   async run(values, io) {
     const protocol = protocolOf(values);
-    const billDate = values.date as string | undefined;
-    if (!billDate) throw new CliError('--date YYYY-MM-DD is required', EXIT.usage);
+    const billDate = requiredFlag(values, 'date', 'YYYY-MM-DD');
     const redis = redisFrom(values, io.env);
     const report = await withClient(protocol, resolveSettings(values, io.env), async (client) => {
       const tracker = createTracker({

@@ -1,8 +1,8 @@
-import { CliError } from '../cli-error.js';
 import { protocolOf, withClient } from '../clients.js';
 import { resolveSettings, settingOptions } from '../config.js';
 import { EXIT } from '../io.js';
 import { print, refundSummary } from '../output.js';
+import { requiredFlag } from '../required-flag.js';
 import type { Command } from './command.js';
 import { SETTINGS_HELP } from './order-commands.js';
 
@@ -15,8 +15,7 @@ ${SETTINGS_HELP}`,
   options: { ...settingOptions, protocol: { type: 'string' }, 'out-refund-no': { type: 'string' } },
   async run(values, io) {
     const protocol = protocolOf(values);
-    const outRefundNo = values['out-refund-no'] as string | undefined;
-    if (!outRefundNo) throw new CliError('--out-refund-no is required', EXIT.usage);
+    const outRefundNo = requiredFlag(values, 'out-refund-no');
     const refund = await withClient(protocol, resolveSettings(values, io.env), (c) =>
       c.queryRefund(outRefundNo),
     );

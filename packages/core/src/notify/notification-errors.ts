@@ -1,4 +1,4 @@
-import { ConfigError, MalformedMessageError } from '../errors.js';
+import { ConfigError, MalformedMessageError, nameErrorKinds } from '../errors.js';
 import type { NotificationProtocol } from './acknowledgement.js';
 
 /**
@@ -6,7 +6,6 @@ import type { NotificationProtocol } from './acknowledgement.js';
  * A {@link MalformedMessageError}, like every other refused notification.
  */
 export class NotificationTooLargeError extends MalformedMessageError {
-  static override readonly kind: string = 'NotificationTooLargeError';
   /** The cap that was exceeded, in bytes. */
   readonly limitBytes: number;
   constructor(limitBytes: number) {
@@ -21,7 +20,6 @@ export class NotificationTooLargeError extends MalformedMessageError {
  * hand the handler a client of that protocol, or a migration client holding both.
  */
 export class UnsupportedNotificationProtocolError extends ConfigError {
-  static override readonly kind: string = 'UnsupportedNotificationProtocolError';
   /** The protocol of the notification that arrived. */
   readonly protocol: NotificationProtocol;
   constructor(protocol: NotificationProtocol, accepted: readonly NotificationProtocol[]) {
@@ -32,3 +30,5 @@ export class UnsupportedNotificationProtocolError extends ConfigError {
     this.protocol = protocol;
   }
 }
+
+nameErrorKinds({ NotificationTooLargeError, UnsupportedNotificationProtocolError });

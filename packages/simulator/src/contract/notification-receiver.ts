@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitUntilFound } from '../wait-until-found.js';
 
 /** A notification as a merchant's server received it. */
 export interface ReceivedNotification {
@@ -41,22 +42,8 @@ export async function startNotificationReceiver(): Promise<NotificationReceiver>
     received,
     respond: () => ({ status: 204 }),
     waitFor(predicate, timeoutMs = 5_000) {
-      const hit = received.find(predicate);
-      if (hit) return Promise.resolve(hit);
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const h = received.find(predicate);
-          if (!h) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(h);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no matching notification within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-      });
+      const find = () => received.find(predicate);
+      return waitUntilFound(find, waiters, timeoutMs, 'matching notification');
     },
     stop: async () => {
       server.closeAllConnections();

@@ -1,5 +1,7 @@
+import { CONTROL_FAULT_KINDS } from '../control-fault-kinds.js';
 import type { NotificationAttempt, NotificationTarget } from '../notification-log.js';
 import type { SimulatedOrder, SimulatedRefund, StateStep } from '../order-store.js';
+import { pickFields, presentFields } from '../present-fields.js';
 import type { DashboardSource } from './dashboard-source.js';
 
 /** How many of the newest orders, notifications and requests the overview lists. */
@@ -86,6 +88,8 @@ export interface DashboardOverview {
     readonly fault?: string;
     readonly at: number;
   }>;
+  /** The fault kinds the page offers: those `POST /__sim/faults` accepts. */
+  readonly faultKinds: readonly string[];
   readonly pendingFaults: ReadonlyArray<{
     readonly kind: string;
     readonly protocol?: string;
@@ -130,36 +134,47 @@ export function buildOverview(sim: DashboardSource): DashboardOverview {
         protocol: r.protocol,
         method: r.method,
         path: r.path,
-        ...(r.status !== undefined ? { status: r.status } : {}),
-        ...(r.fault ? { fault: r.fault } : {}),
+        ...presentFields({ status: r.status, fault: r.fault }),
         at: r.at,
       })),
+    faultKinds: CONTROL_FAULT_KINDS,
     pendingFaults: sim.faults.pending.map((f) => ({
       kind: f.kind,
-      ...(f.protocol ? { protocol: f.protocol } : {}),
-      ...(f.path !== undefined ? { path: String(f.path) } : {}),
+      ...presentFields({
+        protocol: f.protocol,
+        path: f.path === undefined ? undefined : String(f.path),
+      }),
     })),
   };
 }
 
+// The fields the dashboard shows, listed so that a new stored field stays off the page.
+const ORDER_FIELDS = [
+  'outTradeNo',
+  'via',
+  'tradeType',
+  'state',
+  'description',
+  'total',
+  'currency',
+  'createdAt',
+  'expiresAt',
+] as const;
+const OPTIONAL_ORDER_FIELDS = [
+  'stateDescription',
+  'codeUrl',
+  'transactionId',
+  'bankType',
+  'notifyUrl',
+  'paidAt',
+] as const;
+const REFUND_FIELDS = ['outRefundNo', 'refundId', 'refund', 'total', 'status', 'via'] as const;
+
 function orderView(sim: DashboardSource, o: SimulatedOrder): OrderView {
   return {
-    outTradeNo: o.outTradeNo,
-    via: o.via,
-    tradeType: o.tradeType,
-    state: o.state,
-    ...(o.stateDescription ? { stateDescription: o.stateDescription } : {}),
-    description: o.description,
-    total: o.total,
-    currency: o.currency,
-    ...(o.codeUrl ? { codeUrl: o.codeUrl } : {}),
-    ...(o.transactionId ? { transactionId: o.transactionId } : {}),
-    ...(o.bankType ? { bankType: o.bankType } : {}),
+    ...pickFields(o, ORDER_FIELDS),
+    ...presentFields(pickFields(o, OPTIONAL_ORDER_FIELDS)),
     coupons: o.coupons.map((c) => ({ type: c.type, amount: c.amount })),
-    ...(o.notifyUrl ? { notifyUrl: o.notifyUrl } : {}),
-    createdAt: o.createdAt,
-    expiresAt: o.expiresAt,
-    ...(o.paidAt !== undefined ? { paidAt: o.paidAt } : {}),
     history: sim.store.history(o),
     refunds: o.refunds.map((r) => refundView(sim, r)),
   };
@@ -167,14 +182,9 @@ function orderView(sim: DashboardSource, o: SimulatedOrder): OrderView {
 
 function refundView(sim: DashboardSource, r: SimulatedRefund): RefundView {
   return {
-    outRefundNo: r.outRefundNo,
-    refundId: r.refundId,
-    refund: r.refund,
-    total: r.total,
-    status: r.status,
-    via: r.via,
+    ...pickFields(r, REFUND_FIELDS),
     createdAt: r.createdAt,
-    ...(r.successAt !== undefined ? { successAt: r.successAt } : {}),
+    ...presentFields({ successAt: r.successAt }),
     history: sim.store.history(r),
   };
 }

@@ -43,6 +43,13 @@ const isRefusal = (v: SimulatedSubMerchant | V3Out): v is V3Out => 'status' in v
 const belongs = (order: SimulatedOrder | undefined, sub: SimulatedSubMerchant) =>
   order?.partner?.subMchId === sub.subMchId;
 
+/** A partner call being served: the handler context, the call, and the direct-mode endpoints. */
+interface PartnerCall {
+  readonly ctx: HandlerContext;
+  readonly call: IncomingCall;
+  readonly direct: (call: IncomingCall) => V3Out;
+}
+
 /**
  * Serves the v3 partner (服务商) endpoints by checking the provider/sub-merchant binding, then
  * running the direct-mode endpoint (`direct`) for the provider and answering in partner form.
@@ -54,23 +61,24 @@ export function routePartnerV3(
   direct: (call: IncomingCall) => V3Out,
 ): V3Out | undefined {
   const { method, path } = call;
+  const partnerCall: PartnerCall = { ctx, call, direct };
   const parts = path.split('/').map(decodeURIComponent);
   const prepay = /^\/v3\/pay\/partner\/transactions\/(jsapi|app|native|h5)$/.exec(path);
-  if (prepay && method === 'POST') return createOrder(ctx, call, prepay[1] ?? '', direct);
+  if (prepay && method === 'POST') return createOrder(partnerCall, prepay[1] ?? '');
   if (path.startsWith('/v3/pay/partner/transactions/')) {
     const by = parts[5];
     if ((by === 'out-trade-no' || by === 'id') && parts.length === 7 && method === 'GET') {
-      return query(ctx, call, by, parts[6] ?? '', direct);
+      return query(partnerCall, by, parts[6] ?? '');
     }
     if (by === 'out-trade-no' && parts.length === 8 && parts[7] === 'close' && method === 'POST') {
-      return close(ctx, call, parts[6] ?? '', direct);
+      return close(partnerCall, parts[6] ?? '');
     }
     return undefined;
   }
   if (path === '/v3/refund/domestic/refunds' && method === 'POST') {
     const body = parse(call.body);
     if (body?.sub_mchid === undefined) return undefined;
-    return refund(ctx, call, body, direct);
+    return refund(partnerCall, body);
   }
   if (path.startsWith('/v3/refund/domestic/refunds/') && parts.length === 6 && method === 'GET') {
     if (!call.query.has('sub_mchid')) return undefined;
@@ -95,12 +103,7 @@ function rewrite(
   return { ...call, path, query, url: q ? `${path}?${q}` : path, body };
 }
 
-function createOrder(
-  ctx: HandlerContext,
-  call: IncomingCall,
-  kind: string,
-  direct: (call: IncomingCall) => V3Out,
-): V3Out {
+function createOrder({ ctx, call, direct }: PartnerCall, kind: string): V3Out {
   const body = parse(call.body);
   if (!body) return refusal(400, 'PARAM_ERROR', '请求体不是合法的JSON对象');
   const { sp_appid, sp_mchid, sub_appid, sub_mchid, payer, ...rest } = body;
@@ -145,13 +148,7 @@ function createOrder(
   return answer;
 }
 
-function query(
-  ctx: HandlerContext,
-  call: IncomingCall,
-  by: 'out-trade-no' | 'id',
-  ref: string,
-  direct: (call: IncomingCall) => V3Out,
-): V3Out {
+function query({ ctx, call, direct }: PartnerCall, by: 'out-trade-no' | 'id', ref: string): V3Out {
   const sub = boundSub(ctx, call.query.get('sub_mchid') ?? undefined);
   if (isRefusal(sub)) return sub;
   const spMchid = call.query.get('sp_mchid');
@@ -170,12 +167,7 @@ function query(
   return { ...answer, json: partnerTransactionJson(order, transactionJson(order)) };
 }
 
-function close(
-  ctx: HandlerContext,
-  call: IncomingCall,
-  outTradeNo: string,
-  direct: (call: IncomingCall) => V3Out,
-): V3Out {
+function close({ ctx, call, direct }: PartnerCall, outTradeNo: string): V3Out {
   const body = parse(call.body);
   if (!body) return refusal(400, 'PARAM_ERROR', '请求体不是合法的JSON对象');
   const sub = boundSub(ctx, str(body.sub_mchid));
@@ -195,12 +187,7 @@ function close(
   );
 }
 
-function refund(
-  ctx: HandlerContext,
-  call: IncomingCall,
-  body: Json,
-  direct: (call: IncomingCall) => V3Out,
-): V3Out {
+function refund({ ctx, call, direct }: PartnerCall, body: Json): V3Out {
   const { sub_mchid, ...rest } = body;
   const sub = boundSub(ctx, str(sub_mchid));
   if (isRefusal(sub)) return sub;

@@ -2,28 +2,17 @@ import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext } from '../context.js';
 import { newTransactionId } from '../ids.js';
 import { paidOrderFields } from '../map-v2.js';
-import { orderFingerprint } from '../order-fingerprint.js';
+import { newPendingOrder } from '../new-pending-order.js';
 import type { SimulatedOrder } from '../order-store.js';
 import { duplicateOrder, findOrder, rejectUsed } from './order-endpoints.js';
 import type { V2SignType } from './sign.js';
-import {
-  BusinessError,
-  FEN,
-  type Fields,
-  OUT_TRADE_NO,
-  ParamError,
-  required,
-  type V2Request,
-} from './v2-outcomes.js';
+import { BusinessError, checkOrderRequest, type Fields, type V2Request } from './v2-outcomes.js';
 
 const AUTH_CODE = /^1[0-5]\d{16}$/;
 
 /** `/pay/micropay`: a payment-code charge, decided by the queued micropay outcome. */
 export function micropay(ctx: HandlerContext, req: V2Request, signType: V2SignType): Fields {
-  required(req, 'body', 'out_trade_no', 'total_fee', 'spbill_create_ip', 'auth_code');
-  const outTradeNo = req.out_trade_no ?? '';
-  if (!OUT_TRADE_NO.test(outTradeNo)) throw new ParamError('out_trade_no参数格式错误');
-  if (!FEN.test(req.total_fee ?? '')) throw new ParamError('total_fee参数格式错误');
+  const outTradeNo = checkOrderRequest(req, 'auth_code');
   if (!AUTH_CODE.test(req.auth_code ?? '')) {
     throw new BusinessError('AUTH_CODE_INVALID', '每个二维码仅限使用一次，请刷新再试');
   }
@@ -40,26 +29,20 @@ export function micropay(ctx: HandlerContext, req: V2Request, signType: V2SignTy
     currency: req.fee_type || 'CNY',
     attach: req.attach,
   };
-  const order: SimulatedOrder = {
-    mchId: ctx.creds.mchId,
-    appId: ctx.creds.appId,
-    outTradeNo,
-    tradeType: 'MICROPAY',
-    state: 'NOTPAY',
-    description: neutral.description,
-    total: neutral.total,
-    currency: neutral.currency,
-    ...(req.attach ? { attach: req.attach } : {}),
-    ...(req.spbill_create_ip ? { clientIp: req.spbill_create_ip } : {}),
-    ...(req.device_info ? { deviceInfo: req.device_info } : {}),
-    createdAt: now,
-    expiresAt: now + 24 * 3600_000,
-    coupons: [],
-    via: 'v2',
-    fingerprint: orderFingerprint(neutral),
-    signType,
-    refunds: [],
-  };
+  const order = newPendingOrder(
+    {
+      ...neutral,
+      mchId: ctx.creds.mchId,
+      appId: ctx.creds.appId,
+      outTradeNo,
+      clientIp: req.spbill_create_ip,
+      deviceInfo: req.device_info,
+      expiresAt: now + 24 * 3600_000,
+      via: 'v2',
+      signType,
+    },
+    now,
+  );
   ctx.store.add(order);
   const outcome = ctx.takeMicropayOutcome();
   switch (outcome) {

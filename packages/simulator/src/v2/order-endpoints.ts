@@ -1,6 +1,5 @@
-import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext } from '../context.js';
-import { newCodeUrl, newPrepayId } from '../ids.js';
+import { newPendingOrder } from '../new-pending-order.js';
 import { orderFingerprint } from '../order-fingerprint.js';
 import type { SimulatedOrder, SimulatedTradeType } from '../order-store.js';
 import { parseCompact } from '../time-format.js';
@@ -8,9 +7,8 @@ import type { V2SignType } from './sign.js';
 import {
   acceptableNotifyUrl,
   BusinessError,
-  FEN,
+  checkOrderRequest,
   type Fields,
-  OUT_TRADE_NO,
   ParamError,
   required,
   type V2Request,
@@ -31,18 +29,7 @@ export function duplicateOrder(ctx: HandlerContext): BusinessError {
 
 /** `/pay/unifiedorder`. */
 export function unifiedOrder(ctx: HandlerContext, req: V2Request, signType: V2SignType): Fields {
-  required(
-    req,
-    'body',
-    'out_trade_no',
-    'total_fee',
-    'spbill_create_ip',
-    'notify_url',
-    'trade_type',
-  );
-  const outTradeNo = req.out_trade_no ?? '';
-  if (!OUT_TRADE_NO.test(outTradeNo)) throw new ParamError('out_trade_no参数格式错误');
-  if (!FEN.test(req.total_fee ?? '')) throw new ParamError('total_fee参数格式错误');
+  const outTradeNo = checkOrderRequest(req, 'notify_url', 'trade_type');
   if (!TRADE_TYPES.has(req.trade_type ?? '')) throw new ParamError('trade_type参数格式错误');
   if (!acceptableNotifyUrl(req.notify_url ?? '')) throw new ParamError('notify_url参数格式错误');
   // WeChat Pay counts UTF-8 bytes (a CJK character is 3).
@@ -76,36 +63,21 @@ export function unifiedOrder(ctx: HandlerContext, req: V2Request, signType: V2Si
     if (existing.fingerprint !== orderFingerprint(neutral)) throw duplicateOrder(ctx);
     return prepayFields(existing);
   }
-  const prepayId = newPrepayId(now);
-  const order: SimulatedOrder = {
-    mchId: ctx.creds.mchId,
-    appId: ctx.creds.appId,
-    outTradeNo,
-    tradeType,
-    state: 'NOTPAY',
-    description: neutral.description,
-    total: neutral.total,
-    currency: neutral.currency,
-    ...(req.openid ? { openid: req.openid } : {}),
-    ...(req.attach ? { attach: req.attach } : {}),
-    notifyUrl: req.notify_url ?? '',
-    ...(req.spbill_create_ip ? { clientIp: req.spbill_create_ip } : {}),
-    ...(req.device_info ? { deviceInfo: req.device_info } : {}),
-    prepayId,
-    ...(tradeType === 'NATIVE' ? { codeUrl: newCodeUrl() } : {}),
-    ...(tradeType === 'MWEB'
-      ? {
-          h5Url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepayId}&package=${randomNonce(10)}`,
-        }
-      : {}),
-    createdAt: now,
-    expiresAt,
-    coupons: [],
-    via: 'v2',
-    fingerprint: orderFingerprint(neutral),
-    signType,
-    refunds: [],
-  };
+  const order = newPendingOrder(
+    {
+      ...neutral,
+      mchId: ctx.creds.mchId,
+      appId: ctx.creds.appId,
+      outTradeNo,
+      notifyUrl: req.notify_url,
+      clientIp: req.spbill_create_ip,
+      deviceInfo: req.device_info,
+      expiresAt,
+      via: 'v2',
+      signType,
+    },
+    now,
+  );
   ctx.store.add(order);
   return prepayFields(order);
 }

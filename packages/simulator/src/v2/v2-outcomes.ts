@@ -53,3 +53,15 @@ export function acceptableNotifyUrl(url: string): boolean {
     return false;
   }
 }
+
+/**
+ * Checks an order-creating request (`unifiedorder`, `micropay`): the `named` fields present,
+ * then the out_trade_no and total_fee formats. Returns the out_trade_no.
+ */
+export function checkOrderRequest(req: V2Request, ...named: string[]): string {
+  required(req, 'body', 'out_trade_no', 'total_fee', 'spbill_create_ip', ...named);
+  const outTradeNo = req.out_trade_no ?? '';
+  if (!OUT_TRADE_NO.test(outTradeNo)) throw new ParamError('out_trade_no参数格式错误');
+  if (!FEN.test(req.total_fee ?? '')) throw new ParamError('total_fee参数格式错误');
+  return outTradeNo;
+}

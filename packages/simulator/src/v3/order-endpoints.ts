@@ -1,6 +1,5 @@
-import { randomNonce } from '@wxpay/core/adapter';
 import type { HandlerContext, IncomingCall } from '../context.js';
-import { newCodeUrl, newPrepayId } from '../ids.js';
+import { newPendingOrder } from '../new-pending-order.js';
 import { orderFingerprint } from '../order-fingerprint.js';
 import type { SimulatedOrder, SimulatedTradeType } from '../order-store.js';
 import { parseRfc3339 } from '../time-format.js';
@@ -88,40 +87,22 @@ export function createOrder(ctx: HandlerContext, call: IncomingCall, kind: strin
     }
     return prepayAnswer(existing);
   }
-  const prepayId = newPrepayId(now);
-  const deviceId = str(scene?.device_id);
-  const clientIp = str(scene?.payer_client_ip);
-  const serial = header(call, 'wechatpay-serial');
-  const order: SimulatedOrder = {
-    mchId: ctx.creds.mchId,
-    appId: appid,
-    outTradeNo,
-    tradeType,
-    state: 'NOTPAY',
-    description,
-    total,
-    currency,
-    ...(openid ? { openid } : {}),
-    ...(attach ? { attach } : {}),
-    notifyUrl,
-    ...(clientIp ? { clientIp } : {}),
-    ...(deviceId ? { deviceInfo: deviceId } : {}),
-    prepayId,
-    ...(kind === 'native' ? { codeUrl: newCodeUrl() } : {}),
-    ...(kind === 'h5'
-      ? {
-          h5Url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepayId}&package=${randomNonce(10)}`,
-        }
-      : {}),
-    createdAt: now,
-    expiresAt,
-    coupons: [],
-    via: 'v3',
-    fingerprint: orderFingerprint(neutral),
-    signType: 'MD5',
-    ...(serial ? { notifySerial: serial } : {}),
-    refunds: [],
-  };
+  const order = newPendingOrder(
+    {
+      ...neutral,
+      mchId: ctx.creds.mchId,
+      appId: appid,
+      outTradeNo,
+      notifyUrl,
+      clientIp: str(scene?.payer_client_ip),
+      deviceInfo: str(scene?.device_id),
+      expiresAt,
+      via: 'v3',
+      signType: 'MD5',
+      notifySerial: header(call, 'wechatpay-serial'),
+    },
+    now,
+  );
   ctx.store.add(order);
   return prepayAnswer(order);
 }

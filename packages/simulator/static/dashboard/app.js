@@ -52,7 +52,7 @@ async function refresh() {
       $('orders').innerHTML =
         view.orders.length === 0
           ? '<p class="empty">No orders yet: create one with a client.</p>'
-          : view.orders.map(renderOrder).join('');
+          : view.orders.map((o) => renderOrder(o, view.faultKinds)).join('');
       $('deliveries').innerHTML =
         view.deliveries.length === 0
           ? '<p class="empty">None yet.</p>'

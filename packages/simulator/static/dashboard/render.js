@@ -1,17 +1,6 @@
 // Pure HTML builders for the dashboard: data in, markup out. Every value from the simulator
 // goes through `esc`, so an order description cannot inject markup into the page.
 
-const FAULT_KINDS = [
-  'status',
-  'latency',
-  'reset',
-  'truncate',
-  'bad-signature',
-  'probe-signature',
-  'unsigned',
-  'skewed-timestamp',
-  'unknown-key',
-];
 // States in which the payer can still act; other orders keep these controls folded away.
 const PAYABLE = ['NOTPAY', 'USERPAYING', 'ACCEPT'];
 const BANKS = ['OTHERS', 'CMB_DEBIT', 'ICBC_DEBIT', 'CCB_CREDIT', 'CFT'];
@@ -78,8 +67,12 @@ function refundRow(r) {
   </tr>`;
 }
 
-/** One order card with its controls, refunds and (Native) QR code. */
-export function renderOrder(o) {
+/**
+ * One order card with its controls, refunds and (Native) QR code; `faultKinds` are the faults
+ * it offers to inject (the server's list from the overview, so the page never offers one the
+ * control surface refuses).
+ */
+export function renderOrder(o, faultKinds) {
   const no = esc(o.outTradeNo);
   const id = `o-${encodeURIComponent(o.outTradeNo)}`;
   const payable = PAYABLE.includes(o.state);
@@ -132,7 +125,7 @@ export function renderOrder(o) {
     ${payable ? payer : `<details id="${id}-payer" data-keep-open><summary>payer actions (order is ${esc(o.state)})</summary>${payer}</details>`}
     <div class="controls">
       <span class="muted">fault on the next ${esc(o.via)} call:</span>
-      <select id="${id}-fault" data-keep>${options(FAULT_KINDS)}</select>
+      <select id="${id}-fault" data-keep>${options(faultKinds)}</select>
       <button data-action="fault" data-order="${no}" data-via="${esc(o.via)}">Inject</button>
     </div>
     ${refunds}

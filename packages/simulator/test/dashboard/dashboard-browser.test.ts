@@ -7,6 +7,7 @@ import {
 } from '../../src/contract/notification-receiver.js';
 import { v2Request, v3Request } from '../../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
+import { createV3NativeOrder, refundV3 } from '../support/v3-order-requests.js';
 import { type HeadlessChromium, launchChromium } from './support/launch-chromium.js';
 
 // The dashboard in a real Chromium: every order here is created over the simulator's real API
@@ -72,17 +73,13 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function createNative(outTradeNo: string, total = 888): Promise<void> {
-  const res = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {
-    appid: sim.merchant.appId,
-    mchid: sim.merchant.mchId,
+const createNative = (outTradeNo: string, total = 888) =>
+  createV3NativeOrder(sim, {
+    outTradeNo,
+    total,
     description: 'Dashboard test — 会员充值',
-    out_trade_no: outTradeNo,
-    notify_url: receiver.url,
-    amount: { total, currency: 'CNY' },
+    notifyUrl: receiver.url,
   });
-  expect(res.status).toBe(200);
-}
 
 const card = (outTradeNo: string): Locator => page.locator(`article[data-order="${outTradeNo}"]`);
 const stateOf = (outTradeNo: string) => card(outTradeNo).locator('.card-head [data-state]');
@@ -213,11 +210,7 @@ describe('the dashboard in Chromium', { timeout: 120_000 }, () => {
     const id = no('DASHR');
     await createNative(id, 1000);
     sim.pay(id, { silent: true });
-    const refund = await v3Request(sim.url, 'POST', '/v3/refund/domestic/refunds', sim.merchant, {
-      out_trade_no: id,
-      out_refund_no: `${id}R`,
-      amount: { refund: 400, total: 1000, currency: 'CNY' },
-    });
+    const refund = await refundV3(sim, id, { refund: 400, total: 1000 });
     expect(refund.status).toBe(200);
     const row = page.locator(`tr[data-refund="${id}R"]`);
     await row.filter({ hasText: 'PROCESSING' }).waitFor(WAIT);

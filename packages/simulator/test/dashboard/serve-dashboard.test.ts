@@ -5,6 +5,7 @@ import { type DashboardOverview, OVERVIEW_LIMIT } from '../../src/dashboard/buil
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 import { formatRfc3339 } from '../../src/time-format.js';
 import { type RawAnswer, sendRaw } from '../support/send-raw.js';
+import { createV3NativeOrder, refundV3 } from '../support/v3-order-requests.js';
 
 // The dashboard's HTTP side over real sockets: the page and its files, the JSON overview, the
 // change stream, loopback-only access, and bad input through the endpoints the page uses.
@@ -45,17 +46,8 @@ async function overview(): Promise<DashboardOverview> {
   return JSON.parse(res.text) as DashboardOverview;
 }
 
-async function createOrder(outTradeNo: string): Promise<void> {
-  const res = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {
-    appid: sim.merchant.appId,
-    mchid: sim.merchant.mchId,
-    description: 'route test',
-    out_trade_no: outTradeNo,
-    notify_url: 'http://127.0.0.1:9/notify',
-    amount: { total: 100, currency: 'CNY' },
-  });
-  expect(res.status).toBe(200);
-}
+const createOrder = (outTradeNo: string) =>
+  createV3NativeOrder(sim, { outTradeNo, description: 'route test' });
 
 describe('dashboard routes', () => {
   it('serves the page, its scripts and the QR encoder from its package, and nothing else', async () => {
@@ -114,7 +106,9 @@ describe('dashboard routes', () => {
     const view = JSON.parse(res.text) as DashboardOverview;
     expect(view.merchant.apiKey).toBe(`••••${m.apiKey.slice(-4)}`);
     expect(view.merchant.apiV3Key).toBe(`••••${m.apiV3Key.slice(-4)}`);
-    expect(res.text).not.toMatch(/authorization|signature|fingerprint/i);
+    // The fault menu names kinds such as bad-signature: labels, not signed data.
+    const { faultKinds: _menu, ...data } = view;
+    expect(JSON.stringify(data)).not.toMatch(/authorization|signature|fingerprint/i);
   });
 
   it('keeps each order state history and lists refunds with theirs', async () => {
@@ -122,11 +116,7 @@ describe('dashboard routes', () => {
     await createOrder(id);
     sim.setUserPaying(id);
     sim.pay(id, { silent: true });
-    const refund = await v3Request(sim.url, 'POST', '/v3/refund/domestic/refunds', sim.merchant, {
-      out_trade_no: id,
-      out_refund_no: `${id}R`,
-      amount: { refund: 30, total: 100, currency: 'CNY' },
-    });
+    const refund = await refundV3(sim, id, { refund: 30, total: 100 });
     expect(refund.status).toBe(200);
     sim.completeRefund(`${id}R`, 'CLOSED');
     const order = (await overview()).orders.find((o) => o.outTradeNo === id);
@@ -165,7 +155,7 @@ describe('dashboard routes', () => {
     }
   });
 
-  it('refuses bad input through the control endpoints with a clear message and changes nothing', async () => {
+  it('refuses bad input through the control endpoints with a clear message and changes nothing; accepts each fault kind the page offers', async () => {
     const id = no();
     await createOrder(id);
     sim.expire(id);
@@ -209,6 +199,16 @@ describe('dashboard routes', () => {
     }
     const after = await overview();
     expect({ ...after, now: 0 }).toEqual({ ...before, now: 0 });
+    // The page builds its fault menu from the overview: every kind offered is one the control
+    // surface takes, and none that needs more than JSON can say (a rewrite function).
+    expect(before.faultKinds).toContain('status');
+    expect(before.faultKinds).not.toContain('rewrite');
+    for (const kind of before.faultKinds) {
+      const res = await control('/faults', JSON.stringify({ kind, path: '/never/called' }));
+      expect(res.status, kind).toBe(200);
+    }
+    expect(sim.faults.pending.map((f) => f.kind)).toEqual(before.faultKinds);
+    sim.faults.clear();
   });
 
   it('redelivers a notification by id: one more attempt, numbered on', async () => {

@@ -1,23 +1,12 @@
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseV2, v2Request, v2Sign } from '../../src/contract/raw-client.js';
-import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 import { billDate } from '../../src/time-format.js';
+import { useSimulator } from '../support/use-simulator.js';
 
-let sim: Simulator;
-let seq = 0;
-const no = (p = 'V2T') => `${p}${Date.now()}${seq++}`;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.stop();
-});
-
-const creds = () => sim.merchant;
-const call = (path: string, fields: Record<string, string>, type: 'MD5' | 'HMAC-SHA256' = 'MD5') =>
-  v2Request(sim.url, path, creds(), fields, type);
+const env = useSimulator({ prefix: 'V2T' });
+const { no, v2: call } = env;
+const creds = () => env.sim.merchant;
 
 const order = (outTradeNo: string, extra: Record<string, string> = {}) => ({
   body: '腾讯充值中心-QQ会员充值',
@@ -37,7 +26,7 @@ function expectSignedBy(fields: Record<string, string>, type: 'MD5' | 'HMAC-SHA2
 describe('v2 authentication', () => {
   it('rejects a request signed with the wrong key: return_code FAIL 签名错误, unsigned', async () => {
     const res = await v2Request(
-      sim.url,
+      env.sim.url,
       '/pay/unifiedorder',
       { ...creds(), apiKey: 'x'.repeat(32) },
       order(no()),
@@ -61,7 +50,7 @@ describe('v2 authentication', () => {
         .map(([k, v]) => `<${k}>${v}</${k}>`)
         .join('')}${extra}<sign>${sign}</sign></xml>`;
     const post = (b: string) =>
-      fetch(`${sim.url}/pay/orderquery`, { method: 'POST', body: b }).then((r) => r.text());
+      fetch(`${env.sim.url}/pay/orderquery`, { method: 'POST', body: b }).then((r) => r.text());
     expect(parseV2(await post(body(''))).return_msg).toBe('签名错误');
     // sign_type is signed too, so it must be part of the signed fields.
     const withType = { ...fields, sign_type: 'HMAC-SHA256' };
@@ -79,12 +68,13 @@ describe('v2 authentication', () => {
   });
 
   it('answers XML format errors and unknown merchants without a signature', async () => {
-    const bad = await fetch(`${sim.url}/pay/orderquery`, { method: 'POST', body: '<nope/>' }).then(
-      (r) => r.text(),
-    );
+    const bad = await fetch(`${env.sim.url}/pay/orderquery`, {
+      method: 'POST',
+      body: '<nope/>',
+    }).then((r) => r.text());
     expect(parseV2(bad)).toMatchObject({ return_code: 'FAIL', return_msg: 'XML格式错误' });
     const res = await v2Request(
-      sim.url,
+      env.sim.url,
       '/pay/orderquery',
       { ...creds(), mchId: '1234567890' },
       { out_trade_no: 'x12345' },
@@ -116,7 +106,7 @@ describe('v2 orders', () => {
     expect(unpaid.fields).toMatchObject({ trade_state: 'NOTPAY', out_trade_no: id });
     expect(unpaid.fields.transaction_id).toBeUndefined();
 
-    sim.pay(id, {
+    env.sim.pay(id, {
       coupons: [
         { type: 'CASH', amount: 100, id: 'C1' },
         { type: 'NOCASH', amount: 50, id: 'C2' },
@@ -159,7 +149,7 @@ describe('v2 orders', () => {
   it('a paid order is queried with every field of the documented answer', async () => {
     const id = no();
     await call('/pay/unifiedorder', order(id, { device_info: 'WEB', attach: '订单额外描述' }));
-    sim.pay(id, { silent: true, bankType: 'CCB_DEBIT' });
+    env.sim.pay(id, { silent: true, bankType: 'CCB_DEBIT' });
     const q = await call('/pay/orderquery', { out_trade_no: id });
     // The field list of the official sample answer (seed document 003).
     const documented = [
@@ -226,7 +216,7 @@ describe('v2 orders', () => {
     await call('/pay/unifiedorder', order(id));
     const closed = await call('/pay/closeorder', { out_trade_no: id });
     expect(closed.fields).toMatchObject({ result_code: 'SUCCESS' });
-    expect(sim.getOrder(id)?.state).toBe('CLOSED');
+    expect(env.sim.getOrder(id)?.state).toBe('CLOSED');
     expect((await call('/pay/closeorder', { out_trade_no: id })).fields.err_code).toBe(
       'ORDERCLOSED',
     );
@@ -246,7 +236,7 @@ describe('v2 orders', () => {
         })
       ).fields.err_code,
     ).toBe('ERROR');
-    sim.pay(id, { silent: true });
+    env.sim.pay(id, { silent: true });
     const r1 = await call('/secapi/pay/refund', {
       out_trade_no: id,
       out_refund_no: `${id}R1`,
@@ -272,7 +262,7 @@ describe('v2 orders', () => {
       refund_fee: '100',
     });
     expect(over.fields.err_code).toBe('INVALID_REQUEST');
-    expect(sim.getOrder(id)?.state).toBe('REFUND');
+    expect(env.sim.getOrder(id)?.state).toBe('REFUND');
 
     const q = await call('/pay/refundquery', { out_refund_no: `${id}R1` });
     expect(q.fields).toMatchObject({
@@ -280,7 +270,7 @@ describe('v2 orders', () => {
       refund_status_0: 'PROCESSING',
       refund_fee_0: '800',
     });
-    sim.completeRefund(`${id}R1`);
+    env.sim.completeRefund(`${id}R1`);
     const done = await call('/pay/refundquery', { out_trade_no: id });
     expect(done.fields.refund_status_0).toBe('SUCCESS');
     expect(done.fields.refund_success_time_0).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
@@ -290,38 +280,33 @@ describe('v2 orders', () => {
   });
 
   it('micropay: success, USERPAYING then pay, reverse', async () => {
-    const base = {
-      body: 'shop',
-      total_fee: '10',
-      spbill_create_ip: '1.2.3.4',
-      auth_code: '134567890123456789',
+    // A 10-fen charge of the payment code `authCode` (a valid one by default).
+    const micropay = (outTradeNo: string, authCode = '134567890123456789') => {
+      const charge = { body: 'shop', total_fee: '10', spbill_create_ip: '1.2.3.4' };
+      return call('/pay/micropay', { ...charge, auth_code: authCode, out_trade_no: outTradeNo });
     };
-    const a = no();
-    const ok = await call('/pay/micropay', { ...base, out_trade_no: a });
-    expect(ok.fields).toMatchObject({
-      result_code: 'SUCCESS',
-      trade_type: 'MICROPAY',
-      total_fee: '10',
-    });
+    const ok = await micropay(no());
+    expect(ok.fields).toMatchObject({ result_code: 'SUCCESS', trade_type: 'MICROPAY' });
+    expect(ok.fields.total_fee).toBe('10');
     const b = no();
-    sim.queueMicropayOutcome('USERPAYING');
-    const paying = await call('/pay/micropay', { ...base, out_trade_no: b });
+    env.sim.queueMicropayOutcome('USERPAYING');
+    const paying = await micropay(b);
     expect(paying.fields.err_code).toBe('USERPAYING');
     expect((await call('/pay/orderquery', { out_trade_no: b })).fields.trade_state).toBe(
       'USERPAYING',
     );
     const rev = await call('/secapi/pay/reverse', { out_trade_no: b });
     expect(rev.fields).toMatchObject({ result_code: 'SUCCESS', recall: 'N' });
-    expect(sim.getOrder(b)?.state).toBe('REVOKED');
-    const badCode = await call('/pay/micropay', { ...base, out_trade_no: no(), auth_code: '99' });
+    expect(env.sim.getOrder(b)?.state).toBe('REVOKED');
+    const badCode = await micropay(no(), '99');
     expect(badCode.fields.err_code).toBe('AUTH_CODE_INVALID');
   });
 
   it('serves bills as CSV, gzip on request, and "No Bill Exist" for empty days', async () => {
     const id = no();
     await call('/pay/unifiedorder', order(id));
-    sim.pay(id, { silent: true });
-    const date = billDate(sim.now()).compact;
+    env.sim.pay(id, { silent: true });
+    const date = billDate(env.sim.now()).compact;
     const csv = await call('/pay/downloadbill', { bill_date: date, bill_type: 'ALL' });
     expect(csv.text.split('\r\n')[0]).toMatch(/^交易时间,公众账号ID,商户号/);
     expect(csv.text).toContain(`\`${id}`);

@@ -7,16 +7,27 @@ import { describe, expect, it } from 'vitest';
 import { createCertificate } from '../../src/x509/create-certificate.js';
 
 const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** A new key pair and a self-signed CA certificate for it. */
+const selfSignedCa = (names: {
+  commonName: string;
+  organization?: string;
+  serialNumber?: string;
+}) => {
+  const keys = rsa();
+  const cert = createCertificate({
+    publicKey: keys.publicKey,
+    issuerKey: keys.privateKey,
+    isCa: true,
+    ...names,
+  });
+  return { keys, cert };
+};
 
 describe('createCertificate', () => {
   it('builds a self-signed CA that verifies with its own key and reports its serial', () => {
-    const ca = rsa();
-    const cert = createCertificate({
-      publicKey: ca.publicKey,
-      issuerKey: ca.privateKey,
+    const { keys: ca, cert } = selfSignedCa({
       commonName: 'wxpay test CA',
       organization: 'wxpay',
-      isCa: true,
       serialNumber: '0a1b2c3d4e5f',
     });
     expect(cert.serialNumber).toBe('A1B2C3D4E5F');
@@ -26,28 +37,16 @@ describe('createCertificate', () => {
   });
 
   it('issues leaf certificates a TLS server and client accept (mutual TLS on 127.0.0.1)', async () => {
-    const caKeys = rsa();
-    const ca = createCertificate({
-      publicKey: caKeys.publicKey,
-      issuerKey: caKeys.privateKey,
-      commonName: 'CA',
-      isCa: true,
-    });
-    const serverKeys = rsa();
-    const server = createCertificate({
-      publicKey: serverKeys.publicKey,
-      issuerKey: caKeys.privateKey,
-      issuerCertificate: ca.pem,
-      commonName: 'localhost',
-      altNames: ['localhost', '127.0.0.1'],
-    });
-    const clientKeys = rsa();
-    const client = createCertificate({
-      publicKey: clientKeys.publicKey,
-      issuerKey: caKeys.privateKey,
-      issuerCertificate: ca.pem,
-      commonName: '1900000109',
-    });
+    const { keys: caKeys, cert: ca } = selfSignedCa({ commonName: 'CA' });
+    // A new key pair and its certificate issued by the CA.
+    const issue = (commonName: string, altNames?: string[]) => {
+      const keys = rsa();
+      const issuer = { issuerKey: caKeys.privateKey, issuerCertificate: ca.pem };
+      const names = altNames ? { commonName, altNames } : { commonName };
+      return { keys, cert: createCertificate({ publicKey: keys.publicKey, ...issuer, ...names }) };
+    };
+    const { keys: serverKeys, cert: server } = issue('localhost', ['localhost', '127.0.0.1']);
+    const { keys: clientKeys, cert: client } = issue('1900000109');
     expect(server.x509.checkIssued(ca.x509)).toBe(true);
     expect(client.x509.verify(caKeys.publicKey)).toBe(true);
 

@@ -1,19 +1,9 @@
+import { RefundNotFoundError, type SubMerchant, type SubMerchantClient } from '@wxpay/core';
 import {
-  type NotificationRequest,
-  type PaymentNotification,
-  RefundNotFoundError,
-  type SubMerchant,
-  type SubMerchantClient,
-} from '@wxpay/core';
-import {
-  createOrderParamsSchema,
-  orderRefSchema,
-  outRefundNoSchema,
-  outTradeNoSchema,
-  parseInput,
-  refundParamsSchema,
-  settleClose,
-  subMerchantSchema,
+  checkPartnerPayer,
+  payingAppId,
+  type SubMerchantSteps,
+  subMerchantClient,
   type Transport,
   unixSeconds,
 } from '@wxpay/core/adapter';
@@ -30,17 +20,15 @@ import { orderRefFields } from '../micropay/map-micropay.js';
 import { callOptions, type PostContext, postV2 } from '../request.js';
 import { decodeWire } from '../schemas/decode-wire.js';
 import { orderQueryResponseSchema } from '../schemas/transaction.js';
-import { checkV2Payer, partnerRequestFields, payingAppId } from './map-partner.js';
+import { partnerRequestFields } from './map-partner.js';
 
 /** What a sub-merchant client shares with the provider's client (built once per provider client). */
-export interface V2ProviderParts {
+export interface V2ProviderParts extends Pick<SubMerchantSteps, 'parseNotification'> {
   readonly post: PostContext;
   readonly transport: Transport;
   /** The client-certificate pool for `/secapi` calls. */
   secapi(): Transport;
   readonly notifyUrl: string | undefined;
-  /** The provider client's notification parser: one endpoint serves every sub-merchant. */
-  parseNotification(request: NotificationRequest): Promise<PaymentNotification>;
 }
 
 /**
@@ -53,119 +41,101 @@ export function createV2SubMerchantClient(
   parts: V2ProviderParts,
   subMerchant: SubMerchant,
 ): SubMerchantClient {
-  const sub = parseInput(subMerchantSchema, subMerchant, 'sub-merchant');
   const { post: ctx, transport } = parts;
-  const scoped = partnerRequestFields(sub);
-  const send = (
-    path: string,
-    fields: Record<string, string | number | undefined>,
-    options: Parameters<typeof callOptions>[0],
-    extra: {
-      transport?: Transport;
-      acceptErrCodes?: readonly string[];
-      answer?: Omit<V2AnswerBinding, 'appId' | 'mchId' | 'subMchId'>;
-    } = {},
-  ) =>
-    postV2(
-      ctx,
-      path,
-      { ...scoped, ...fields },
-      {
-        transport: extra.transport ?? transport,
-        ...(extra.acceptErrCodes ? { acceptErrCodes: extra.acceptErrCodes } : {}),
-        // Every partner reply names the sub-merchant it is about; it must be this one.
-        answer: { ...extra.answer, subMchId: sub.subMchId },
-        ...callOptions(options),
-      },
-    );
-  // Answers about this sub-merchant's orders name it even where WeChat Pay leaves it out.
-  const mine = <T extends object>(value: T): T & { subMchId: string } => ({
-    ...value,
-    subMchId: sub.subMchId,
-  });
-
-  const client: SubMerchantClient = {
-    protocol: 'v2',
-    subMerchant: sub,
-
-    async createOrder(params, options) {
-      const p = parseInput(createOrderParamsSchema, params, 'createOrder params');
-      const payer = p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined;
-      checkV2Payer(payer, sub);
-      const raw = await send(
-        '/pay/unifiedorder',
-        toUnifiedOrderFields(p, { notifyUrl: parts.notifyUrl }),
-        options,
+  return subMerchantClient('v2', subMerchant, (sub) => {
+    const scoped = partnerRequestFields(sub);
+    const send = (
+      path: string,
+      fields: Record<string, string | number | undefined>,
+      options: Parameters<typeof callOptions>[0],
+      extra: {
+        transport?: Transport;
+        acceptErrCodes?: readonly string[];
+        answer?: Omit<V2AnswerBinding, 'appId' | 'mchId' | 'subMchId'>;
+      } = {},
+    ) =>
+      postV2(
+        ctx,
+        path,
+        { ...scoped, ...fields },
+        {
+          transport: extra.transport ?? transport,
+          ...(extra.acceptErrCodes ? { acceptErrCodes: extra.acceptErrCodes } : {}),
+          // Every partner reply names the sub-merchant it is about; it must be this one.
+          answer: { ...extra.answer, subMchId: sub.subMchId },
+          ...callOptions(options),
+        },
       );
-      const kind = p.kind === 'app' ? 'app' : 'bridge';
-      return toPrepay(p.kind, raw, {
-        appId: payingAppId(ctx.appId, sub, kind, payer),
-        // The App SDK's partnerid is the sub-merchant's id in partner mode.
-        mchId: sub.subMchId,
-        apiKey: ctx.apiKey,
-        signType: ctx.signType,
-        timestamp: String(unixSeconds(ctx.clock)),
-        nonceStr: ctx.nonce(),
-      });
-    },
 
-    async queryOrder(ref, options) {
-      const r = parseInput(orderRefSchema, ref, 'order reference');
-      const raw = await send('/pay/orderquery', orderRefFields(r), options, { answer: r });
-      decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
-      return toOrder(raw, tradeStateOf(raw));
-    },
+    return {
+      async createOrder(p, options) {
+        const payer = p.kind === 'jsapi' || p.kind === 'miniprogram' ? p.payer : undefined;
+        checkPartnerPayer(payer, sub);
+        const raw = await send(
+          '/pay/unifiedorder',
+          toUnifiedOrderFields(p, { notifyUrl: parts.notifyUrl }),
+          options,
+        );
+        const kind = p.kind === 'app' ? 'app' : 'bridge';
+        return toPrepay(p.kind, raw, {
+          appId: payingAppId(ctx.appId, sub, kind, payer),
+          // The App SDK's partnerid is the sub-merchant's id in partner mode.
+          mchId: sub.subMchId,
+          apiKey: ctx.apiKey,
+          signType: ctx.signType,
+          timestamp: String(unixSeconds(ctx.clock)),
+          nonceStr: ctx.nonce(),
+        });
+      },
 
-    async closeOrder(outTradeNo, options) {
-      const no = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
+      async queryOrder(r, options) {
+        const raw = await send('/pay/orderquery', orderRefFields(r), options, { answer: r });
+        decodeWire(orderQueryResponseSchema, raw, 'orderquery reply');
+        return toOrder(raw, tradeStateOf(raw));
+      },
+
       // As the provider client: a closed order is success; an unclear outcome is settled by a
       // query (paid → OrderPaidError).
-      await settleClose({
-        close: async () => {
-          await send('/pay/closeorder', orderRefFields({ outTradeNo: no }), options, {
-            acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
-          });
-        },
-        query: () => client.queryOrder({ outTradeNo: no }, options),
-        confirmSuccess: false,
-      });
-    },
-
-    async refund(params, options) {
-      const p = parseInput(refundParamsSchema, params, 'refund params');
-      const raw = await send(
-        '/secapi/pay/refund',
-        toRefundFields(p, { notifyUrl: parts.notifyUrl }),
-        options,
-        {
-          transport: parts.secapi(),
-          answer: { ...p.order, outRefundNo: p.outRefundNo },
-        },
-      );
-      return mine(toRefundFromReply(raw));
-    },
-
-    async queryRefund(outRefundNo, options) {
-      const no = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
-      const raw = await send(
-        '/pay/refundquery',
-        toRefundQueryFields({ outRefundNo: no }),
-        options,
-        {
-          answer: { outRefundNo: no },
-        },
-      );
-      const refund = toRefundQueryResult(raw).refunds.find((r) => r.outRefundNo === no);
-      if (!refund) {
-        throw new RefundNotFoundError(`refund ${no} is not in the refundquery reply`, {
-          code: 'REFUNDNOTEXIST',
-          raw,
+      async closeOrder(no, options) {
+        await send('/pay/closeorder', orderRefFields({ outTradeNo: no }), options, {
+          acceptErrCodes: ['ORDERCLOSED', 'ORDER_CLOSED'],
         });
-      }
-      return mine(refund);
-    },
+      },
+      confirmClose: false,
 
-    parseNotification: (request) => parts.parseNotification(request),
-  };
-  return client;
+      async refund(p, options) {
+        const raw = await send(
+          '/secapi/pay/refund',
+          toRefundFields(p, { notifyUrl: parts.notifyUrl }),
+          options,
+          {
+            transport: parts.secapi(),
+            answer: { ...p.order, outRefundNo: p.outRefundNo },
+          },
+        );
+        return toRefundFromReply(raw);
+      },
+
+      async queryRefund(no, options) {
+        const raw = await send(
+          '/pay/refundquery',
+          toRefundQueryFields({ outRefundNo: no }),
+          options,
+          {
+            answer: { outRefundNo: no },
+          },
+        );
+        const refund = toRefundQueryResult(raw).refunds.find((r) => r.outRefundNo === no);
+        if (!refund) {
+          throw new RefundNotFoundError(`refund ${no} is not in the refundquery reply`, {
+            code: 'REFUNDNOTEXIST',
+            raw,
+          });
+        }
+        return refund;
+      },
+
+      parseNotification: (request) => parts.parseNotification(request),
+    };
+  });
 }

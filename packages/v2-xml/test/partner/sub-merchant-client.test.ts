@@ -1,44 +1,31 @@
 import { ValidationError } from '@wxpay/core';
-import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createV2Client, type V2Client } from '../../src/index.js';
+import {
+  firstSubMerchant,
+  PARTNER_EXAMPLE_ORDER,
+  startSimulatorClient,
+} from '@wxpay/simulator/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createV2Client } from '../../src/index.js';
 
-let sim: Simulator;
-let provider: V2Client;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  provider = createV2Client({
-    appId: sim.merchant.appId,
-    mchId: sim.merchant.mchId,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
-  });
-});
-afterAll(async () => {
-  await provider.close();
-  await sim.stop();
-});
+const { sim, client: provider, stop } = await startSimulatorClient('v2', createV2Client);
+afterAll(stop);
 
 describe('forSubMerchant (v2)', () => {
   it('runs the README partner example against the simulator', async () => {
-    const [shop] = sim.subMerchants.list();
-    if (!shop) throw new Error('the simulator binds two sub-merchants by default');
+    const shop = firstSubMerchant(sim);
     const client = provider.forSubMerchant(shop);
     await client.createOrder({
-      kind: 'native',
-      outTradeNo: 'PARTNER_0001',
-      description: 'Sub-merchant order',
-      amount: { total: 100 },
+      ...PARTNER_EXAMPLE_ORDER,
       clientIp: '127.0.0.1',
-      notifyUrl: 'http://127.0.0.1:8080/wxpay/notify',
       limitPay: 'no_credit',
       supportFapiao: true,
     });
     sim.pay('PARTNER_0001', { silent: true });
     const order = await client.queryOrder({ outTradeNo: 'PARTNER_0001' });
-    expect(order.subMchId).toBe(shop.subMchId);
-    expect(order.raw).toMatchObject({ mch_id: sim.merchant.mchId, sub_mch_id: shop.subMchId });
+    expect(order).toMatchObject({
+      subMchId: shop.subMchId,
+      raw: { mch_id: sim.merchant.mchId, sub_mch_id: shop.subMchId },
+    });
   });
 
   it('refuses a malformed sub-merchant with a ValidationError naming the field', () => {
@@ -46,8 +33,7 @@ describe('forSubMerchant (v2)', () => {
   });
 
   it('a sub-merchant client cannot set the signature envelope through wire fields', async () => {
-    const [shop] = sim.subMerchants.list();
-    const client = provider.forSubMerchant({ subMchId: shop?.subMchId ?? '' });
+    const client = provider.forSubMerchant({ subMchId: firstSubMerchant(sim).subMchId });
     const before = sim.requests.length;
     const error = await client
       .createOrder({

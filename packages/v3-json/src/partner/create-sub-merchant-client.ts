@@ -1,32 +1,20 @@
-import type { AppConfig, BridgeConfig } from '@wxpay/core';
-import {
-  type CallOptions,
-  type NotificationRequest,
-  OrderClosedError,
-  type PaymentNotification,
-  type SubMerchant,
-  type SubMerchantClient,
+import type {
+  AppConfig,
+  BridgeConfig,
+  CallOptions,
+  SubMerchant,
+  SubMerchantClient,
 } from '@wxpay/core';
-import {
-  createOrderParamsSchema,
-  orderRefSchema,
-  outRefundNoSchema,
-  outTradeNoSchema,
-  parseInput,
-  refundParamsSchema,
-  settleClose,
-  subMerchantSchema,
-} from '@wxpay/core/adapter';
+import { payingAppId, type SubMerchantSteps, subMerchantClient } from '@wxpay/core/adapter';
 import { checkAnswer } from '../check-answer.js';
 import { toPrepay, toWireOrderRequest } from '../map-create-order.js';
 import { toOrder } from '../map-order.js';
 import { toRefund, toWireRefundRequest } from '../map-refund.js';
-import { payingAppId } from './map-partner.js';
 
 type Context = 'order' | 'refund' | 'other';
 
 /** What a sub-merchant client shares with the provider's client (built once per provider client). */
-export interface V3ProviderParts {
+export interface V3ProviderParts extends Pick<SubMerchantSteps, 'parseNotification'> {
   readonly appId: string;
   readonly mchId: string;
   readonly notifyUrl: string | undefined;
@@ -36,8 +24,6 @@ export interface V3ProviderParts {
   bridge(appId: string, prepayId: string): Promise<BridgeConfig>;
   /** Signs the App SDK parameters for `appId` with `partnerId`. */
   app(appId: string, partnerId: string, prepayId: string): Promise<AppConfig>;
-  /** The provider client's notification parser: one endpoint serves every sub-merchant. */
-  parseNotification(request: NotificationRequest): Promise<PaymentNotification>;
 }
 
 /**
@@ -50,83 +36,61 @@ export function createV3SubMerchantClient(
   parts: V3ProviderParts,
   subMerchant: SubMerchant,
 ): SubMerchantClient {
-  const sub = parseInput(subMerchantSchema, subMerchant, 'sub-merchant');
   const { appId, mchId } = parts;
-  const scope = `sp_mchid=${encodeURIComponent(mchId)}&sub_mchid=${encodeURIComponent(sub.subMchId)}`;
-  const mine = <T extends object>(value: T): T & { subMchId: string } => ({
-    ...value,
-    subMchId: sub.subMchId,
+  return subMerchantClient('v3', subMerchant, (sub) => {
+    const scope = `sp_mchid=${encodeURIComponent(mchId)}&sub_mchid=${encodeURIComponent(sub.subMchId)}`;
+
+    return {
+      async createOrder(valid, options) {
+        const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: parts.notifyUrl }, sub);
+        const data = await parts.postJson(wire.path, wire.body, 'order', options);
+        const payer =
+          valid.kind === 'jsapi' || valid.kind === 'miniprogram' ? valid.payer : undefined;
+        return toPrepay(valid.kind, data, {
+          bridge: (prepayId) => parts.bridge(payingAppId(appId, sub, 'bridge', payer), prepayId),
+          // The App SDK's partnerid is the sub-merchant's id in partner mode.
+          app: (prepayId) => parts.app(payingAppId(appId, sub, 'app'), sub.subMchId, prepayId),
+        });
+      },
+
+      async queryOrder(valid, options) {
+        const path =
+          'transactionId' in valid
+            ? `/v3/pay/partner/transactions/id/${encodeURIComponent(valid.transactionId)}?${scope}`
+            : `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?${scope}`;
+        const data = await parts.getJson(path, 'order', options);
+        checkAnswer(data, { mchId, appId, subMchId: sub.subMchId, ...valid });
+        return toOrder(data);
+      },
+
+      // As the provider client: the outcome is confirmed by a query (live close answers 204 for
+      // unknown and closed orders alike).
+      async closeOrder(valid, options) {
+        await parts.postJson(
+          `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
+          { sp_mchid: mchId, sub_mchid: sub.subMchId },
+          'order',
+          options,
+        );
+      },
+      confirmClose: true,
+
+      async refund(valid, options) {
+        const body = toWireRefundRequest(valid, parts.notifyUrl, sub);
+        const data = await parts.postJson('/v3/refund/domestic/refunds', body, 'order', options);
+        // Refund answers do not name the sub-merchant (the request did).
+        checkAnswer(data, { mchId, appId, ...valid.order, outRefundNo: valid.outRefundNo });
+        return toRefund(data);
+      },
+
+      async queryRefund(valid, options) {
+        const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}?sub_mchid=${encodeURIComponent(sub.subMchId)}`;
+        const data = await parts.getJson(path, 'refund', options);
+        checkAnswer(data, { mchId, appId, outRefundNo: valid });
+        return toRefund(data);
+      },
+
+      parseNotification: (request) => parts.parseNotification(request),
+    };
   });
-
-  const client: SubMerchantClient = {
-    protocol: 'v3',
-    subMerchant: sub,
-
-    async createOrder(params, options) {
-      const valid = parseInput(createOrderParamsSchema, params, 'createOrder params');
-      const wire = toWireOrderRequest(valid, { appId, mchId, notifyUrl: parts.notifyUrl }, sub);
-      const data = await parts.postJson(wire.path, wire.body, 'order', options);
-      const payer =
-        valid.kind === 'jsapi' || valid.kind === 'miniprogram' ? valid.payer : undefined;
-      return toPrepay(valid.kind, data, {
-        bridge: (prepayId) => parts.bridge(payingAppId(appId, sub, 'bridge', payer), prepayId),
-        // The App SDK's partnerid is the sub-merchant's id in partner mode.
-        app: (prepayId) => parts.app(payingAppId(appId, sub, 'app'), sub.subMchId, prepayId),
-      });
-    },
-
-    async queryOrder(ref, options) {
-      const valid = parseInput(orderRefSchema, ref, 'order reference');
-      const path =
-        'transactionId' in valid
-          ? `/v3/pay/partner/transactions/id/${encodeURIComponent(valid.transactionId)}?${scope}`
-          : `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid.outTradeNo)}?${scope}`;
-      const data = await parts.getJson(path, 'order', options);
-      checkAnswer(data, { mchId, appId, subMchId: sub.subMchId, ...valid });
-      return toOrder(data);
-    },
-
-    async closeOrder(outTradeNo, options) {
-      const valid = parseInput(outTradeNoSchema, outTradeNo, 'outTradeNo');
-      // As the provider client: a closed order is success; the outcome is confirmed by a query
-      // (live close answers 204 for unknown and closed orders alike).
-      await settleClose({
-        close: async () => {
-          try {
-            await parts.postJson(
-              `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(valid)}/close`,
-              { sp_mchid: mchId, sub_mchid: sub.subMchId },
-              'order',
-              options,
-            );
-          } catch (error) {
-            if (OrderClosedError.isInstance(error)) return;
-            throw error;
-          }
-        },
-        query: () => client.queryOrder({ outTradeNo: valid }, options),
-        confirmSuccess: true,
-      });
-    },
-
-    async refund(params, options) {
-      const valid = parseInput(refundParamsSchema, params, 'refund params');
-      const body = toWireRefundRequest(valid, parts.notifyUrl, sub);
-      const data = await parts.postJson('/v3/refund/domestic/refunds', body, 'order', options);
-      // Refund answers do not name the sub-merchant (the request did).
-      checkAnswer(data, { mchId, appId, ...valid.order, outRefundNo: valid.outRefundNo });
-      return mine(toRefund(data));
-    },
-
-    async queryRefund(outRefundNo, options) {
-      const valid = parseInput(outRefundNoSchema, outRefundNo, 'outRefundNo');
-      const path = `/v3/refund/domestic/refunds/${encodeURIComponent(valid)}?sub_mchid=${encodeURIComponent(sub.subMchId)}`;
-      const data = await parts.getJson(path, 'refund', options);
-      checkAnswer(data, { mchId, appId, outRefundNo: valid });
-      return mine(toRefund(data));
-    },
-
-    parseNotification: (request) => parts.parseNotification(request),
-  };
-  return client;
 }

@@ -1,5 +1,4 @@
 import type { Payer, SubMerchant, SubPayer } from '@wxpay/core';
-import { ValidationError } from '@wxpay/core';
 import { opt } from '../map-order.js';
 
 type Json = Record<string, unknown>;
@@ -12,27 +11,6 @@ export const PARTNER_ORDER_PATHS = {
   native: '/v3/pay/partner/transactions/native',
   h5: '/v3/pay/partner/transactions/h5',
 } as const;
-
-/** Refuses a `subOpenid` payer where it cannot be sent (direct mode, or no `subAppId`). */
-export function checkPayer(
-  payer: Payer | SubPayer | undefined,
-  sub: SubMerchant | undefined,
-): void {
-  if (payer === undefined || !('subOpenid' in payer)) return;
-  if (sub?.subAppId === undefined) {
-    throw new ValidationError(
-      'invalid createOrder params: payer.subOpenid needs a sub-merchant client with subAppId',
-      [
-        {
-          path: 'payer.subOpenid',
-          message: sub
-            ? 'forSubMerchant({ subMchId, subAppId }) must name subAppId for sub_openid payers'
-            : 'only partner mode has sub_openid; use client.forSubMerchant({ subMchId, subAppId })',
-        },
-      ],
-    );
-  }
-}
 
 /**
  * Turns a direct-mode order body into the partner form: the provider as `sp_appid`/`sp_mchid`,
@@ -57,21 +35,6 @@ export function toPartnerOrderBody(
             'subOpenid' in payer ? { sub_openid: payer.subOpenid } : { sp_openid: payer.openid },
         }),
   };
-}
-
-/**
- * The appid client-side pay parameters are signed for: a JSAPI payer named by `subOpenid`
- * pays inside the sub-merchant's app, any other JSAPI payer inside the provider's; an App
- * payment runs in the sub-merchant's app when it has one (docs/protocol/partner.md).
- */
-export function payingAppId(
-  spAppId: string,
-  sub: SubMerchant,
-  kind: 'bridge' | 'app',
-  payer?: Payer | SubPayer,
-): string {
-  if (kind === 'app') return sub.subAppId ?? spAppId;
-  return payer !== undefined && 'subOpenid' in payer ? (sub.subAppId ?? spAppId) : spAppId;
 }
 
 /** The partner fields of a decoded answer (Transaction or Refund): who it is for, and the sub payer. */

@@ -13,32 +13,31 @@ const refundAmountSchema = z.looseObject({
   currency: z.string().optional(),
 });
 
-/** A v3 Refund (create and query responses). Enum-like fields stay strings. */
-export const refundSchema = z.looseObject({
-  refund_id: z.string().optional(),
+// What a Refund answer and a refund notification resource both say about one refund.
+const refundFacts = {
   out_refund_no: z.string(),
+  refund_id: z.string().optional(),
   transaction_id: z.string().optional(),
   out_trade_no: z.string().optional(),
-  channel: z.string().optional(),
   user_received_account: z.string().optional(),
   success_time: z.string().optional(),
+  amount: refundAmountSchema.optional(),
+};
+
+/** A v3 Refund (create and query responses). Enum-like fields stay strings. */
+export const refundSchema = z.looseObject({
+  ...refundFacts,
+  channel: z.string().optional(),
   create_time: z.string().optional(),
   status: z.string(),
   funds_account: z.string().optional(),
-  amount: refundAmountSchema.optional(),
 });
 
 /** The decrypted resource of a `REFUND.*` notification (`refund_status` instead of `status`). */
 export const refundNotificationResourceSchema = z.looseObject({
   mchid: z.string().optional(),
-  out_trade_no: z.string().optional(),
-  transaction_id: z.string().optional(),
-  out_refund_no: z.string(),
-  refund_id: z.string().optional(),
+  ...refundFacts,
   refund_status: z.string(),
-  success_time: z.string().optional(),
-  user_received_account: z.string().optional(),
-  amount: refundAmountSchema.optional(),
 });
 
 /** Wire type of {@link refundSchema}. */

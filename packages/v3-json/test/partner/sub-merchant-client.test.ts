@@ -1,41 +1,41 @@
 import { ValidationError } from '@wxpay/core';
-import { type Simulator, startSimulator } from '@wxpay/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createV3Client, type V3Client } from '../../src/index.js';
+import {
+  firstSubMerchant,
+  PARTNER_EXAMPLE_ORDER,
+  startSimulatorClient,
+  thrownBy,
+} from '@wxpay/simulator/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createV3Client } from '../../src/index.js';
 
-let sim: Simulator;
-let provider: V3Client;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  const { mchId, appId, privateKey, certificateSerial, apiV3Key, wechatpayPublicKey } =
-    sim.merchant;
-  provider = createV3Client({
-    mchId,
-    appId,
-    privateKey,
-    certificateSerial,
-    apiV3Key,
-    wechatpayPublicKey,
-    baseUrl: sim.url,
-  });
-});
-afterAll(async () => {
-  await provider.close();
-  await sim.stop();
-});
+// The provider signs; WeChat Pay's answers are checked with its public key.
+const {
+  sim,
+  client: provider,
+  config,
+  stop,
+} = await startSimulatorClient('v3', createV3Client, (s) => ({
+  wechatpayPublicKey: s.merchant.wechatpayPublicKey,
+}));
+afterAll(stop);
 
 describe('forSubMerchant (v3)', () => {
+  it('refuses a malformed sub-merchant with a ValidationError naming the field', () => {
+    const malformed = [
+      [{ subMchId: 'not-digits' }, 'subMchId'],
+      [{ subMchId: '123', subAppId: '' }, 'subAppId'],
+    ] as const;
+    for (const [shop, field] of malformed) {
+      const error = thrownBy(ValidationError, () => provider.forSubMerchant(shop));
+      expect(error.issues.map((i) => i.path)).toEqual([field]);
+    }
+  });
+
   it('runs the README partner example against the simulator', async () => {
-    const [shop] = sim.subMerchants.list();
-    if (!shop) throw new Error('the simulator binds two sub-merchants by default');
+    const shop = firstSubMerchant(sim);
     const client = provider.forSubMerchant(shop);
     await client.createOrder({
-      kind: 'native',
-      outTradeNo: 'PARTNER_0001',
-      description: 'Sub-merchant order',
-      amount: { total: 100 },
-      notifyUrl: 'http://127.0.0.1:8080/wxpay/notify',
+      ...PARTNER_EXAMPLE_ORDER,
       goodsDetail: {
         costPrice: 100,
         goods: [{ merchantGoodsId: 'SKU1', quantity: 1, unitPrice: 100 }],
@@ -48,32 +48,9 @@ describe('forSubMerchant (v3)', () => {
     expect(order.raw).toMatchObject({ sp_mchid: sim.merchant.mchId, sub_mchid: shop.subMchId });
   });
 
-  it('refuses a malformed sub-merchant with a ValidationError naming the field', () => {
-    expect(() => provider.forSubMerchant({ subMchId: 'not-digits' })).toThrow(ValidationError);
-    let caught: unknown;
-    try {
-      provider.forSubMerchant({ subMchId: '123', subAppId: '' });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ValidationError);
-    expect((caught as ValidationError).issues.map((i) => i.path)).toEqual(['subAppId']);
-  });
-
   it('shares the provider pool: once the provider is closed its sub-merchant clients are too', async () => {
-    const { mchId, appId, privateKey, certificateSerial, apiV3Key, wechatpayPublicKey } =
-      sim.merchant;
-    const own = createV3Client({
-      mchId,
-      appId,
-      privateKey,
-      certificateSerial,
-      apiV3Key,
-      wechatpayPublicKey,
-      baseUrl: sim.url,
-    });
-    const [shop] = sim.subMerchants.list();
-    const client = own.forSubMerchant({ subMchId: shop?.subMchId ?? '' });
+    const own = createV3Client(config());
+    const client = own.forSubMerchant({ subMchId: firstSubMerchant(sim).subMchId });
     await expect(client.queryOrder({ outTradeNo: 'NOSUCH0001' })).rejects.toThrow(
       /ORDER_NOT_EXIST/,
     );

@@ -63,20 +63,19 @@ export function describeAnswerBinding(ctx: ContractContext): void {
 
     it('an answer about another order is refused, asked by out_trade_no or transaction_id', async () => {
       const [a, b] = await Promise.all([paidOrder(), paidOrder(500)]);
-      await refused(
-        paths().order,
-        { outTradeNo: b.outTradeNo },
-        () => ctx.client.queryOrder({ outTradeNo: a.outTradeNo }, slow),
-        ['out_trade_no'],
-        a.outTradeNo,
-      );
-      await refused(
-        paths().order,
-        { outTradeNo: b.outTradeNo },
-        () => ctx.client.queryOrder({ transactionId: a.transactionId }, slow),
-        ['transaction_id'],
-        a.transactionId,
-      );
+      // Asked by each reference in turn; the answer is about order b both times.
+      const asks = [
+        { ref: { outTradeNo: a.outTradeNo }, field: 'out_trade_no', about: a.outTradeNo },
+        {
+          ref: { transactionId: a.transactionId },
+          field: 'transaction_id',
+          about: a.transactionId,
+        },
+      ];
+      for (const { ref, field, about } of asks) {
+        const call = () => ctx.client.queryOrder(ref, slow);
+        await refused(paths().order, { outTradeNo: b.outTradeNo }, call, [field], about);
+      }
       // Without the fault the same calls answer about the order asked for.
       const order = await ctx.client.queryOrder({ transactionId: a.transactionId });
       expect(order.outTradeNo).toBe(a.outTradeNo);

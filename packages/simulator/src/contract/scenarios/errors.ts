@@ -22,14 +22,9 @@ export function describeErrorClasses(ctx: ContractContext): void {
       );
       // Live close answers success for an unknown order (docs/protocol/live-behaviour.md).
       await expect(ctx.client.closeOrder('NEVER_CREATED_2')).resolves.toBeUndefined();
-      await expectError(
-        ctx.client.refund({
-          order: { outTradeNo: 'NEVER_CREATED_3' },
-          outRefundNo: 'NEVER_R_3',
-          amount: { refund: 1, total: 1 },
-        }),
-        OrderNotFoundError,
-      );
+      const order = { outTradeNo: 'NEVER_CREATED_3' };
+      const refund = { order, outRefundNo: 'NEVER_R_3', amount: { refund: 1, total: 1 } };
+      await expectError(ctx.client.refund(refund), OrderNotFoundError);
     });
 
     it('unknown refund → RefundNotFoundError', async () => {

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createNodeNotificationHandler,
   type NotificationClient,
@@ -12,6 +9,7 @@ import {
 } from '@wxpay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationAttempt } from '../../notification-log.js';
+import { startLocalServer } from '../../testing/local-server.js';
 import type { ContractContext } from '../context.js';
 import { createRawOrder } from '../raw-order.js';
 
@@ -48,23 +46,17 @@ async function startEndpoint(client: PaymentClient): Promise<Endpoint> {
     calls.set(keyOf(n), [...(calls.get(keyOf(n)) ?? []), n]);
     if (failNext.delete(keyOf(n))) throw new Error('database unavailable: secret-internal-detail');
   };
-  const server = createServer((req, res) => {
+  const served = await startLocalServer((req, res) => {
     const order = (req.url ?? '').split('/').pop() ?? '';
     const onError = (error: unknown) => errors.set(order, [...errorsFor(order), error]);
     void createNodeNotificationHandler(client, callback, { onError })(req, res);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
   return {
-    urlFor: (outTradeNo) => `http://127.0.0.1:${port}/wxpay/notify/${outTradeNo}`,
+    urlFor: (outTradeNo) => `${served.url}/wxpay/notify/${outTradeNo}`,
     calls,
     failNext,
     errorsFor,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
+    close: served.stop,
   };
 }
 
@@ -211,12 +203,8 @@ export function describeNotificationDelivery(ctx: ContractContext): void {
       await createOwnOrder(outTradeNo, 300);
       sim.pay(outTradeNo, { silent: true });
       const outRefundNo = `${outTradeNo}RF`;
-      await client.refund({
-        order: { outTradeNo },
-        outRefundNo,
-        amount: { refund: 120, total: 300 },
-        notifyUrl: endpoint.urlFor(outTradeNo),
-      });
+      const [amount, notifyUrl] = [{ refund: 120, total: 300 }, endpoint.urlFor(outTradeNo)];
+      await client.refund({ order: { outTradeNo }, outRefundNo, amount, notifyUrl });
       sim.completeRefund(outRefundNo);
       const first = await sim.notifications.waitFor((a) => a.outRefundNo === outRefundNo);
       expect([first.protocol, first.attempt, first.acknowledged]).toEqual([

@@ -1,8 +1,6 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { PaymentNotification } from '@wxpay/core';
 import { expect, it } from 'vitest';
+import { startLocalServer } from '../../testing/local-server.js';
 import type { ContractContext } from '../context.js';
 
 /** The adapter's node and web notification handlers served end to end (when given). */
@@ -20,13 +18,10 @@ export function describeNotificationHandlers(ctx: ContractContext): void {
         }
         got.push(n);
       });
-      const server = createServer((req, res) => {
-        void handler(req, res);
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
+      // The merchant's notify endpoint on 127.0.0.1 (the handlers never reject).
+      const served = await startLocalServer((req, res) => void handler(req, res));
       try {
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wxpay/notify`;
+        const url = `${served.url}/wxpay/notify`;
         const outTradeNo = no();
         await ctx.client.createOrder({ ...params('native', outTradeNo), notifyUrl: url });
         ctx.sim.pay(outTradeNo);
@@ -54,8 +49,7 @@ export function describeNotificationHandlers(ctx: ContractContext): void {
         if (ctx.client.protocol === 'v3') expect(forged.status).toBe(401);
         expect(got).toHaveLength(1);
       } finally {
-        server.closeAllConnections();
-        await new Promise<void>((r) => server.close(() => r()));
+        await served.stop();
         await ctx.sim.notifications.idle();
       }
     });

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createNodeNotificationHandler,
   InvalidRequestError,
@@ -8,6 +5,7 @@ import {
   type PaymentNotification,
 } from '@wxpay/core';
 import { describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../testing/local-server.js';
 import { type ContractContext, OPENID } from '../context.js';
 import { parseV2 } from '../raw-client.js';
 
@@ -110,13 +108,10 @@ export function describePartnerMode(ctx: ContractContext): void {
       const handler = createNodeNotificationHandler(provider, async (n) => {
         got.push(n);
       });
-      const server = createServer((req, res) => {
-        void handler(req, res);
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
+      // The merchant's notify endpoint on 127.0.0.1 (the handlers never reject).
+      const served = await startLocalServer((req, res) => void handler(req, res));
       try {
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wxpay/notify`;
+        const url = `${served.url}/wxpay/notify`;
         const [noA, noB] = [no(), no()];
         await provider.forSubMerchant(a).createOrder({ ...params('native', noA), notifyUrl: url });
         await provider.forSubMerchant(b).createOrder({ ...params('native', noB), notifyUrl: url });
@@ -134,8 +129,7 @@ export function describePartnerMode(ctx: ContractContext): void {
         const orderB = bySub[noB]?.type === 'payment' ? bySub[noB].order : undefined;
         expect(orderB?.subMchId).toBe(b.subMchId);
       } finally {
-        server.closeAllConnections();
-        await new Promise<void>((r) => server.close(() => r()));
+        await served.stop();
         await ctx.sim.notifications.idle();
       }
     });
