@@ -9,6 +9,7 @@ import { v2Request, v3Request } from '../../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 import { createV3NativeOrder, refundV3 } from '../support/v3-order-requests.js';
 import { type HeadlessChromium, launchChromium } from './support/launch-chromium.js';
+import { openDashboard } from './support/open-dashboard.js';
 
 // The dashboard in a real Chromium: every order here is created over the simulator's real API
 // (signed requests), every click goes through the page's own JavaScript to the control surface.
@@ -62,9 +63,7 @@ beforeAll(async () => {
     seen.add(n.text);
     return { status: 500, body: '{"code":"FAIL","message":"busy"}' };
   };
-  page = await chromium.context.newPage();
-  await page.goto(`${sim.url}/__sim/`);
-  await page.locator('body[data-loaded]').waitFor(WAIT);
+  page = await openDashboard(chromium, sim, WAIT.timeout);
 }, 30_000);
 
 afterAll(async () => {

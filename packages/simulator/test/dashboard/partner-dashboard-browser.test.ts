@@ -1,8 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v3Request } from '../../src/contract/raw-client.js';
 import { type Simulator, startSimulator } from '../../src/start-simulator.js';
+import { createV3PartnerNativeOrder } from '../support/v3-order-requests.js';
 import { type HeadlessChromium, launchChromium } from './support/launch-chromium.js';
+import { openDashboard } from './support/open-dashboard.js';
 
 // The dashboard in a real Chromium with two sub-merchants' orders of one number (numbers are
 // per sub-merchant, docs/protocol/partner.md): each card is labelled with its sub-merchant, and
@@ -16,9 +17,7 @@ const WAIT = { timeout: 30_000 };
 
 beforeAll(async () => {
   [sim, chromium] = await Promise.all([startSimulator(), launchChromium()]);
-  page = await chromium.context.newPage();
-  await page.goto(`${sim.url}/__sim/`);
-  await page.locator('body[data-loaded]').waitFor(WAIT);
+  page = await openDashboard(chromium, sim, WAIT.timeout);
 }, 30_000);
 
 afterAll(async () => {
@@ -27,14 +26,10 @@ afterAll(async () => {
 });
 
 const createPartnerNative = (outTradeNo: string, subMchId: string, total: number) =>
-  v3Request(sim.url, 'POST', '/v3/pay/partner/transactions/native', sim.merchant, {
-    sp_appid: sim.merchant.appId,
-    sp_mchid: sim.merchant.mchId,
-    sub_mchid: subMchId,
+  createV3PartnerNativeOrder(sim, subMchId, {
+    outTradeNo,
+    total,
     description: 'partner dashboard test',
-    out_trade_no: outTradeNo,
-    notify_url: 'http://127.0.0.1:9/notify',
-    amount: { total, currency: 'CNY' },
   });
 
 const card = (outTradeNo: string, subMchId: string): Locator =>
@@ -46,8 +41,8 @@ describe('the dashboard with partner orders in Chromium', { timeout: 120_000 }, 
     const [a, b] = sim.subMerchants.list().map((s) => s.subMchId);
     if (!a || !b) throw new Error('the simulator binds two sub-merchants by default');
     const outTradeNo = `PD${Date.now()}`;
-    expect((await createPartnerNative(outTradeNo, a, 100)).status).toBe(200);
-    expect((await createPartnerNative(outTradeNo, b, 200)).status).toBe(200);
+    await createPartnerNative(outTradeNo, a, 100);
+    await createPartnerNative(outTradeNo, b, 200);
     const [cardA, cardB] = [card(outTradeNo, a), card(outTradeNo, b)];
     await cardA.waitFor(WAIT);
     await cardB.waitFor(WAIT);

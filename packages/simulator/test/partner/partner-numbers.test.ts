@@ -1,75 +1,70 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v2Request, v3Request } from '../../src/contract/raw-client.js';
+import { describe, expect, it } from 'vitest';
 import type { DashboardOverview } from '../../src/dashboard/build-overview.js';
-import { type Simulator, startSimulator } from '../../src/start-simulator.js';
 import { billDate } from '../../src/time-format.js';
 import { sendRaw } from '../support/send-raw.js';
+import { useSimulator } from '../support/use-simulator.js';
+import { createV3PartnerNativeOrder } from '../support/v3-order-requests.js';
 
 // Order and refund numbers are per (sub-)merchant (docs/protocol/partner.md): two sub-merchants
 // of the simulated provider use the same numbers over real HTTP with real signatures.
 
-let sim: Simulator;
-let seq = 0;
-const no = (p: string) => `${p}${Date.now()}${seq++}`;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const session = useSimulator({ prefix: 'PN' });
+const { no, v2, v3 } = session;
 
 const subs = () => {
-  const [a, b] = sim.subMerchants.list();
+  const [a, b] = session.sim.subMerchants.list();
   if (!a || !b) throw new Error('the simulator binds two sub-merchants by default');
   return { a: a.subMchId, b: b.subMchId };
 };
-const v3 = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-  v3Request(sim.url, method, path, sim.merchant, body);
-const v2 = (path: string, fields: Record<string, string>) =>
-  v2Request(sim.url, path, sim.merchant, fields);
 const control = (method: string, path: string, body?: unknown) =>
   sendRaw(
-    `${sim.url}/__sim${path}`,
+    `${session.sim.url}/__sim${path}`,
     method,
     body === undefined ? {} : { 'Content-Type': 'application/json' },
     body === undefined ? undefined : JSON.stringify(body),
   );
 
 const v3Native = (outTradeNo: string, subMchId: string, total: number) =>
-  v3('POST', '/v3/pay/partner/transactions/native', {
-    sp_appid: sim.merchant.appId,
-    sp_mchid: sim.merchant.mchId,
-    sub_mchid: subMchId,
-    description: 'numbers per sub-merchant',
-    out_trade_no: outTradeNo,
-    notify_url: 'http://127.0.0.1:9/notify',
-    amount: { total, currency: 'CNY' },
-  });
-const v2Native = (outTradeNo: string, subMchId: string, total: number) =>
-  v2('/pay/unifiedorder', {
-    sub_mch_id: subMchId,
+  createV3PartnerNativeOrder(session.sim, subMchId, { outTradeNo, total });
+// A v2 NATIVE order for a sub-merchant, answered SUCCESS.
+async function v2Native(outTradeNo: string, subMchId: string, total: number): Promise<void> {
+  const order = { out_trade_no: outTradeNo, total_fee: String(total), sub_mch_id: subMchId };
+  const answer = await v2('/pay/unifiedorder', {
+    ...order,
     body: 'numbers per sub-merchant',
-    out_trade_no: outTradeNo,
-    total_fee: String(total),
     spbill_create_ip: '123.12.12.123',
     notify_url: 'http://127.0.0.1:9/notify',
     trade_type: 'NATIVE',
     product_id: 'P1',
   });
+  expect(answer.fields.result_code).toBe('SUCCESS');
+}
+
+/** Both sub-merchants create an order of one number through `create` (a's total first). */
+async function createBoth(create: typeof v3Native, prefix: string, totals: [number, number]) {
+  const { a, b } = subs();
+  const outTradeNo = no(prefix);
+  await create(outTradeNo, a, totals[0]);
+  await create(outTradeNo, b, totals[1]);
+  return { a, b, outTradeNo };
+}
+
+/** {@link createBoth}, then the payer pays both orders. */
+async function payBoth(create: typeof v3Native, prefix: string, totals: [number, number]) {
+  const { a, b, outTradeNo } = await createBoth(create, prefix, totals);
+  const pay = (sub: string) => session.sim.pay(outTradeNo, { subMchId: sub, silent: true });
+  return { a, b, outTradeNo, paidA: pay(a), paidB: pay(b) };
+}
 
 describe('v3: one out_trade_no and out_refund_no for two sub-merchants', () => {
   it('creates, queries, refunds and closes each order separately', async () => {
-    const { a, b } = subs();
-    const outTradeNo = no('N3');
-    expect((await v3Native(outTradeNo, a, 100)).status).toBe(200);
-    expect((await v3Native(outTradeNo, b, 200)).status).toBe(200);
+    const { a, b, outTradeNo } = await createBoth(v3Native, 'N3', [100, 200]);
     const query = (sub: string) =>
       v3(
         'GET',
-        `/v3/pay/partner/transactions/out-trade-no/${outTradeNo}?sp_mchid=${sim.merchant.mchId}&sub_mchid=${sub}`,
+        `/v3/pay/partner/transactions/out-trade-no/${outTradeNo}?sp_mchid=${session.sim.merchant.mchId}&sub_mchid=${sub}`,
       );
-    sim.pay(outTradeNo, { subMchId: a, silent: true });
+    session.sim.pay(outTradeNo, { subMchId: a, silent: true });
     expect((await query(a)).json).toMatchObject({
       sub_mchid: a,
       trade_state: 'SUCCESS',
@@ -79,7 +74,7 @@ describe('v3: one out_trade_no and out_refund_no for two sub-merchants', () => {
     // The provider's own (direct-mode) orders are a third set of numbers.
     const direct = await v3(
       'GET',
-      `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${sim.merchant.mchId}`,
+      `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${session.sim.merchant.mchId}`,
     );
     expect(direct.json).toMatchObject({ code: 'ORDER_NOT_EXIST' });
 
@@ -104,24 +99,19 @@ describe('v3: one out_trade_no and out_refund_no for two sub-merchants', () => {
     const close = await v3(
       'POST',
       `/v3/pay/partner/transactions/out-trade-no/${outTradeNo}/close`,
-      { sp_mchid: sim.merchant.mchId, sub_mchid: b },
+      { sp_mchid: session.sim.merchant.mchId, sub_mchid: b },
     );
     expect(close.status).toBe(204);
-    expect(sim.getOrder(outTradeNo, { subMchId: b })?.state).toBe('CLOSED');
-    expect(sim.getOrder(outTradeNo, { subMchId: a })?.state).toBe('REFUND');
+    expect(session.sim.getOrder(outTradeNo, { subMchId: b })?.state).toBe('CLOSED');
+    expect(session.sim.getOrder(outTradeNo, { subMchId: a })?.state).toBe('REFUND');
   });
 
   it("answers a partner query by another sub-merchant's transaction_id with ORDER_NOT_EXIST", async () => {
-    const { a, b } = subs();
-    const outTradeNo = no('T3');
-    expect((await v3Native(outTradeNo, a, 100)).status).toBe(200);
-    expect((await v3Native(outTradeNo, b, 200)).status).toBe(200);
-    const paidA = sim.pay(outTradeNo, { subMchId: a, silent: true });
-    const paidB = sim.pay(outTradeNo, { subMchId: b, silent: true });
+    const { a, b, outTradeNo, paidA, paidB } = await payBoth(v3Native, 'T3', [100, 200]);
     const byId = (id: string | undefined, sub: string) =>
       v3(
         'GET',
-        `/v3/pay/partner/transactions/id/${id}?sp_mchid=${sim.merchant.mchId}&sub_mchid=${sub}`,
+        `/v3/pay/partner/transactions/id/${id}?sp_mchid=${session.sim.merchant.mchId}&sub_mchid=${sub}`,
       );
     expect((await byId(paidA.transactionId, a)).json).toMatchObject({
       out_trade_no: outTradeNo,
@@ -141,12 +131,7 @@ describe('v3: one out_trade_no and out_refund_no for two sub-merchants', () => {
 
 describe('v2: one out_trade_no and out_refund_no for two sub-merchants', () => {
   it('keeps orders, refunds, transaction ids and bill rows apart', async () => {
-    const { a, b } = subs();
-    const outTradeNo = no('N2');
-    expect((await v2Native(outTradeNo, a, 100)).fields.result_code).toBe('SUCCESS');
-    expect((await v2Native(outTradeNo, b, 300)).fields.result_code).toBe('SUCCESS');
-    const paidA = sim.pay(outTradeNo, { subMchId: a, silent: true });
-    const paidB = sim.pay(outTradeNo, { subMchId: b, silent: true });
+    const { a, b, outTradeNo, paidA, paidB } = await payBoth(v2Native, 'N2', [100, 300]);
     const byId = (sub: string, id: string | undefined) =>
       v2('/pay/orderquery', { sub_mch_id: sub, transaction_id: id ?? '' });
     expect((await byId(a, paidA.transactionId)).fields).toMatchObject({
@@ -175,7 +160,7 @@ describe('v2: one out_trade_no and out_refund_no for two sub-merchants', () => {
     expect((await refundOf(b)).fields).toMatchObject({ sub_mch_id: b, refund_fee_0: '70' });
 
     const bill = await v2('/pay/downloadbill', {
-      bill_date: billDate(sim.now()).compact,
+      bill_date: billDate(session.sim.now()).compact,
       bill_type: 'ALL',
     });
     const rows = bill.text.split('\r\n').filter((line) => line.includes(`\`${outTradeNo},`));
@@ -188,11 +173,8 @@ describe('v2: one out_trade_no and out_refund_no for two sub-merchants', () => {
 
 describe('controls for a number two sub-merchants used', () => {
   it('ask which sub-merchant when ambiguous, and act on the one named', async () => {
-    const { a, b } = subs();
-    const outTradeNo = no('C3');
-    await v3Native(outTradeNo, a, 100);
-    await v3Native(outTradeNo, b, 200);
-    expect(() => sim.pay(outTradeNo)).toThrow(/several sub-merchants.*subMchId/);
+    const { a, b, outTradeNo } = await createBoth(v3Native, 'C3', [100, 200]);
+    expect(() => session.sim.pay(outTradeNo)).toThrow(/several sub-merchants.*subMchId/);
     const ambiguous = await control('POST', '/pay', { outTradeNo });
     expect(ambiguous.status).toBe(400);
     const paid = await control('POST', '/pay', { outTradeNo, subMchId: b, silent: true });
@@ -200,16 +182,13 @@ describe('controls for a number two sub-merchants used', () => {
     expect(JSON.parse(paid.text)).toMatchObject({ total: 200, state: 'SUCCESS' });
     const orderB = await control('GET', `/orders/${outTradeNo}?subMchId=${b}`);
     expect(JSON.parse(orderB.text)).toMatchObject({ state: 'SUCCESS', partner: { subMchId: b } });
-    expect(sim.getOrder(outTradeNo, { subMchId: a })?.state).toBe('NOTPAY');
+    expect(session.sim.getOrder(outTradeNo, { subMchId: a })?.state).toBe('NOTPAY');
     // The merchant's own orders (null) hold no such number.
-    expect(sim.getOrder(outTradeNo, { subMchId: null })).toBeUndefined();
+    expect(session.sim.getOrder(outTradeNo, { subMchId: null })).toBeUndefined();
   });
 
   it('show the sub-merchant of each order in the dashboard overview', async () => {
-    const { a, b } = subs();
-    const outTradeNo = no('D3');
-    await v3Native(outTradeNo, a, 100);
-    await v3Native(outTradeNo, b, 200);
+    const { a, b, outTradeNo } = await createBoth(v3Native, 'D3', [100, 200]);
     const view = JSON.parse((await control('GET', '/overview')).text) as DashboardOverview;
     const shown = view.orders
       .filter((o) => o.outTradeNo === outTradeNo)

@@ -10,16 +10,45 @@ export interface V3NativeOrder {
   readonly notifyUrl?: string;
 }
 
+// The order fields both the direct and the partner native endpoint take.
+const nativeFields = (order: V3NativeOrder) => ({
+  description: order.description ?? 'simulator test',
+  out_trade_no: order.outTradeNo,
+  notify_url: order.notifyUrl ?? 'http://127.0.0.1:9/notify',
+  amount: { total: order.total ?? 100, currency: 'CNY' },
+});
+
 /** Creates an unpaid native order through the simulator's v3 API and expects it accepted. */
 export async function createV3NativeOrder(sim: Simulator, order: V3NativeOrder): Promise<void> {
   const res = await v3Request(sim.url, 'POST', '/v3/pay/transactions/native', sim.merchant, {
     appid: sim.merchant.appId,
     mchid: sim.merchant.mchId,
-    description: order.description ?? 'simulator test',
-    out_trade_no: order.outTradeNo,
-    notify_url: order.notifyUrl ?? 'http://127.0.0.1:9/notify',
-    amount: { total: order.total ?? 100, currency: 'CNY' },
+    ...nativeFields(order),
   });
+  expect(res.status).toBe(200);
+}
+
+/**
+ * Creates an unpaid native order for sub-merchant `subMchId` through the v3 partner API (the
+ * simulated merchant as provider) and expects it accepted.
+ */
+export async function createV3PartnerNativeOrder(
+  sim: Simulator,
+  subMchId: string,
+  order: V3NativeOrder,
+): Promise<void> {
+  const res = await v3Request(
+    sim.url,
+    'POST',
+    '/v3/pay/partner/transactions/native',
+    sim.merchant,
+    {
+      sp_appid: sim.merchant.appId,
+      sp_mchid: sim.merchant.mchId,
+      sub_mchid: subMchId,
+      ...nativeFields(order),
+    },
+  );
   expect(res.status).toBe(200);
 }
 
