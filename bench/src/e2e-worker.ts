@@ -39,8 +39,20 @@ async function drive(
   return { done, errors, ...(firstError ? { firstError } : {}) };
 }
 
-async function run(job: WorkerJob): Promise<WorkerResult> {
-  const gc = (globalThis as { gc?: () => void }).gc;
+/** Keeps the job's load for its warm-up time, then collects garbage (when exposed). */
+async function warmUp(call: Call, job: WorkerJob): Promise<void> {
+  const warmEnd = performance.now() + job.warmupMs;
+  await drive(
+    call,
+    job.concurrency,
+    () => performance.now() >= warmEnd,
+    () => {},
+  );
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Builds the contestant and checks one reply; `checkFailure` says what was wrong. */
+async function buildChecked(job: WorkerJob): Promise<{ call: Call; checkFailure?: string }> {
   const { call, check } = await buildClient(job);
   let checkFailure: string | undefined;
   try {
@@ -48,6 +60,12 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   } catch (error) {
     checkFailure = `request failed: ${error instanceof Error ? error.message : String(error)}`;
   }
+  return checkFailure ? { call, checkFailure } : { call };
+}
+
+async function run(job: WorkerJob): Promise<WorkerResult> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const { call, checkFailure } = await buildChecked(job);
   const empty = {
     type: 'result' as const,
     requests: 0,
@@ -60,14 +78,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   };
   if (checkFailure) return { ...empty, checkFailure };
 
-  const warmEnd = Date.now() + job.warmupMs;
-  await drive(
-    call,
-    job.concurrency,
-    () => Date.now() >= warmEnd,
-    () => {},
-  );
-  gc?.();
+  await warmUp(call, job);
   const baselineRss = process.memoryUsage.rss();
   let peakRss = baselineRss;
   const sampler = setInterval(() => {
@@ -143,25 +154,12 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
 async function serveWindows(job: WorkerJob): Promise<void> {
   const send = (msg: unknown) =>
     new Promise<void>((resolve) => process.send?.(msg, () => resolve()));
-  const { call, check } = await buildClient(job);
-  let checkFailure: string | undefined;
-  try {
-    checkFailure = check(await call());
-  } catch (error) {
-    checkFailure = `request failed: ${error instanceof Error ? error.message : String(error)}`;
-  }
+  const { call, checkFailure } = await buildChecked(job);
   if (checkFailure) {
     await send({ type: 'ready', checkFailure });
     process.exit(0);
   }
-  const warmEnd = performance.now() + job.warmupMs;
-  await drive(
-    call,
-    job.concurrency,
-    () => performance.now() >= warmEnd,
-    () => {},
-  );
-  (globalThis as { gc?: () => void }).gc?.();
+  await warmUp(call, job);
   process.on('message', (msg: { type: 'window'; durationMs: number } | { type: 'exit' }) => {
     if (msg.type === 'exit') process.exit(0);
     void (async () => {

@@ -3,7 +3,6 @@
  * run in another fresh one, so neither the server's work nor a previous contestant's heap is
  * counted against a client.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import type {
   E2eContestant,
   E2eOperation,
@@ -12,6 +11,7 @@ import type {
   WorkerResult,
 } from './e2e-job.js';
 import type { KeyPems } from './fixtures.js';
+import { type ForkedChild, forkChild } from './fork-child.js';
 
 const here = new URL('.', import.meta.url);
 
@@ -25,55 +25,30 @@ export interface SignServer {
 
 /** Starts the signing server in a child process. */
 export async function startSignServer(keys: KeyPems): Promise<SignServer> {
-  const child = fork(new URL('sign-server.js', here), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.on('message', function onReady(msg: { type: string; port?: number }) {
-      if (msg.type === 'ready') {
-        child.off('message', onReady);
-        resolve(msg.port ?? 0);
-      }
-    });
-    child.send({ type: 'init', keys });
-  });
+  const server = forkChild(new URL('sign-server.js', here));
+  const ready = await server.request({ type: 'init', keys }, 'ready');
   return {
-    origin: `http://127.0.0.1:${port}`,
-    stats: () =>
-      new Promise((resolve) => {
-        child.on('message', function onStats(msg: { type: string }) {
-          if (msg.type !== 'stats') return;
-          child.off('message', onStats);
-          resolve(msg as never);
-        });
-        child.send({ type: 'stats' });
-      }),
+    origin: `http://127.0.0.1:${String(ready.port)}`,
+    stats: async () => (await server.request({ type: 'stats' }, 'stats')) as never,
     close: () => {
-      child.disconnect();
-      child.kill();
+      server.child.disconnect();
+      server.child.kill();
     },
   };
 }
 
+/** Forks a client process of F or G and hands it its job. */
+function forkWorker(job: Omit<WorkerJob, 'type'>): ForkedChild {
+  const worker = forkChild(new URL('e2e-worker.js', here), ['--expose-gc']);
+  worker.child.send({ type: 'run', ...job });
+  return worker;
+}
+
 /** Runs one client job in a fresh process. */
-export function runWorker(job: Omit<WorkerJob, 'type'>): Promise<WorkerResult> {
-  const child: ChildProcess = fork(new URL('e2e-worker.js', here), [], {
-    execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    child.on('message', (msg: WorkerResult | { type: 'error'; message: string }) => {
-      settled = true;
-      if (msg.type === 'result') resolve(msg);
-      else reject(new Error(msg.message));
-    });
-    child.on('exit', (code) => {
-      if (!settled) reject(new Error(`worker exited with code ${code}`));
-    });
-    child.send({ type: 'run', ...job });
-  });
+export async function runWorker(job: Omit<WorkerJob, 'type'>): Promise<WorkerResult> {
+  const m = await forkWorker(job).next();
+  if (m.type === 'result') return m as unknown as WorkerResult;
+  throw new Error(m.type === 'error' ? String(m.message) : `worker exited with code ${m.code}`);
 }
 
 /** One row of case F. */
@@ -89,12 +64,25 @@ export interface E2eRow {
   timed: boolean;
 }
 
-/** Options of {@link runE2e}. */
-export interface E2eOptions {
-  readonly protocol: 'v2' | 'v3';
-  /** Defaults to `query`. */
-  readonly operation?: E2eOperation;
-  readonly contestants: readonly { name: E2eContestant; baseline?: boolean; mark?: string }[];
+/** A row of case `caseName` for contestant `c`, nothing measured yet. */
+export function newE2eRow(
+  caseName: string,
+  c: { readonly name: string; readonly baseline?: boolean; readonly mark?: string },
+): E2eRow {
+  return {
+    caseName,
+    contestant: c.name,
+    baseline: c.baseline === true,
+    rates: [],
+    cpuUs: [],
+    peakRss: [],
+    marks: c.mark ? [c.mark] : [],
+    timed: true,
+  };
+}
+
+/** How a case measured in windows (F, I) runs them. */
+export interface WindowedOptions {
   /** Measurement windows per contestant, interleaved. */
   readonly rounds: number;
   readonly durationMs: number;
@@ -103,36 +91,12 @@ export interface E2eOptions {
   readonly log: (line: string) => void;
 }
 
-type Message = { type: string } & Record<string, unknown>;
-
-interface LiveWorker {
-  readonly child: ChildProcess;
-  next(): Promise<Message>;
-}
-
-/** Forks a case-F worker and returns a queue of its messages. */
-function forkWorker(job: Omit<WorkerJob, 'type'>): LiveWorker {
-  const child = fork(new URL('e2e-worker.js', here), [], {
-    execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const queue: Message[] = [];
-  const waiting: ((m: Message) => void)[] = [];
-  const push = (m: Message) => {
-    const w = waiting.shift();
-    if (w) w(m);
-    else queue.push(m);
-  };
-  child.on('message', push);
-  child.on('exit', (code) => push({ type: 'exit', code }));
-  child.send({ type: 'run', ...job });
-  return {
-    child,
-    next: () => {
-      const m = queue.shift();
-      return m ? Promise.resolve(m) : new Promise((resolve) => waiting.push(resolve));
-    },
-  };
+/** Options of {@link runE2e}. */
+export interface E2eOptions extends WindowedOptions {
+  readonly protocol: 'v2' | 'v3';
+  /** Defaults to `query`. */
+  readonly operation?: E2eOperation;
+  readonly contestants: readonly { name: E2eContestant; baseline?: boolean; mark?: string }[];
 }
 
 /**
@@ -148,18 +112,9 @@ export async function runE2e(
   const operation = options.operation ?? 'query';
   const caseName = `F ${options.protocol} ${operation === 'create' ? 'create (Native)' : options.protocol === 'v3' ? 'query' : 'orderquery'} e2e`;
   const rows: E2eRow[] = [];
-  const workers = new Map<E2eRow, LiveWorker>();
+  const workers = new Map<E2eRow, ForkedChild>();
   for (const c of options.contestants) {
-    const row: E2eRow = {
-      caseName,
-      contestant: c.name,
-      baseline: c.baseline === true,
-      rates: [],
-      cpuUs: [],
-      peakRss: [],
-      marks: c.mark ? [c.mark] : [],
-      timed: true,
-    };
+    const row = newE2eRow(caseName, c);
     rows.push(row);
     await server.stats();
     const worker = forkWorker({

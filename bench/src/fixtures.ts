@@ -11,6 +11,7 @@ import {
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
+  sign,
 } from 'node:crypto';
 
 /** v2 API key (docs/protocol/vectors). */
@@ -158,6 +159,15 @@ export function toKeys(pems: KeyPems): Keys {
     platformPrivateKey: createPrivateKey(pems.platformPrivate),
     platformPublicKey: createPublicKey(pems.platformPublic),
   };
+}
+
+/** WeChat Pay's v3 signature (platform key, SHA256-RSA) over `ts\nnonce\nbody\n`, base64. */
+export function platformSignature(keys: Keys, ts: number, nonce: string, body: string): string {
+  return sign(
+    'sha256',
+    Buffer.from(`${ts}\n${nonce}\n${body}\n`),
+    keys.platformPrivateKey,
+  ).toString('base64');
 }
 
 /** An AEAD_AES_256_GCM notification resource (like TV7) and its plaintext. */

@@ -175,23 +175,12 @@ export async function loadWxpayInternals(): Promise<{
   v3Request: V3RequestModule;
   v3Pieces: V3Pieces;
 }> {
-  const mapOrder = await internal<Pick<V3Pieces, 'toOrder'>>('@wxpay/v3-json', './map-order.js');
-  const decode = await internal<Pick<V3Pieces, 'parseJson'>>(
-    '@wxpay/v3-json',
-    './schemas/decode-wire.js',
-  );
-  const wireUrl = await internal<Pick<V3Pieces, 'createWireUrl'>>(
-    '@wxpay/v3-json',
-    './wire-url.js',
-  );
-  const fast = await internal<Pick<V3Pieces, 'isWireTransaction'>>(
-    '@wxpay/v3-json',
-    './schemas/fast-check.js',
-  );
-  const schema = await internal<Pick<V3Pieces, 'transactionSchema'>>(
-    '@wxpay/v3-json',
-    './schemas/transaction.js',
-  );
+  const v3 = <T>(path: string) => internal<T>('@wxpay/v3-json', path);
+  const mapOrder = await v3<Pick<V3Pieces, 'toOrder'>>('./map-order.js');
+  const decode = await v3<Pick<V3Pieces, 'parseJson'>>('./schemas/decode-wire.js');
+  const wireUrl = await v3<Pick<V3Pieces, 'createWireUrl'>>('./wire-url.js');
+  const fast = await v3<Pick<V3Pieces, 'isWireTransaction'>>('./schemas/fast-check.js');
+  const schema = await v3<Pick<V3Pieces, 'transactionSchema'>>('./schemas/transaction.js');
   return {
     v3Pieces: {
       toOrder: mapOrder.toOrder,

@@ -1,10 +1,11 @@
 /**
  * `pnpm bench`: every case in one run, each contestant checked for correctness before it is
  * timed, ratios against the raw baseline measured in the same run. Flags:
- *   --only=A,C,F   run only these cases (A B C D E F G H I)
+ *   --only=A,C,F   run only these cases (A B C D E F G H I J)
  *   --quick        fewer samples and shorter end-to-end runs (a smoke test, not a result)
  *   --soak=N       requests of the soak (default 100000); --soak-max-s=S caps its time (180)
  *   --rounds=N     end-to-end windows per contestant (default 7); --duration-s=S per window (0.7)
+ *   --tracker-orders=N  orders of case J's memory phase (default 100000); --tracker-max-s=S (420)
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ import { v3AuthContestants } from './cases/v3-auth.js';
 import { v3DecryptContestants } from './cases/v3-decrypt.js';
 import { v3PiecesContestants } from './cases/v3-pieces.js';
 import { v3VerifyContestants } from './cases/v3-verify.js';
-import { type E2eRow, runE2e, runSoak, startSignServer } from './e2e.js';
+import { type E2eOptions, type E2eRow, runE2e, runSoak, startSignServer } from './e2e.js';
 import {
   gcmFixture,
   generateKeys,
@@ -24,7 +25,7 @@ import {
   V3_QUERY_PATH,
 } from './fixtures.js';
 import { type CaseOptions, type Measurement, runCase } from './harness.js';
-import { runNotify } from './notify/run-notify.js';
+import { type NotifyOptions, runNotify } from './notify/run-notify.js';
 import { loadWxpayInternals } from './peers.js';
 import {
   e2eTable,
@@ -36,8 +37,12 @@ import {
   targetTable,
 } from './report.js';
 import { retainedBySignals } from './retained-by-signals.js';
+import { runTracker } from './tracker/run-tracker.js';
+import { trackerReport } from './tracker/tracker-report.js';
 
 const { values: flags } = parseArgs({
+  // `pnpm --filter @wxpay/bench run bench -- --quick` hands node the `--` too.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -45,9 +50,11 @@ const { values: flags } = parseArgs({
     'soak-max-s': { type: 'string', default: '180' },
     rounds: { type: 'string' },
     'duration-s': { type: 'string' },
+    'tracker-orders': { type: 'string', default: '100000' },
+    'tracker-max-s': { type: 'string', default: '420' },
   },
 });
-const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H,I').toUpperCase().split(','));
+const only = new Set((flags.only ?? 'A,B,C,D,E,F,G,H,I,J').toUpperCase().split(','));
 const quick = flags.quick === true;
 const micro: CaseOptions = quick
   ? { samples: 5, sampleMs: 10, warmupMs: 50 }
@@ -57,6 +64,23 @@ const durationMs = Number(flags['duration-s'] ?? (quick ? 0.5 : 0.7)) * 1000;
 const soakRequests = Number(flags.soak);
 const soakMaxMs = Number(flags['soak-max-s']) * 1000;
 const CONCURRENCY = 32;
+
+/** The windows of an end-to-end case (F, I): rounds, their length, warm-up, load. */
+const windows = (warmupMs: number) => ({
+  rounds,
+  durationMs,
+  warmupMs,
+  concurrency: CONCURRENCY,
+  log,
+});
+
+/** Contestants of an end-to-end case, the baseline first. */
+function lineup<N extends string>(baseline: N, ...others: (N | { name: N; mark: string })[]) {
+  return [
+    { name: baseline, baseline: true },
+    ...others.map((o) => (typeof o === 'string' ? { name: o } : o)),
+  ];
+}
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -155,49 +179,35 @@ async function main(): Promise<void> {
     const server = await startSignServer(pems);
     try {
       if (only.has('F')) {
-        const common = {
-          rounds,
-          durationMs,
-          warmupMs: quick ? 300 : 1200,
-          concurrency: CONCURRENCY,
-          log,
+        const common = windows(quick ? 300 : 1200);
+        const f = (
+          label: string,
+          job: Pick<E2eOptions, 'protocol' | 'operation' | 'contestants'>,
+        ) => {
+          log(`case ${label} …`);
+          return runE2e(server, pems, { ...common, ...job });
         };
-        log('case F v3 …');
-        f3 = await runE2e(server, pems, {
-          ...common,
+        f3 = await f('F v3', {
           protocol: 'v3',
-          contestants: [
-            { name: 'raw-async', baseline: true },
-            { name: 'raw-sync' },
-            { name: 'wxpay' },
+          contestants: lineup(
+            'raw-async',
+            'raw-sync',
+            'wxpay',
             {
               name: 'wechatpay-node-v3',
               mark: 'unsafe: skips check (query() returns no headers, reply never verified)',
             },
-            { name: 'axios-plugin' },
-          ],
+            'axios-plugin',
+          ),
         });
-        log('case F v3 create …');
-        f3c = await runE2e(server, pems, {
-          ...common,
+        f3c = await f('F v3 create', {
           protocol: 'v3',
           operation: 'create',
-          contestants: [
-            { name: 'raw-async', baseline: true },
-            { name: 'raw-sync' },
-            { name: 'wxpay' },
-          ],
+          contestants: lineup('raw-async', 'raw-sync', 'wxpay'),
         });
-        log('case F v2 …');
-        f2 = await runE2e(server, pems, {
-          ...common,
+        f2 = await f('F v2', {
           protocol: 'v2',
-          contestants: [
-            { name: 'raw-sync', baseline: true },
-            { name: 'wxpay' },
-            { name: 'tenpay' },
-            { name: 'axios-plugin' },
-          ],
+          contestants: lineup('raw-sync', 'wxpay', 'tenpay', 'axios-plugin'),
         });
         out(`## End to end over loopback (F), ${CONCURRENCY} requests in flight`);
         out();
@@ -217,28 +227,18 @@ async function main(): Promise<void> {
   let i3: E2eRow[] = [];
   let i2: E2eRow[] = [];
   if (only.has('I')) {
-    const common = {
-      rounds,
-      durationMs,
-      warmupMs: quick ? 300 : 1000,
-      concurrency: CONCURRENCY,
-      log,
+    const common = windows(quick ? 300 : 1000);
+    const notify = (label: string, job: Pick<NotifyOptions, 'protocol' | 'contestants'>) => {
+      log(`case ${label} …`);
+      return runNotify(pems, { ...common, ...job });
     };
-    log('case I v3 …');
-    i3 = await runNotify(pems, {
-      ...common,
+    i3 = await notify('I v3', {
       protocol: 'v3',
-      contestants: [
-        { name: 'raw', baseline: true },
-        { name: 'wxpay' },
-        { name: 'wechatpay-node-v3' },
-      ],
+      contestants: lineup('raw', 'wxpay', 'wechatpay-node-v3'),
     });
-    log('case I v2 …');
-    i2 = await runNotify(pems, {
-      ...common,
+    i2 = await notify('I v2', {
       protocol: 'v2',
-      contestants: [{ name: 'raw', baseline: true }, { name: 'wxpay' }, { name: 'tenpay' }],
+      contestants: lineup('raw', 'wxpay', 'tenpay'),
     });
     out(
       `## Notification ingest over loopback (I), ${CONCURRENCY} in flight (CPU = the handler process)`,
@@ -246,6 +246,17 @@ async function main(): Promise<void> {
     out();
     e2eTable([...i3, ...i2]);
     out();
+  }
+
+  if (only.has('J')) {
+    trackerReport(
+      await runTracker({
+        quick,
+        memoryOrders: Number(flags['tracker-orders']),
+        memoryMaxMs: Number(flags['tracker-max-s']) * 1000,
+        log,
+      }),
+    );
   }
 
   const ratioOf = (rows: Measurement[] | undefined, name: string) =>
@@ -265,33 +276,15 @@ async function main(): Promise<void> {
   });
   const rate = (r: E2eRow) => r.rates;
   const cpu = (r: E2eRow) => r.cpuUs;
+  // One end-to-end case: wxpay's rate at least `min`× the baseline's, its CPU at most 1.05×.
+  const e2eTargets = (what: string, rows: E2eRow[], base: string, min: number): Target[] => [
+    atLeast(`${what} end to end vs ${base}`, pairedRatio(rows, 'wxpay', base, rate), min),
+    atMost(`${what} client CPU/request vs ${base}`, pairedRatio(rows, 'wxpay', base, cpu), 1.05),
+  ];
   targetTable('Targets (issue 17; medians of paired windows), wxpay as shipped', [
-    atLeast('v3 query end to end vs raw-async', pairedRatio(f3, 'wxpay', 'raw-async', rate), 0.95),
-    atMost(
-      'v3 query client CPU/request vs raw-async',
-      pairedRatio(f3, 'wxpay', 'raw-async', cpu),
-      1.05,
-    ),
-    atLeast(
-      'v3 create end to end vs raw-async',
-      pairedRatio(f3c, 'wxpay', 'raw-async', rate),
-      0.95,
-    ),
-    atMost(
-      'v3 create client CPU/request vs raw-async',
-      pairedRatio(f3c, 'wxpay', 'raw-async', cpu),
-      1.05,
-    ),
-    atLeast(
-      'v2 orderquery end to end vs raw-sync',
-      pairedRatio(f2, 'wxpay', 'raw-sync', rate),
-      0.98,
-    ),
-    atMost(
-      'v2 orderquery client CPU/request vs raw-sync',
-      pairedRatio(f2, 'wxpay', 'raw-sync', cpu),
-      1.05,
-    ),
+    ...e2eTargets('v3 query', f3, 'raw-async', 0.95),
+    ...e2eTargets('v3 create', f3c, 'raw-async', 0.95),
+    ...e2eTargets('v2 orderquery', f2, 'raw-sync', 0.98),
     atLeast('v3 notification ingest vs raw', pairedRatio(i3, 'wxpay', 'raw', rate), 0.9),
     atLeast('v2 notification ingest vs raw', pairedRatio(i2, 'wxpay', 'raw', rate), 0.9),
     atLeast('v2 build MD5 vs raw', ratioOf(a.MD5, 'wxpay'), 0.9),

@@ -119,44 +119,32 @@ function start(pems: KeyPems): void {
     return got.length === want.length && timingSafeEqual(got, want) ? undefined : 'bad v2 sign';
   };
 
+  // Counts a checked request and keeps the last failure.
+  const tally = (why: string | undefined) => {
+    checked++;
+    if (why) {
+      failed++;
+      lastFailure = why;
+    }
+  };
+
   const respond = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     requests++;
     const verifyThis = shouldCheck();
     if (req.method === 'GET' && req.url === V3_QUERY_PATH) {
-      if (verifyThis) {
-        checked++;
-        const why = checkV3(req, body);
-        if (why) {
-          failed++;
-          lastFailure = why;
-        }
-      }
+      if (verifyThis) tally(checkV3(req, body));
       res.writeHead(200, v3ReplyHeaders());
       res.end(v3Body);
       return;
     }
     if (req.method === 'POST' && req.url === V3_NATIVE_PATH) {
-      if (verifyThis) {
-        checked++;
-        const why = checkV3(req, body) ?? checkNativeBody(body);
-        if (why) {
-          failed++;
-          lastFailure = why;
-        }
-      }
+      if (verifyThis) tally(checkV3(req, body) ?? checkNativeBody(body));
       res.writeHead(200, nativeReplyHeaders());
       res.end(nativeBody);
       return;
     }
     if (req.method === 'POST' && req.url === '/pay/orderquery') {
-      if (verifyThis) {
-        checked++;
-        const why = checkV2(body);
-        if (why) {
-          failed++;
-          lastFailure = why;
-        }
-      }
+      if (verifyThis) tally(checkV2(body));
       res.writeHead(200, {
         'content-type': 'text/xml; charset=utf-8',
         'content-length': String(v2Reply.length),

@@ -14,3 +14,16 @@ export function contestantsOf<F>(
 ): Contestant[] {
   return entries.map(([name, operation, extra]) => ({ name, ...judge(operation), ...extra }));
 }
+
+/**
+ * A safety probe: undefined when `attempt` throws (the bad input was refused), else the
+ * `unsafe: …` label for the table.
+ */
+export async function refuses(attempt: () => unknown, unsafe: string): Promise<string | undefined> {
+  try {
+    await attempt();
+  } catch {
+    return undefined;
+  }
+  return unsafe;
+}

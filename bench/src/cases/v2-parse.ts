@@ -14,7 +14,7 @@ import {
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, Tenpay, type V2ResponseModule } from '../peers.js';
 import { rawV2Parser } from '../raw-v2.js';
-import { contestantsOf } from './contestants-of.js';
+import { contestantsOf, refuses } from './contestants-of.js';
 
 /** True when the parsed fields are exactly the reply's fields (values as strings). */
 function sameFields(got: Record<string, unknown>, sign: string): string | undefined {
@@ -61,14 +61,7 @@ export function v2ParseContestants(type: V2SignType, v2Response: V2ResponseModul
   const judge = (fn: (body: string) => unknown) => ({
     run: () => fn(xml),
     check: async () => sameFields((await fn(xml)) as Record<string, unknown>, sign),
-    safety: async () => {
-      try {
-        await fn(tampered);
-      } catch {
-        return undefined;
-      }
-      return 'unsafe: accepts a tampered reply';
-    },
+    safety: () => refuses(() => fn(tampered), 'unsafe: accepts a tampered reply'),
   });
   return contestantsOf(judge, [
     ['raw', raw, { baseline: true, note: 'fast-xml-parser + sign check' }],

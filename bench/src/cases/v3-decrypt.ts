@@ -4,7 +4,7 @@ import { decryptAesGcm } from '@wxpay/v3-json';
 import { API_V3_KEY, type GcmFixture, jsonEqual, V3_TRANSACTION } from '../fixtures.js';
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, NodeV3 } from '../peers.js';
-import { contestantsOf } from './contestants-of.js';
+import { contestantsOf, refuses } from './contestants-of.js';
 
 /** The contestants of case E. Each returns the parsed plaintext object. */
 export function v3DecryptContestants(fx: GcmFixture, merchantPem: string): Contestant[] {
@@ -41,14 +41,7 @@ export function v3DecryptContestants(fx: GcmFixture, merchantPem: string): Conte
   const judge = (fn: (ciphertext: string) => unknown) => ({
     run: () => fn(fx.ciphertext),
     check: () => (jsonEqual(fn(fx.ciphertext), V3_TRANSACTION) ? undefined : 'plaintext differs'),
-    safety: () => {
-      try {
-        fn(fx.tamperedCiphertext);
-      } catch {
-        return undefined;
-      }
-      return 'unsafe: skips GCM tag check';
-    },
+    safety: () => refuses(() => fn(fx.tamperedCiphertext), 'unsafe: skips GCM tag check'),
   });
   return contestantsOf(judge, [
     ['raw', raw, { baseline: true, note: 'createDecipheriv + final + JSON.parse' }],

@@ -1,7 +1,13 @@
 /** Case D: verify a signed v3 reply (the four Wechatpay-* headers, ±300 s, RSA verify). */
-import { sign, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import { verifyWechatpaySignature } from '@wxpay/v3-json';
-import { type Keys, V3_PUB_KEY_ID, V3_QUERY_PATH, V3_TRANSACTION_BODY } from '../fixtures.js';
+import {
+  type Keys,
+  platformSignature,
+  V3_PUB_KEY_ID,
+  V3_QUERY_PATH,
+  V3_TRANSACTION_BODY,
+} from '../fixtures.js';
 import type { Contestant } from '../harness.js';
 import { axiosPlugin, NodeV3 } from '../peers.js';
 import { contestantsOf } from './contestants-of.js';
@@ -10,11 +16,7 @@ type Headers = Record<string, string>;
 
 function signedHeaders(keys: Keys, ts: number, body: string): Headers {
   const nonce = 'c5ac7061fccab6bf3e254dcf98995b8c';
-  const signature = sign(
-    'sha256',
-    Buffer.from(`${ts}\n${nonce}\n${body}\n`),
-    keys.platformPrivateKey,
-  ).toString('base64');
+  const signature = platformSignature(keys, ts, nonce, body);
   return {
     'content-type': 'application/json',
     'request-id': '08F78BB5AF0610D302A4D8061CA6E1D2',

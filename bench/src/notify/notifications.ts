@@ -4,11 +4,12 @@
  * the platform key over `ts\nnonce\nbody\n`; a v2 payment result signed with MD5. Each has
  * tampered variants for the safety probes.
  */
-import { createCipheriv, randomBytes, sign } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import {
   API_KEY,
   API_V3_KEY,
   type Keys,
+  platformSignature,
   referenceV2Sign,
   V2_APPID,
   V2_MCHID,
@@ -58,11 +59,7 @@ export function v3Notification(keys: Keys, variant: NotifyVariant = 'good'): Wir
     summary: '支付成功',
     resource: encryptResource(variant === 'tampered-tag'),
   });
-  const signature = sign(
-    'sha256',
-    Buffer.from(`${ts}\n${nonce}\n${body}\n`),
-    keys.platformPrivateKey,
-  ).toString('base64');
+  const signature = platformSignature(keys, ts, nonce, body);
   return {
     headers: {
       'content-type': 'application/json',

@@ -6,59 +6,21 @@
  * reported like case F: median notifications/s, the median of paired ratios against the raw
  * handler, and the handler process's CPU per notification.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import type { E2eRow } from '../e2e.js';
+import { type E2eRow, newE2eRow, type WindowedOptions } from '../e2e.js';
 import type { KeyPems } from '../fixtures.js';
+import { type ForkedChild, forkChild } from '../fork-child.js';
 import type { NotifyContestant } from './handlers/index.js';
 import type { NotifyVariant } from './notifications.js';
 import type { NotifyStopped } from './notify-handler.js';
 
 const here = new URL('.', import.meta.url);
 
-type Message = { type: string } & Record<string, unknown>;
-
-/** A child process and a queue of its messages. */
-interface Child {
-  readonly child: ChildProcess;
-  request(msg: Message, reply: string): Promise<Message>;
-}
-
-function spawn(file: string): Child {
-  const child = fork(new URL(file, here), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const queue: Message[] = [];
-  const waiting: ((m: Message) => void)[] = [];
-  child.on('message', (m: Message) => {
-    const w = waiting.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  child.on('exit', (code) => {
-    for (const w of waiting.splice(0)) w({ type: 'exit', code });
-  });
-  const next = () => {
-    const m = queue.shift();
-    return m ? Promise.resolve(m) : new Promise<Message>((resolve) => waiting.push(resolve));
-  };
-  return {
-    child,
-    async request(msg, reply) {
-      child.send(msg);
-      const m = await next();
-      if (m.type !== reply) throw new Error(`expected ${reply}, got ${JSON.stringify(m)}`);
-      return m;
-    },
-  };
-}
+const spawn = (file: string): ForkedChild => forkChild(new URL(file, here));
 
 /** Options of {@link runNotify}. */
-export interface NotifyOptions {
+export interface NotifyOptions extends WindowedOptions {
   readonly protocol: 'v2' | 'v3';
   readonly contestants: readonly { name: NotifyContestant; baseline?: boolean; mark?: string }[];
-  readonly rounds: number;
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  readonly concurrency: number;
-  readonly log: (line: string) => void;
 }
 
 const PROBES: Record<'v2' | 'v3', readonly { variant: NotifyVariant; what: string }[]> = {
@@ -76,22 +38,13 @@ export async function runNotify(keys: KeyPems, options: NotifyOptions): Promise<
   const sender = spawn('notify-sender.js');
   await sender.request({ type: 'init', keys }, 'ready');
   const rows: E2eRow[] = [];
-  const handlers = new Map<E2eRow, { child: Child; origin: string }>();
+  const handlers = new Map<E2eRow, { child: ForkedChild; origin: string }>();
   const { protocol } = options;
-  const stop = async (h: Child) =>
+  const stop = async (h: ForkedChild) =>
     (await h.request({ type: 'stop' }, 'stopped')) as unknown as NotifyStopped;
   try {
     for (const c of options.contestants) {
-      const row: E2eRow = {
-        caseName,
-        contestant: c.name,
-        baseline: c.baseline === true,
-        rates: [],
-        cpuUs: [],
-        peakRss: [],
-        marks: c.mark ? [c.mark] : [],
-        timed: true,
-      };
+      const row = newE2eRow(caseName, c);
       rows.push(row);
       const h = spawn('notify-handler.js');
       const ready = await h.request({ type: 'init', protocol, contestant: c.name, keys }, 'ready');

@@ -30,8 +30,11 @@ export interface TrackerBackend {
   getMany(ids: readonly string[]): Promise<(TrackedItem | undefined)[]>;
   /** Forgets an item (its creation was refused). */
   remove(id: string): Promise<void>;
-  /** Queues an observation for the item and makes it due now. */
-  observe(id: string, observation: Observation): Promise<void>;
+  /**
+   * Queues an observation for the item and makes it due now. `known` is the item as the caller
+   * has just read it, so a backend may skip reading it again.
+   */
+  observe(id: string, observation: Observation, known?: TrackedItem): Promise<void>;
   /** Starts running due items in this process. */
   start(runner: ItemRunner): Promise<void>;
   /** Stops taking work; resolves when the items being run have finished or been handed back. */

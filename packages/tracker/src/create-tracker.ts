@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type CreateOrderParams,
+  nextAction,
   OrderNotFoundError,
   type PaymentClient,
   type RefundParams,
@@ -11,6 +12,7 @@ import {
 import type { Observation, TrackerBackend } from './backend.js';
 import {
   describeError,
+  loadOrder,
   type OrderItem,
   orderId,
   type RefundItem,
@@ -20,13 +22,14 @@ import {
   type TrackedItem,
 } from './items.js';
 import { createMemoryBackend } from './memory-backend.js';
+import { observeOrder } from './observe.js';
 import { reconcile } from './reconcile/reconcile.js';
 import { createRedisBackend } from './redis/redis-backend.js';
 import type { RunContext } from './run-context.js';
 import { runOrder } from './run-order.js';
 import { runRefund } from './run-refund.js';
-import { resolveSchedule } from './schedule.js';
-import { toStatus } from './to-status.js';
+import { nextPollAt, resolveSchedule } from './schedule.js';
+import { readStatus, toStatus } from './to-status.js';
 import type { Tracker, TrackerOptions, TrackOptions } from './types.js';
 import { requireAmount, requireDate, requireKind, requireOutTradeNo } from './validate.js';
 
@@ -91,6 +94,12 @@ export function createTracker(options: TrackerOptions): Tracker {
     attempts: {},
   });
 
+  const firstRunAt = (item: OrderItem) => {
+    const at = now();
+    const poll = at < item.expiresAt && nextAction(item.state) === 'poll';
+    return poll ? nextPollAt(schedule, item, at) : at;
+  };
+
   const newRefund = (outRefundNo: string, outTradeNo: string): RefundItem => ({
     type: 'refund',
     id: refundId(outRefundNo),
@@ -151,10 +160,16 @@ export function createTracker(options: TrackerOptions): Tracker {
         item.failures = 1;
         item.lastError = describeError(error, now());
       }
-      const existing = await backend.get(item.id);
-      if (!existing) await backend.insert(item, now());
-      if (item.order) await backend.observe(item.id, { type: 'order', order: item.order });
-      const stored = await backend.get(item.id);
+      // A new item starts from what this query saw: it runs when the schedule says (at once
+      // when the order is already final), not straight away for a second query.
+      const seen = item.order !== undefined && observeOrder(item, loadOrder(item.order));
+      const inserted =
+        !(await backend.get(item.id)) &&
+        (await backend.insert(item, seen ? firstRunAt(item) : now()));
+      if (item.order && !(inserted && seen)) {
+        await backend.observe(item.id, { type: 'order', order: item.order });
+      }
+      const stored = inserted ? item : await backend.get(item.id);
       if (stored?.type !== 'order') throw new ValidationError(`${outTradeNo} is not tracked`);
       return toStatus(stored);
     },
@@ -191,8 +206,9 @@ export function createTracker(options: TrackerOptions): Tracker {
         // Other event types (e.g. products beyond payments) concern nothing the tracker follows.
         return { tracked: false };
       }
-      if (!(await backend.get(id))) return { tracked: false };
-      await backend.observe(id, observation);
+      const known = await backend.get(id);
+      if (!known) return { tracked: false };
+      await backend.observe(id, observation, known);
       return { tracked: true };
     },
 
@@ -200,10 +216,18 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (started) return;
       started = true;
       await backend.start(async (item, observations, save) => {
+        // Settled and failed items need no more work, whatever was observed.
+        if (item.phase !== 'open') return undefined;
         const ctx = context(save);
-        return item.type === 'order'
-          ? runOrder(ctx, item, observations)
-          : runRefund(ctx, item, observations);
+        if (item.type === 'order') {
+          return runOrder(
+            ctx,
+            item,
+            observations.flatMap((o) => (o.type === 'order' ? o.order : [])),
+          );
+        }
+        const refunds = observations.flatMap((o) => (o.type === 'refund' ? o.refund : []));
+        return runRefund(ctx, item, refunds);
       });
     },
 
@@ -213,14 +237,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       await backend.close();
     },
 
-    async status(ref) {
-      const id =
-        'outRefundNo' in ref
-          ? refundId(requireOutTradeNo(ref.outRefundNo, 'outRefundNo'))
-          : orderId(requireOutTradeNo(ref.outTradeNo));
-      const item = await backend.get(id);
-      return item && toStatus(item);
-    },
+    status: (ref) => readStatus(backend, ref),
 
     summary: () => backend.summary(),
 

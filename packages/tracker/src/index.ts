@@ -1,6 +1,13 @@
 export type { ItemRunner, Observation, TrackerBackend } from './backend.js';
 export { createTracker } from './create-tracker.js';
-export type { OrderItem, RefundItem, StoredOrder, StoredRefund, TrackedItem } from './items.js';
+export type {
+  OrderItem,
+  RefundItem,
+  StoredOrder,
+  StoredRefund,
+  TrackedItem,
+  TrackedProgress,
+} from './items.js';
 export { createMemoryBackend, type MemoryBackendOptions } from './memory-backend.js';
 export { readTracker, type TrackerReader } from './read-tracker.js';
 export type {

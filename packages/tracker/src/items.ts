@@ -2,22 +2,9 @@ import type { Order, Refund, RefundState, TradeState } from '@wxpay/core';
 import { beijingDay } from './beijing-day.js';
 import type { TrackedError, TrackedKind, TrackingPhase } from './types.js';
 
-/**
- * A tracked order as a backend stores it: plain JSON (times in ms), so the Redis backend can
- * keep it as a string and every worker reads the same thing.
- */
-export interface OrderItem {
-  readonly type: 'order';
-  readonly id: string;
-  readonly outTradeNo: string;
-  readonly kind: TrackedKind;
+/** What the tracker keeps about any item, order or refund: its progress and its callbacks. */
+export interface TrackedProgress {
   readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly expectedTotal?: number;
-  /** True while the order's creation at WeChat Pay has not been confirmed. */
-  unconfirmed?: boolean;
-  state: TradeState;
-  order?: StoredOrder;
   phase: TrackingPhase;
   queries: number;
   /** Consecutive failures (transient errors or callbacks that threw). */
@@ -30,23 +17,31 @@ export interface OrderItem {
   nextRunAt?: number;
 }
 
+/**
+ * A tracked order as a backend stores it: plain JSON (times in ms), so the Redis backend can
+ * keep it as a string and every worker reads the same thing.
+ */
+export interface OrderItem extends TrackedProgress {
+  readonly type: 'order';
+  readonly id: string;
+  readonly outTradeNo: string;
+  readonly kind: TrackedKind;
+  readonly expiresAt: number;
+  readonly expectedTotal?: number;
+  /** True while the order's creation at WeChat Pay has not been confirmed. */
+  unconfirmed?: boolean;
+  state: TradeState;
+  order?: StoredOrder;
+}
+
 /** A tracked refund as a backend stores it. */
-export interface RefundItem {
+export interface RefundItem extends TrackedProgress {
   readonly type: 'refund';
   readonly id: string;
   readonly outRefundNo: string;
   readonly outTradeNo: string;
-  readonly createdAt: number;
   status: RefundState;
   refund?: StoredRefund;
-  phase: TrackingPhase;
-  queries: number;
-  failures: number;
-  lastError?: TrackedError;
-  delivered: string[];
-  attempts: Record<string, number>;
-  settledAt?: number;
-  nextRunAt?: number;
 }
 
 /** Anything a backend stores. */

@@ -1,9 +1,7 @@
 import { systemClock } from '@wxpay/core';
-import { orderId, refundId } from './items.js';
 import { createRedisBackend } from './redis/redis-backend.js';
-import { toStatus } from './to-status.js';
+import { readStatus } from './to-status.js';
 import type { OrderStatus, RedisBackendOptions, RefundStatus, TrackerSummary } from './types.js';
-import { requireOutTradeNo } from './validate.js';
 
 /** A read-only view of a Redis tracker's state (for dashboards and `wxpay track status`). */
 export interface TrackerReader {
@@ -22,14 +20,7 @@ export interface TrackerReader {
 export function readTracker(options: { readonly redis: RedisBackendOptions }): TrackerReader {
   const backend = createRedisBackend(options.redis, systemClock);
   return {
-    async status(ref) {
-      const id =
-        'outRefundNo' in ref
-          ? refundId(requireOutTradeNo(ref.outRefundNo, 'outRefundNo'))
-          : orderId(requireOutTradeNo(ref.outTradeNo));
-      const item = await backend.get(id);
-      return item && toStatus(item);
-    },
+    status: (ref) => readStatus(backend, ref),
     summary: () => backend.summary(),
     close: () => backend.close(),
   };

@@ -9,12 +9,11 @@ import {
   transition,
   WxPayError,
 } from '@wxpay/core';
-import type { Observation } from './backend.js';
-import { deliver } from './deliver.js';
-import { describeError, loadOrder, type OrderItem, storeOrder } from './items.js';
+import { settleItem } from './deliver.js';
+import { describeError, loadOrder, type OrderItem, type StoredOrder, storeOrder } from './items.js';
 import { observeOrder } from './observe.js';
 import type { RunContext } from './run-context.js';
-import { nextQueryAt, retryDelay } from './schedule.js';
+import { nextPollAt, retryDelay } from './schedule.js';
 
 /** What a client needs to reverse a payment-code order (the v2 client has it). */
 interface Reverser {
@@ -80,17 +79,13 @@ function callbackFor(ctx: RunContext, item: OrderItem) {
   }
 }
 
-async function settle(ctx: RunContext, item: OrderItem): Promise<number | undefined> {
+function settle(ctx: RunContext, item: OrderItem): Promise<number | undefined> {
   const target = callbackFor(ctx, item);
-  if (target && item.order) {
-    const ok = await deliver(ctx, item, target.key, target.callback, loadOrder(item.order));
-    if (!ok) return ctx.now() + retryDelay(ctx.schedule, item.failures);
-  }
-  item.phase = 'settled';
-  item.settledAt = ctx.now();
-  delete item.nextRunAt;
-  await ctx.save(item);
-  return undefined;
+  return settleItem(
+    ctx,
+    item,
+    target && item.order ? { ...target, value: loadOrder(item.order) } : undefined,
+  );
 }
 
 async function fail(ctx: RunContext, item: OrderItem, error: unknown): Promise<undefined> {
@@ -114,19 +109,16 @@ async function schedule(ctx: RunContext, item: OrderItem, at: number): Promise<n
 }
 
 /**
- * One run of a tracked order: apply notifications, query, then act on core's `nextAction` —
- * poll again, close at expiry (querying once more first; a paid order is never closed),
- * reverse a stuck payment-code charge, or deliver the final state's callback.
+ * One run of an open tracked order: apply the notified orders, query, then act on core's
+ * `nextAction` — poll again, close at expiry (querying once more first; a paid order is never
+ * closed), reverse a stuck payment-code charge, or deliver the final state's callback.
  */
 export async function runOrder(
   ctx: RunContext,
   item: OrderItem,
-  observations: readonly Observation[],
+  notified: readonly StoredOrder[],
 ): Promise<number | undefined> {
-  if (item.phase !== 'open') return undefined;
-  for (const o of observations) {
-    if (o.type === 'order') observeOrder(item, loadOrder(o.order));
-  }
+  for (const order of notified) observeOrder(item, loadOrder(order));
   try {
     // Bounded: at most a query, an action and the query confirming it.
     for (let pass = 0; pass < 3; pass += 1) {
@@ -171,13 +163,5 @@ export async function runOrder(
 }
 
 function nextPoll(ctx: RunContext, item: OrderItem): number {
-  return nextQueryAt(
-    ctx.schedule,
-    {
-      createdAt: item.createdAt,
-      expiresAt: item.expiresAt,
-      userPaying: item.state === 'USERPAYING' || item.state === 'ACCEPT',
-    },
-    ctx.now(),
-  );
+  return nextPollAt(ctx.schedule, item, ctx.now());
 }

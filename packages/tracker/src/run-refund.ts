@@ -1,7 +1,12 @@
 import { type RefundState, WxPayError } from '@wxpay/core';
-import type { Observation } from './backend.js';
-import { deliver } from './deliver.js';
-import { describeError, loadRefund, type RefundItem, storeRefund } from './items.js';
+import { settleItem } from './deliver.js';
+import {
+  describeError,
+  loadRefund,
+  type RefundItem,
+  type StoredRefund,
+  storeRefund,
+} from './items.js';
 import type { RunContext } from './run-context.js';
 import { retryDelay } from './schedule.js';
 
@@ -14,17 +19,14 @@ function apply(item: RefundItem, refund: ReturnType<typeof loadRefund>): void {
   item.refund = storeRefund(refund);
 }
 
-/** One run of a tracked refund: query until SUCCESS, CLOSED or ABNORMAL, then `onRefunded`. */
+/** One run of an open tracked refund: query until SUCCESS, CLOSED or ABNORMAL, then `onRefunded`. */
 export async function runRefund(
   ctx: RunContext,
   item: RefundItem,
-  observations: readonly Observation[],
+  notified: readonly StoredRefund[],
 ): Promise<number | undefined> {
-  if (item.phase !== 'open') return undefined;
-  for (const o of observations) {
-    if (o.type === 'refund' && o.refund.outRefundNo === item.outRefundNo) {
-      apply(item, loadRefund(o.refund));
-    }
+  for (const refund of notified) {
+    if (refund.outRefundNo === item.outRefundNo) apply(item, loadRefund(refund));
   }
   try {
     if (!isFinal(item.status)) {
@@ -37,15 +39,11 @@ export async function runRefund(
       await ctx.save(item);
       return item.nextRunAt;
     }
-    const key = `refund:${item.outRefundNo}`;
-    if (!(await deliver(ctx, item, key, ctx.onRefunded, loadRefund(item.refund)))) {
-      return ctx.now() + retryDelay(ctx.schedule, item.failures);
-    }
-    item.phase = 'settled';
-    item.settledAt = ctx.now();
-    delete item.nextRunAt;
-    await ctx.save(item);
-    return undefined;
+    return settleItem(ctx, item, {
+      key: `refund:${item.outRefundNo}`,
+      callback: ctx.onRefunded,
+      value: loadRefund(item.refund),
+    });
   } catch (error) {
     item.lastError = describeError(error, ctx.now());
     if (WxPayError.isInstance(error) && error.retryable) {

@@ -65,3 +65,17 @@ export function retryDelay(schedule: TrackerSchedule, failures: number): number 
   const exponent = Math.min(Math.max(failures - 1, 0), 30);
   return Math.min(schedule.retryBaseMs * 2 ** exponent, schedule.retryMaxMs);
 }
+
+/** When to query a tracked order next, from its creation, expiry and last seen state. */
+export function nextPollAt(
+  schedule: TrackerSchedule,
+  item: { readonly createdAt: number; readonly expiresAt: number; readonly state: string },
+  now: number,
+): number {
+  const userPaying = item.state === 'USERPAYING' || item.state === 'ACCEPT';
+  return nextQueryAt(
+    schedule,
+    { createdAt: item.createdAt, expiresAt: item.expiresAt, userPaying },
+    now,
+  );
+}

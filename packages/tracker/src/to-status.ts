@@ -1,6 +1,8 @@
+import type { TrackerBackend } from './backend.js';
 import type { OrderItem, TrackedItem } from './items.js';
-import { loadOrder, loadRefund } from './items.js';
+import { loadOrder, loadRefund, orderId, refundId } from './items.js';
 import type { OrderStatus, RefundStatus } from './types.js';
+import { requireOutTradeNo } from './validate.js';
 
 /** The public view of a stored item. */
 export function toStatus(item: OrderItem): OrderStatus;
@@ -35,4 +37,17 @@ export function toStatus(item: TrackedItem): OrderStatus | RefundStatus {
     ...(item.nextRunAt !== undefined ? { nextRunAt: new Date(item.nextRunAt) } : {}),
     ...common,
   };
+}
+
+/** The status of the order or refund `ref` names in `backend`, undefined when not tracked. */
+export async function readStatus(
+  backend: Pick<TrackerBackend, 'get'>,
+  ref: { readonly outTradeNo: string } | { readonly outRefundNo: string },
+): Promise<OrderStatus | RefundStatus | undefined> {
+  const id =
+    'outRefundNo' in ref
+      ? refundId(requireOutTradeNo(ref.outRefundNo, 'outRefundNo'))
+      : orderId(requireOutTradeNo(ref.outTradeNo));
+  const item = await backend.get(id);
+  return item && toStatus(item);
 }

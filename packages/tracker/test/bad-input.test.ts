@@ -5,9 +5,9 @@ import {
   ValidationError,
 } from '@wxpay/core';
 import { createV2Client } from '@wxpay/v2-xml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../src/index.js';
-import { type Harness, nativeOrder, orderNo, startHarness } from './support/harness.js';
+import { nativeOrder, orderNo, settled, useHarness } from './support/harness.js';
 import { waitUntil } from './support/notify-endpoint.js';
 import { startTestRedis } from './support/redis-server.js';
 
@@ -23,13 +23,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 const later = (ms: number) => new Date(Date.now() + ms);
 
 describe('tracker: bad input, unreachable WeChat Pay, Redis going away', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness();
 
   it('an order WeChat Pay does not know is refused with OrderNotFoundError and not tracked', async () => {
     const tracker = h.tracker();
@@ -127,13 +121,8 @@ describe('tracker: bad input, unreachable WeChat Pay, Redis going away', () => {
     h.sim.faults.push({ kind: 'reset', path: '/pay/orderquery', times: 6 });
     h.sim.notifications.drops.add(no);
     h.sim.pay(no);
-    await waitUntil(
-      async () => ((await tracker.status({ outTradeNo: no })) as OrderStatus).phase === 'settled',
-      15_000,
-      'the order to settle',
-    );
-    const status = (await tracker.status({ outTradeNo: no })) as OrderStatus;
-    expect(status.state).toBe('SUCCESS');
+    const status = await settled(tracker, no, 15_000);
+    expect(status).toMatchObject({ phase: 'settled', state: 'SUCCESS' });
     expect(status.lastError?.name).toBe('ConnectionError');
     expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => c.key)).toEqual([`${no}:paid`]);
     await tracker.stop();

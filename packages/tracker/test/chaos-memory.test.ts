@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CHAOS_SCHEDULE,
   checkOutcomes,
   createAll,
-  driveRefunds,
   OUTCOMES,
   planOrders,
+  settleAll,
 } from './support/chaos-plan.js';
-import { type Harness, startHarness } from './support/harness.js';
-import { waitUntil } from './support/notify-endpoint.js';
+import { useHarness } from './support/harness.js';
 
 const ORDERS = Number(process.env.CHAOS_ORDERS ?? 2_000);
 
 describe('chaos run, in-memory backend, one process', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness();
 
   it(`${ORDERS} orders of every outcome all end final, each callback effect once`, {
     timeout: 120_000,
@@ -29,16 +22,7 @@ describe('chaos run, in-memory backend, one process', () => {
     const orders = planOrders(ORDERS, 'MEM');
     const payers = await createAll(h, tracker, orders, 60);
     await Promise.all(payers);
-    await driveRefunds(h, tracker, orders, 60_000);
-    const refunds = orders.filter((o) => o.outcome === 'refunded').length;
-    await waitUntil(
-      async () => {
-        const s = await tracker.summary();
-        return s.open === 0 && s.settled + s.failed === ORDERS + refunds;
-      },
-      60_000,
-      'every order and refund to settle',
-    );
+    const refunds = await settleAll(h, tracker, orders);
     await tracker.stop();
     const effects = new Set(h.calls.map((c) => c.key));
     const { problems, repeatedCalls, latestCloseMs } = await checkOutcomes(

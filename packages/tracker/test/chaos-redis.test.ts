@@ -7,11 +7,11 @@ import {
   type ChaosConfig,
   checkOutcomes,
   createAll,
-  driveRefunds,
   type LoggedCall,
   planOrders,
+  settleAll,
 } from './support/chaos-plan.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { type Harness, nativeOrder, startHarness } from './support/harness.js';
 import { waitUntil } from './support/notify-endpoint.js';
 import { startTestRedis, type TestRedis } from './support/redis-server.js';
 
@@ -61,11 +61,8 @@ describe('chaos run, Redis backend, two worker processes', () => {
     await h?.stop();
     await redis?.dispose();
   });
-
-  it(`${ORDERS} orders of every outcome, one worker SIGKILLed mid-run and restarted: all final, each effect once`, {
-    timeout: 150_000,
-  }, async () => {
-    const prefix = 'chaos';
+  /** The workers' configuration, and this process's tracker (it creates and is notified). */
+  const rig = (prefix: string, hangOn?: readonly string[]) => {
     const config: ChaosConfig = {
       simUrl: h.sim.url,
       merchant: h.sim.merchant,
@@ -73,12 +70,21 @@ describe('chaos run, Redis backend, two worker processes', () => {
       prefix,
       lockDurationMs: LOCK_MS,
       schedule: CHAOS_SCHEDULE,
+      ...(hangOn ? { hangOn } : {}),
     };
-    // This process creates orders and receives notifications; only the children work.
     const tracker = h.tracker({
       backend: { redis: { host: redis.host, port: redis.port, prefix } },
       schedule: CHAOS_SCHEDULE,
     });
+    return { config, tracker };
+  };
+
+  it(`${ORDERS} orders of every outcome, one worker SIGKILLed mid-run and restarted: all final, each effect once`, {
+    timeout: 150_000,
+  }, async () => {
+    const prefix = 'chaos';
+    // This process creates orders and receives notifications; only the children work.
+    const { config, tracker } = rig(prefix);
     const first = spawnWorker(config);
     const second = spawnWorker(config);
     workers.push(first, second);
@@ -94,16 +100,7 @@ describe('chaos run, Redis backend, two worker processes', () => {
     });
     await Promise.all(payers);
     await restarted?.ready;
-    await driveRefunds(h, tracker, orders, 60_000);
-    const refunds = orders.filter((o) => o.outcome === 'refunded').length;
-    await waitUntil(
-      async () => {
-        const s = await tracker.summary();
-        return s.open === 0 && s.settled + s.failed === ORDERS + refunds;
-      },
-      60_000,
-      'every order and refund to settle',
-    );
+    const refunds = await settleAll(h, tracker, orders);
     await Promise.all([terminate(second, 'SIGTERM'), terminate(restarted, 'SIGTERM')]);
 
     const inspect = new Redis({ host: redis.host, port: redis.port });
@@ -154,29 +151,11 @@ describe('chaos run, Redis backend, two worker processes', () => {
   }, async () => {
     const prefix = 'crash';
     const no = 'CRASH000001';
-    const config: ChaosConfig = {
-      simUrl: h.sim.url,
-      merchant: h.sim.merchant,
-      redisPort: redis.port,
-      prefix,
-      lockDurationMs: LOCK_MS,
-      schedule: CHAOS_SCHEDULE,
-      hangOn: [no],
-    };
-    const tracker = h.tracker({
-      backend: { redis: { host: redis.host, port: redis.port, prefix } },
-      schedule: CHAOS_SCHEDULE,
-    });
+    const { config, tracker } = rig(prefix, [no]);
     const doomed = spawnWorker(config);
     workers.push(doomed);
     await doomed.ready;
-    await tracker.createOrder({
-      kind: 'native',
-      outTradeNo: no,
-      description: 'crash test',
-      amount: { total: 100 },
-      clientIp: '127.0.0.1',
-    });
+    await tracker.createOrder(nativeOrder(no));
     h.sim.pay(no);
     const inspect = new Redis({ host: redis.host, port: redis.port });
     const calls = async () =>

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderStatus } from '../src/index.js';
-import { type Harness, nativeOrder, orderNo, startHarness } from './support/harness.js';
-import { waitUntil } from './support/notify-endpoint.js';
+import { describe, expect, it } from 'vitest';
+import { nativeOrder, orderNo, settled, useHarness } from './support/harness.js';
 
 describe('tracker on simulated time (in-memory backend)', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness();
 
   it("with the simulator's clock, advanceTime brings an order's expiry: it is closed at once", async () => {
     const tracker = h.tracker({
@@ -24,13 +16,8 @@ describe('tracker on simulated time (in-memory backend)', () => {
     const hour = 3_600_000 + 1_000;
     h.sim.advanceTime(hour);
     try {
-      await waitUntil(
-        async () => ((await tracker.status({ outTradeNo: no })) as OrderStatus).phase === 'settled',
-        3_000,
-        'the expired order to be closed',
-      );
-      const status = (await tracker.status({ outTradeNo: no })) as OrderStatus;
-      expect(status.state).toBe('CLOSED');
+      const status = await settled(tracker, no, 3_000);
+      expect(status).toMatchObject({ phase: 'settled', state: 'CLOSED' });
       expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => c.callback)).toEqual([
         'onClosed',
       ]);

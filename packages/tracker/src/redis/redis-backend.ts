@@ -63,7 +63,8 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
       ? redis.multi().set(keys.item(item.id), text, 'PX', retentionMs)
       : redis.multi().set(keys.item(item.id), text);
     tx.srem(keys.phase('open'), item.id).srem(keys.phase('failed'), item.id);
-    tx.zrem(keys.phase('settled'), item.id);
+    // ZADD of a settled item replaces its score; only other phases must leave the settled set.
+    if (!settled) tx.zrem(keys.phase('settled'), item.id);
     if (settled) {
       tx.zadd(keys.phase('settled'), item.settledAt ?? now, item.id);
       tx.zremrangebyscore(keys.phase('settled'), '-inf', `(${now - retentionMs}`);
@@ -90,17 +91,26 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
     return text === null ? undefined : (JSON.parse(text) as TrackedItem);
   };
 
-  const takeInbox = async (id: string): Promise<Observation[]> => {
-    const result = await redis.multi().lrange(keys.inbox(id), 0, -1).del(keys.inbox(id)).exec();
-    const list = (result?.[0]?.[1] ?? []) as string[];
-    return list.map((text) => JSON.parse(text) as Observation);
+  // The item and its inbox in one round trip; the inbox is emptied as it is read.
+  const takeWithInbox = async (id: string) => {
+    const result = await redis
+      .multi()
+      .get(keys.item(id))
+      .lrange(keys.inbox(id), 0, -1)
+      .del(keys.inbox(id))
+      .exec();
+    const text = result?.[0]?.[1] as string | null | undefined;
+    const list = (result?.[1]?.[1] ?? []) as string[];
+    return {
+      item: text ? (JSON.parse(text) as TrackedItem) : undefined,
+      observations: list.map((t) => JSON.parse(t) as Observation),
+    };
   };
 
   const runJob = (runner: ItemRunner) => async (job: Job<JobData>, token?: string) => {
     const { id } = job.data;
-    const item = await get(id);
+    const { item, observations } = await takeWithInbox(id);
     if (!item) return 'gone';
-    const observations = await takeInbox(id);
     let next: number | undefined;
     try {
       next = await runner(item, observations, save);
@@ -155,8 +165,8 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
         .zrem(keys.phase('settled'), id)
         .exec();
     },
-    async observe(id, observation) {
-      const item = await get(id);
+    async observe(id, observation, known) {
+      const item = known ?? (await get(id));
       if (item?.phase !== 'open') return;
       await redis.rpush(keys.inbox(id), JSON.stringify(observation));
       const job = await queue.getJob(jobIdOf(id));

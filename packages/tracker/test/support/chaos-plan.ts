@@ -2,6 +2,7 @@ import type { SimulatorMerchant } from '@wxpay/simulator';
 import type { OrderStatus, RefundStatus, Tracker, TrackerSchedule } from '../../src/index.js';
 import { userPayingCharge } from './describe-tracker-suite.js';
 import { type Harness, nativeOrder } from './harness.js';
+import { waitUntil } from './notify-endpoint.js';
 
 /** Every outcome the chaos run mixes. */
 export const OUTCOMES = [
@@ -168,6 +169,28 @@ export async function driveRefunds(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Refunds the `refunded` orders as they are paid (see {@link driveRefunds}), then waits until
+ * every order and refund is settled or failed. Returns the number of refunds.
+ */
+export async function settleAll(
+  h: Harness,
+  tracker: Tracker,
+  orders: readonly PlannedOrder[],
+): Promise<number> {
+  await driveRefunds(h, tracker, orders, 60_000);
+  const refunds = orders.filter((o) => o.outcome === 'refunded').length;
+  await waitUntil(
+    async () => {
+      const s = await tracker.summary();
+      return s.open === 0 && s.settled + s.failed === orders.length + refunds;
+    },
+    60_000,
+    'every order and refund to settle',
+  );
+  return refunds;
 }
 
 /** One callback call, as logged by a worker. */

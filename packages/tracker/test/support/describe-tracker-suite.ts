@@ -1,24 +1,11 @@
 import { UserPayingError } from '@wxpay/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrderStatus, RefundStatus, Tracker, TrackerOptions } from '../../src/index.js';
-import { type Harness, nativeOrder, orderNo, startHarness } from './harness.js';
+import { type Harness, nativeOrder, orderNo, settled, useHarness } from './harness.js';
 import { waitUntil } from './notify-endpoint.js';
 
 /** Makes the backend option for one test (a fresh namespace each time). */
 export type BackendFactory = () => NonNullable<TrackerOptions['backend']>;
-
-async function settled(tracker: Tracker, outTradeNo: string, timeoutMs = 8_000) {
-  let status: OrderStatus | RefundStatus | undefined;
-  await waitUntil(
-    async () => {
-      status = await tracker.status({ outTradeNo });
-      return status?.phase === 'settled' || status?.phase === 'failed';
-    },
-    timeoutMs,
-    `order ${outTradeNo} to settle`,
-  );
-  return status as OrderStatus;
-}
 
 /** Starts a payment-code charge that stays USERPAYING (the payer is entering a password). */
 export async function userPayingCharge(h: Harness, outTradeNo: string): Promise<void> {
@@ -44,20 +31,30 @@ export async function userPayingCharge(h: Harness, outTradeNo: string): Promise<
  */
 export function describeTrackerSuite(name: string, backend: BackendFactory): void {
   describe(`tracker scenarios (${name} backend)`, () => {
-    let h: Harness;
-    beforeAll(async () => {
-      h = await startHarness();
-    });
-    afterAll(async () => {
-      await h.stop();
-    });
+    const h = useHarness();
     const calls = (outTradeNo: string) => h.calls.filter((c) => c.outTradeNo === outTradeNo);
+    /** A started tracker on a fresh backend namespace. */
+    const started = async (overrides: Partial<TrackerOptions> = {}) => {
+      const tracker = h.tracker({ backend: backend(), ...overrides });
+      await tracker.start();
+      return tracker;
+    };
+    /** A new Native order, created through `tracker`. */
+    const created = async (tracker: Tracker, tag: string, total?: number) => {
+      const no = orderNo(tag);
+      await tracker.createOrder(nativeOrder(no, total));
+      return no;
+    };
+    /** A payment-code charge left USERPAYING, tracked until `expiresInMs` from now. */
+    const trackCharge = async (tracker: Tracker, no: string, expiresInMs: number) => {
+      await userPayingCharge(h, no);
+      const expiresAt = new Date(Date.now() + expiresInMs);
+      await tracker.track({ outTradeNo: no }, { expiresAt, kind: 'micropay' });
+    };
 
     it('paid with a notification: onPaid once, order settled as SUCCESS', async () => {
-      const tracker = h.tracker({ backend: backend() });
-      await tracker.start();
-      const no = orderNo('paid');
-      await tracker.createOrder(nativeOrder(no));
+      const tracker = await started();
+      const no = await created(tracker, 'paid');
       h.sim.pay(no);
       const status = await settled(tracker, no);
       expect(status).toMatchObject({ state: 'SUCCESS', delivered: [`${no}:paid`] });
@@ -68,10 +65,8 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('a notification short-circuits the schedule: settled without a single query', async () => {
-      const tracker = h.tracker({ backend: backend(), schedule: { firstQueryMs: 60_000 } });
-      await tracker.start();
-      const no = orderNo('short');
-      await tracker.createOrder(nativeOrder(no));
+      const tracker = await started({ schedule: { firstQueryMs: 60_000 } });
+      const no = await created(tracker, 'short');
       h.sim.pay(no);
       const status = await settled(tracker, no, 5_000);
       expect(status.state).toBe('SUCCESS');
@@ -80,10 +75,8 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('paid with the notification dropped: the tracker finds the payment by querying', async () => {
-      const tracker = h.tracker({ backend: backend() });
-      await tracker.start();
-      const no = orderNo('drop');
-      await tracker.createOrder(nativeOrder(no));
+      const tracker = await started();
+      const no = await created(tracker, 'drop');
       h.sim.notifications.drops.add(no);
       h.sim.pay(no);
       const status = await settled(tracker, no);
@@ -96,12 +89,16 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('never paid: closed at WeChat Pay at its expiry, then onClosed', async () => {
-      const tracker = h.tracker({ backend: backend() });
-      await tracker.start();
+      const tracker = await started();
       const no = orderNo('close');
       await h.client.createOrder(nativeOrder(no));
       const expiresAt = new Date(Date.now() + 1_000);
       await tracker.track({ outTradeNo: no }, { expiresAt, kind: 'native' });
+      // The query inside track is the first look; the next one waits for the schedule (300 ms).
+      await new Promise((r) => setTimeout(r, 100));
+      const queries = () =>
+        h.sim.requests.filter((r) => r.path === '/pay/orderquery' && r.body.includes(no)).length;
+      expect(queries()).toBe(1);
       const status = await settled(tracker, no);
       expect(status.state).toBe('CLOSED');
       expect(status.settledAt?.getTime()).toBeGreaterThanOrEqual(expiresAt.getTime());
@@ -114,8 +111,7 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('paid just before expiry (notification lost): queried first, never closed', async () => {
-      const tracker = h.tracker({ backend: backend(), schedule: { firstQueryMs: 60_000 } });
-      await tracker.start();
+      const tracker = await started({ schedule: { firstQueryMs: 60_000 } });
       const no = orderNo('late');
       await h.client.createOrder(nativeOrder(no));
       await tracker.track(
@@ -134,14 +130,9 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('payment code USERPAYING then paid: polled until SUCCESS', async () => {
-      const tracker = h.tracker({ backend: backend() });
-      await tracker.start();
+      const tracker = await started();
       const no = orderNo('upok');
-      await userPayingCharge(h, no);
-      await tracker.track(
-        { outTradeNo: no },
-        { expiresAt: new Date(Date.now() + 10_000), kind: 'micropay' },
-      );
+      await trackCharge(tracker, no, 10_000);
       await waitUntil(
         async () => ((await tracker.status({ outTradeNo: no })) as OrderStatus).queries >= 2,
         5_000,
@@ -155,14 +146,9 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('payment code stuck in USERPAYING: reversed at its deadline (REVOKED), then onClosed', async () => {
-      const tracker = h.tracker({ backend: backend() });
-      await tracker.start();
+      const tracker = await started();
       const no = orderNo('uprev');
-      await userPayingCharge(h, no);
-      await tracker.track(
-        { outTradeNo: no },
-        { expiresAt: new Date(Date.now() + 800), kind: 'micropay' },
-      );
+      await trackCharge(tracker, no, 800);
       const status = await settled(tracker, no);
       expect(status.state).toBe('REVOKED');
       expect(h.sim.getOrder(no)?.state).toBe('REVOKED');
@@ -171,10 +157,8 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('payment failed (PAYERROR): onFailed once', async () => {
-      const tracker = h.tracker({ backend: backend() });
-      await tracker.start();
-      const no = orderNo('fail');
-      await tracker.createOrder(nativeOrder(no));
+      const tracker = await started();
+      const no = await created(tracker, 'fail');
       h.sim.fail(no);
       const status = await settled(tracker, no);
       expect(status.state).toBe('PAYERROR');
@@ -183,10 +167,8 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     });
 
     it('refund tracked to SUCCESS: onRefunded once with the refund', async () => {
-      const tracker = h.tracker({ backend: backend() });
-      await tracker.start();
-      const no = orderNo('refund');
-      await tracker.createOrder(nativeOrder(no, 300));
+      const tracker = await started();
+      const no = await created(tracker, 'refund', 300);
       h.sim.pay(no);
       await settled(tracker, no);
       const outRefundNo = `R${no}`.slice(0, 32);
@@ -216,17 +198,14 @@ export function describeTrackerSuite(name: string, backend: BackendFactory): voi
     it('a callback that throws is called again with the same key until it returns, then never again', async () => {
       let calls = 0;
       const seen: { key: string; attempt: number }[] = [];
-      const tracker = h.tracker({
-        backend: backend(),
+      const tracker = await started({
         onPaid: (_order, ctx) => {
           seen.push({ ...ctx });
           calls += 1;
           if (calls < 3) throw new Error('warehouse offline');
         },
       });
-      await tracker.start();
-      const no = orderNo('retry');
-      await tracker.createOrder(nativeOrder(no));
+      const no = await created(tracker, 'retry');
       h.sim.pay(no);
       const status = await settled(tracker, no);
       expect(seen).toEqual([

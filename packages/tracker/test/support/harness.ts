@@ -1,9 +1,10 @@
 import type { Order, PaymentNotification, Refund } from '@wxpay/core';
 import { type Simulator, startSimulator } from '@wxpay/simulator';
 import { createV2Client, type V2Client } from '@wxpay/v2-xml';
-import type { Tracker, TrackerOptions, TrackerSchedule } from '../../src/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { OrderStatus, Tracker, TrackerOptions, TrackerSchedule } from '../../src/index.js';
 import { createTracker } from '../../src/index.js';
-import { type NotifyEndpoint, startNotifyEndpoint } from './notify-endpoint.js';
+import { type NotifyEndpoint, startNotifyEndpoint, waitUntil } from './notify-endpoint.js';
 
 /** One callback call as a test saw it. */
 export interface CallRecord {
@@ -94,6 +95,40 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
+/**
+ * A harness for the tests of the enclosing `describe`: started before them, stopped after them.
+ * The returned object reads through to the running harness.
+ */
+export function useHarness(): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): Harness => {
+    if (!started) throw new Error('the harness is used before beforeAll started it');
+    return started;
+  };
+  return {
+    get sim() {
+      return current().sim;
+    },
+    get client() {
+      return current().client;
+    },
+    get endpoint() {
+      return current().endpoint;
+    },
+    get calls() {
+      return current().calls;
+    },
+    tracker: (overrides) => current().tracker(overrides),
+    stop: () => current().stop(),
+  };
+}
+
 let counter = 0;
 /** A fresh merchant order number. */
 export function orderNo(tag: string): string {
@@ -110,4 +145,22 @@ export function nativeOrder(outTradeNo: string, total = 100) {
     amount: { total },
     clientIp: '127.0.0.1',
   };
+}
+
+/** Waits until the tracker has settled (or failed) the order and returns its status. */
+export async function settled(
+  tracker: Tracker,
+  outTradeNo: string,
+  timeoutMs = 8_000,
+): Promise<OrderStatus> {
+  let status: Awaited<ReturnType<Tracker['status']>>;
+  await waitUntil(
+    async () => {
+      status = await tracker.status({ outTradeNo });
+      return status?.phase === 'settled' || status?.phase === 'failed';
+    },
+    timeoutMs,
+    `order ${outTradeNo} to settle`,
+  );
+  return status as OrderStatus;
 }
