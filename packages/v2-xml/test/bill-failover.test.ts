@@ -1,9 +1,7 @@
 import { ConnectionError, type LogEvent } from '@wxpay/core';
 import {
-  outTradeNumbers,
   placePaidOrder,
   rejectionOf,
-  startDeadServer,
   startSimulatorClient,
   withDeadPrimary,
 } from '@wxpay/simulator/testing';
@@ -12,14 +10,13 @@ import { createV2Client, type V2Client } from '../src/index.js';
 
 // `/pay/downloadbill` is an idempotent read: when the primary access point cannot be reached it
 // is sent once more to the backup domain (ADR 0010). A dead primary and the simulator as backup.
-const nextNo = outTradeNumbers('BILLFO2');
 const { sim, client, config, stop } = await startSimulatorClient('v2', createV2Client, () => ({
   notifyUrl: 'http://127.0.0.1:9/notify',
   retry: { maxAttempts: 1 },
 }));
 afterAll(stop);
 
-const paidNo = await placePaidOrder(sim, client, nextNo(), 456);
+const paidNo = await placePaidOrder(sim, client, `BILLFO2${Date.now()}`, 456);
 const billDate = new Date(sim.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 
 /** The merchant order numbers a bill lists, read the way each download method gives them. */
@@ -59,19 +56,17 @@ describe('v2 bill downloads on the backup domain', () => {
     { backupBaseUrl: undefined, case: 'a custom baseUrl without backupBaseUrl' },
     { backupBaseUrl: false, case: 'backupBaseUrl: false' },
   ] as const)('does not fail over for $case', async ({ backupBaseUrl }) => {
-    const dead = await startDeadServer();
     const before = sim.requests.length;
-    const plain = createV2Client(
-      config({ baseUrl: dead.url, ...(backupBaseUrl === false ? { backupBaseUrl } : {}) }),
+    await withDeadPrimary(
+      sim.url,
+      ({ baseUrl }) =>
+        createV2Client(config({ baseUrl, ...(backupBaseUrl === false ? { backupBaseUrl } : {}) })),
+      async (plain, dead) => {
+        const error = await rejectionOf(readers.downloadBill(plain));
+        expect(ConnectionError.isInstance(error), String(error)).toBe(true);
+        expect(dead.hits()).toBeGreaterThanOrEqual(1);
+        expect(sim.requests.length).toBe(before);
+      },
     );
-    try {
-      const error = await rejectionOf(readers.downloadBill(plain));
-      expect(ConnectionError.isInstance(error), String(error)).toBe(true);
-      expect(dead.hits()).toBeGreaterThanOrEqual(1);
-      expect(sim.requests.length).toBe(before);
-    } finally {
-      await plain.close();
-      await dead.stop();
-    }
   });
 });

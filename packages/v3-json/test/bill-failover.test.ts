@@ -1,11 +1,9 @@
 import { ConnectionError, type LogEvent } from '@wxpay/core';
 import {
-  type FailoverOrigins,
-  outTradeNumbers,
   placePaidOrder,
   rejectionOf,
-  startDeadServer,
   startSimulatorClient,
+  unusedLocalUrl,
   withDeadPrimary,
 } from '@wxpay/simulator/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,15 +12,14 @@ import { createV3Client, type V3Client } from '../src/index.js';
 // Bill downloads fail over to the backup domain like every idempotent call (ADR 0010): the
 // application is signed again for the backup, and a download_url naming the unreachable primary
 // is fetched from the backup instead. Two local servers: a dead primary and the simulator.
-const nextNo = outTradeNumbers('BILLFO3');
 const { sim, client, config, stop } = await startSimulatorClient('v3', createV3Client, (s) => ({
+  retry: { maxAttempts: 1 },
   wechatpayPublicKey: s.merchant.wechatpayPublicKey,
   notifyUrl: 'http://127.0.0.1:9/notify',
-  retry: { maxAttempts: 1 },
 }));
 afterAll(stop);
 
-const paidNo = await placePaidOrder(sim, client, nextNo(), 321);
+const paidNo = await placePaidOrder(sim, client, `BILLFO3${Date.now()}`, 321);
 const billDate = new Date(sim.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 const bills = {
@@ -75,42 +72,35 @@ describe('v3 bill downloads on the backup domain', () => {
   );
 
   it('moves only a download_url on the primary API origin: an allow-listed bill host that is down stays down', async () => {
-    const billHost = await startDeadServer();
+    // Nothing listens there: a refused connection, which the backup would have served.
+    const billHost = await unusedLocalUrl();
     const events: LogEvent[] = [];
-    try {
-      await withDeadPrimary(
-        sim.url,
-        (origins) =>
-          createV3Client(
-            config({
-              ...origins,
-              billDownloadHosts: [billHost.url],
-              logger: (e) => events.push(e),
-            }),
-          ),
-        async (failover) => {
-          serveDownloadFrom('tradebill', billHost.url);
-          const error = await rejectionOf(bills.tradebill(failover));
-          expect(ConnectionError.isInstance(error), String(error)).toBe(true);
-          expect(billHost.hits()).toBeGreaterThanOrEqual(1);
-          expect(failoverEvents(events)).toHaveLength(1);
-        },
-      );
-    } finally {
-      await billHost.stop();
-    }
+    await withDeadPrimary(
+      sim.url,
+      (origins) =>
+        createV3Client(
+          config({ ...origins, billDownloadHosts: [billHost], logger: (e) => events.push(e) }),
+        ),
+      async (failover) => {
+        serveDownloadFrom('tradebill', billHost);
+        const error = await rejectionOf(bills.tradebill(failover));
+        expect(ConnectionError.isInstance(error), String(error)).toBe(true);
+        expect(failoverEvents(events)).toHaveLength(1);
+      },
+    );
   });
 
   it('does not fail over for a custom baseUrl without backupBaseUrl', async () => {
-    const dead = await startDeadServer();
-    const plain = createV3Client(config({ baseUrl: dead.url }));
-    try {
-      const error = await rejectionOf(bills.tradebill(plain));
-      expect(ConnectionError.isInstance(error), String(error)).toBe(true);
-      expect(dead.hits()).toBeGreaterThanOrEqual(1);
-    } finally {
-      await plain.close();
-      await dead.stop();
-    }
+    const before = sim.requests.length;
+    await withDeadPrimary(
+      sim.url,
+      ({ baseUrl }) => createV3Client(config({ baseUrl })),
+      async (plain, dead) => {
+        const error = await rejectionOf(bills.tradebill(plain));
+        expect(ConnectionError.isInstance(error), String(error)).toBe(true);
+        expect(dead.hits()).toBeGreaterThanOrEqual(1);
+        expect(sim.requests.length).toBe(before);
+      },
+    );
   });
 });
