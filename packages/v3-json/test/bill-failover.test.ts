@@ -55,8 +55,7 @@ describe('v3 bill downloads on the backup domain', () => {
       const events: LogEvent[] = [];
       await withDeadPrimary(
         sim.url,
-        (origins: FailoverOrigins) =>
-          createV3Client(config({ ...origins, logger: (e) => events.push(e) })),
+        (origins) => createV3Client(config({ ...origins, logger: (e) => events.push(e) })),
         async (failover, dead) => {
           if (downloadOn === 'primary') serveDownloadFrom(kind, dead.url);
           const bill = await bills[kind](failover);
