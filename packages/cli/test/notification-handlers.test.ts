@@ -76,6 +76,10 @@ describe('core notification handlers with real v2 and v3 notifications', () => {
         ['Buffer', () => Buffer.from(n.body)],
         ['Uint8Array', () => new Uint8Array(n.body)],
         ['node stream', () => Readable.from([n.body.subarray(0, 7), n.body.subarray(7)])],
+        [
+          'node byte stream',
+          () => Readable.from([n.body.subarray(0, 7), n.body.subarray(7)], { objectMode: false }),
+        ],
         ['Web stream', () => new Response(n.body).body],
       ];
       for (const [form, body] of forms) {
@@ -86,6 +90,38 @@ describe('core notification handlers with real v2 and v3 notifications', () => {
           (x) => void seen.push(x),
         );
         expect([form, answer.status, seen.length]).toEqual([form, ok, 1]);
+      }
+    });
+
+    it(`${protocol}: an asynchronous callback is awaited over HTTP: a rejected promise or thenable is a failure, a late success the acknowledgement`, async () => {
+      const n = notification(protocol);
+      const failed = protocol === 'v2' ? 200 : 500;
+      const outcomes: [string, () => unknown, number, boolean][] = [
+        ['rejected promise', () => Promise.reject(new Error('database down')), failed, false],
+        [
+          'rejected thenable',
+          // biome-ignore lint/suspicious/noThenProperty: a non-Promise thenable is the case under test.
+          () => ({ then: (_ok: unknown, fail: (e: Error) => void) => fail(new Error('down')) }),
+          failed,
+          false,
+        ],
+        ['late success', () => new Promise((r) => setTimeout(r, 20)), ok, true],
+      ];
+      for (const [what, callback, status, acknowledged] of outcomes) {
+        let settled = false;
+        const handler = createNodeNotificationHandler(clientFor[protocol](), () => {
+          const result = callback();
+          if (result instanceof Promise)
+            void result.then(
+              () => (settled = true),
+              () => {},
+            );
+          return result;
+        });
+        const answer = await serveOnce(handler, n);
+        const body = protocol === 'v2' ? answer.body.includes('SUCCESS') : answer.status === 204;
+        expect([what, answer.status, body]).toEqual([what, status, acknowledged]);
+        if (what === 'late success') expect(settled).toBe(true);
       }
     });
 

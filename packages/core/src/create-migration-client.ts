@@ -34,19 +34,41 @@ export interface DivergenceReport {
 }
 
 /** Options of {@link createMigrationClient}. */
-export interface MigrationClientOptions {
-  readonly v2: PaymentClient;
-  readonly v3: PaymentClient;
+export interface MigrationClientOptions<
+  V2 extends PaymentClient = PaymentClient,
+  V3 extends PaymentClient = PaymentClient,
+> {
+  readonly v2: V2;
+  readonly v3: V3;
   readonly mode: MigrationMode;
   /** Shadow mode: the protocol that serves results (default `v2`, the one being migrated from). */
   readonly primary?: 'v2' | 'v3';
   /** Shadow mode: receives every comparison that found a difference or a shadow failure. */
   readonly onDivergence?: (report: DivergenceReport) => void;
+  /**
+   * The protocol bills are downloaded through ({@link MigrationClient.billClient}). Bills cover
+   * a day, not an order, and while both protocols are in use each one's bill lists all of the
+   * merchant's transactions, whichever protocol created them: one source is enough. Default:
+   * the protocol that serves the other calls (`protocol`), so reconciliation changes source
+   * only when the merchant moves on (docs/migration-v2-to-v3.md).
+   */
+  readonly bills?: 'v2' | 'v3';
 }
 
 /** A {@link PaymentClient} that routes between a v2 and a v3 client during a migration. */
-export interface MigrationClient extends PaymentClient {
+export interface MigrationClient<
+  V2 extends PaymentClient = PaymentClient,
+  V3 extends PaymentClient = PaymentClient,
+> extends PaymentClient {
   readonly mode: MigrationMode;
+  /** The protocol bills are downloaded through (option `bills`). */
+  readonly bills: 'v2' | 'v3';
+  /**
+   * The client that downloads bills: the `v2` or the `v3` client, per `bills`. Its
+   * `protocol` tells which bill calls it has (v2 `downloadBill`/`streamBill`, v3
+   * `downloadTradeBill`/`downloadFundFlowBill`).
+   */
+  readonly billClient: V2 | V3;
   /** Notifications of both protocols are verified, whatever the mode (see `parseNotification`). */
   readonly notificationProtocols: readonly ['v2', 'v3'];
   /** Resolves when every shadow comparison started so far has been reported. */
@@ -74,7 +96,9 @@ function refundDivergences(a: Refund, b: Refund): OrderDivergence[] {
  * Puts a v2 and a v3 client behind one {@link PaymentClient}, so a merchant moves from v2 to
  * v3 order by order without touching business code. Needs nothing but the interface.
  */
-export function createMigrationClient(options: MigrationClientOptions): MigrationClient {
+export function createMigrationClient<V2 extends PaymentClient, V3 extends PaymentClient>(
+  options: MigrationClientOptions<V2, V3>,
+): MigrationClient<V2, V3> {
   const { v2, v3, mode } = options;
   if (v2.protocol !== 'v2' || v3.protocol !== 'v3') {
     throw new ValidationError(
@@ -84,6 +108,12 @@ export function createMigrationClient(options: MigrationClientOptions): Migratio
   }
   const primaryName = mode === 'shadow' ? (options.primary ?? 'v2') : mode === 'v2' ? 'v2' : 'v3';
   const primary = primaryName === 'v2' ? v2 : v3;
+  const bills = options.bills ?? primaryName;
+  if (bills !== 'v2' && bills !== 'v3') {
+    throw new ValidationError("createMigrationClient: `bills` must be 'v2' or 'v3'", [
+      { path: 'bills', message: "expected 'v2' or 'v3'" },
+    ]);
+  }
   const secondary = primaryName === 'v2' ? v3 : v2;
   const pending = new Set<Promise<void>>();
 
@@ -129,6 +159,8 @@ export function createMigrationClient(options: MigrationClientOptions): Migratio
     protocol: primaryName,
     mode,
     notificationProtocols: ['v2', 'v3'],
+    bills,
+    billClient: bills === 'v2' ? v2 : v3,
     createOrder: (params, callOptions?: CallOptions) => primary.createOrder(params, callOptions),
     async queryOrder(ref: OrderRef, callOptions?: CallOptions): Promise<Order> {
       if (mode === 'v3-with-v2-fallback')

@@ -139,6 +139,7 @@ export function createV3Client(config: V3ClientConfig): V3Client {
     transport,
     baseUrl: resolved.baseUrl,
     backupBaseUrl: resolved.backupBaseUrl,
+    logger: config.logger,
     billDownloadHosts: resolved.billDownloadHosts,
     userAgent: USER_AGENT,
     retry: config.retry,

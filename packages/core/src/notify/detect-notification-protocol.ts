@@ -25,7 +25,7 @@ export function headerRecord(
     });
     return out;
   }
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  for (const name of Object.keys(headers)) out[name.toLowerCase()] = headers[name];
   return out;
 }
 
@@ -35,6 +35,9 @@ function hasWechatpayHeader(headers: Readonly<Record<string, unknown>>): boolean
 
 /** The first character of the body that is not whitespace or a byte-order mark. */
 function firstSignificant(body: string | Uint8Array): string {
+  // The usual body starts right away with `<` or `{`: no decoding and no regex for it.
+  const code = typeof body === 'string' ? body.charCodeAt(0) : body[0];
+  if (code === 0x3c || code === 0x7b) return String.fromCharCode(code);
   const head =
     typeof body === 'string'
       ? body.slice(0, 64)

@@ -73,6 +73,14 @@ function accepted(client: NotificationClient): readonly NotificationProtocol[] |
   return client.notificationProtocols ?? (client.protocol ? [client.protocol] : undefined);
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 const CALLBACK_FAILED: Refusal = { status: 500, message: 'notification handler failed' };
 
 function failure(protocol: NotificationProtocol, refusal: Refusal): NotificationResponse {
@@ -81,7 +89,11 @@ function failure(protocol: NotificationProtocol, refusal: Refusal): Notification
   return v2Acknowledgement(false, refusal.message, refusal.status === 413 ? 413 : 200);
 }
 
-async function verify(
+/**
+ * Not `async`: returning the client's promise as it is saves the extra ticks an async wrapper
+ * adds; the caller awaits it inside its `try`, so a synchronous throw is caught all the same.
+ */
+function verify(
   client: NotificationClient,
   protocol: NotificationProtocol | undefined,
   request: NotificationRequest,
@@ -135,7 +147,9 @@ export async function handleNotification(
     return failure(protocol, classifyRefusal(error));
   }
   try {
-    await callback(notification);
+    // A synchronous callback is not awaited: one tick less per notification, same outcome.
+    const result = callback(notification);
+    if (isThenable(result)) await result;
   } catch (error) {
     report(options, error, { protocol, stage: 'callback' });
     return failure(protocol, CALLBACK_FAILED);

@@ -47,6 +47,88 @@ async function readWebStream(stream: ReadableStream<Uint8Array>, limit: number):
   return Buffer.concat(chunks, size);
 }
 
+/** The parts of a node `Readable` (an `IncomingMessage`) the listener path uses. */
+interface NodeReadable {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+  destroy(): unknown;
+  readonly readableEnded: boolean;
+  readonly readableFlowing: boolean | null;
+  readonly readableObjectMode: boolean;
+  readonly readableDidRead?: boolean;
+  readonly destroyed: boolean;
+}
+
+/**
+ * A node stream nobody has started reading: the one shape {@link readNodeStream} handles. Any
+ * other stream (ended, destroyed, already flowing or read from, object mode) keeps the
+ * `for await` path, whose behaviour on such streams is node's own.
+ */
+function isFreshNodeStream(value: object): value is NodeReadable {
+  const s = value as Partial<NodeReadable>;
+  return (
+    typeof s.on === 'function' &&
+    typeof s.off === 'function' &&
+    typeof s.destroy === 'function' &&
+    s.readableEnded === false &&
+    s.readableFlowing === null &&
+    s.readableObjectMode === false &&
+    s.readableDidRead !== true &&
+    s.destroyed === false
+  );
+}
+
+/** Node's error for a stream that closed before its end, as `for await` raises it. */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
+/**
+ * Reads a fresh node stream with `data`/`end` listeners: the same bytes, cap and outcomes as
+ * the `for await` path (an oversized upload destroys the stream; an error or a close before the
+ * end rejects) without an async iterator and its promise per chunk on every notification.
+ */
+function readNodeStream(stream: NodeReadable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('close', onClose);
+      // The error listener stays: an error after this must not become an uncaught exception.
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      size += buf.length;
+      if (size > limit) {
+        settle();
+        stream.destroy();
+        reject(new NotificationTooLargeError(limit));
+        return;
+      }
+      chunks.push(buf);
+    };
+    const onEnd = () => {
+      settle();
+      // One copy: the body never aliases a buffer the stream handed out.
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onClose = () => {
+      settle();
+      reject(prematureClose());
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    stream.on('error', onError);
+    stream.on('end', onEnd);
+    stream.on('close', onClose);
+    stream.on('data', onData);
+  });
+}
+
 async function readIterable(
   source: AsyncIterable<Uint8Array | string>,
   limit: number,
@@ -82,6 +164,7 @@ export async function readNotificationBody(
     const declared = typeof declaredLength === 'string' ? Number(declaredLength) : Number.NaN;
     if (declared > limit) throw new NotificationTooLargeError(limit);
     if (isWebStream(source)) return readWebStream(source, limit);
+    if (isFreshNodeStream(source)) return readNodeStream(source, limit);
     if (isAsyncIterable(source)) return readIterable(source, limit);
   }
   throw new MalformedMessageError(

@@ -84,3 +84,87 @@ describe('readNotificationBody', () => {
     expect((error as Error).message).toContain('already parsed');
   });
 });
+
+/** A byte stream (not object mode) nobody has read yet: what `IncomingMessage` is. */
+function byteStream(options: { objectMode?: boolean } = {}): Readable {
+  return new Readable({ objectMode: options.objectMode ?? false, read() {} });
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('readNotificationBody on node streams: the listener path and the streams it leaves to for await', () => {
+  it('reads a fresh byte stream to the same bytes, split anywhere, also inside a character', async () => {
+    const multi = Buffer.from('<xml><body><![CDATA[支付成功 héllo]]></body></xml>');
+    for (let cut = 1; cut < multi.length; cut += 7) {
+      const stream = byteStream();
+      stream.push(multi.subarray(0, cut));
+      stream.push(multi.subarray(cut));
+      stream.push(null);
+      expect(Buffer.from((await readNotificationBody(stream, 1024)) as Uint8Array)).toEqual(multi);
+    }
+    // Decoded chunks (a stream with an encoding set) come back as the same UTF-8 bytes.
+    const decoded = byteStream();
+    decoded.setEncoding('utf8');
+    decoded.push(multi.subarray(0, 22));
+    decoded.push(multi.subarray(22));
+    decoded.push(null);
+    expect(Buffer.from((await readNotificationBody(decoded, 1024)) as Uint8Array)).toEqual(multi);
+  });
+
+  it('refuses one byte over the cap on a byte stream and destroys it (the upload is not read on)', async () => {
+    const stream = byteStream();
+    stream.push(bytes());
+    stream.push(Buffer.from('x'));
+    stream.push(null);
+    const error = await rejection(readNotificationBody(stream, bytes().length));
+    expect(NotificationTooLargeError.isInstance(error)).toBe(true);
+    expect((error as NotificationTooLargeError).limitBytes).toBe(bytes().length);
+    expect(stream.destroyed).toBe(true);
+  });
+
+  // Each failure is raised the same way by the listener path (byte streams) and by for await
+  // (object-mode streams, which the listener path leaves alone).
+  it.each([false, true])(
+    'an error or a close before the end rejects alike (object mode %s)',
+    async (objectMode) => {
+      const broken = byteStream({ objectMode });
+      broken.push(bytes());
+      setImmediate(() => broken.destroy(new Error('connection reset')));
+      expect(((await rejection(readNotificationBody(broken, 1024))) as Error).message).toBe(
+        'connection reset',
+      );
+      const cut = byteStream({ objectMode });
+      cut.push(bytes());
+      setImmediate(() => cut.destroy());
+      const error = (await rejection(readNotificationBody(cut, 1024))) as Error & { code?: string };
+      expect(error.code).toBe('ERR_STREAM_PREMATURE_CLOSE');
+      expect(MalformedMessageError.isInstance(error)).toBe(false);
+    },
+  );
+
+  it('streams already ended, destroyed or read from go through for await, as before', async () => {
+    const ended = byteStream();
+    ended.push(bytes());
+    ended.push(null);
+    ended.resume();
+    await new Promise((resolve) => ended.on('end', resolve));
+    expect((await readNotificationBody(ended, 1024)).length).toBe(0);
+
+    const destroyed = byteStream();
+    destroyed.destroy();
+    const error = (await rejection(readNotificationBody(destroyed, 1024))) as { code?: string };
+    expect(error.code).toBe('ERR_STREAM_PREMATURE_CLOSE');
+
+    // Someone else is already consuming it: only what arrives from now on is read.
+    const flowing = byteStream();
+    flowing.on('data', () => {});
+    flowing.push(Buffer.from('<xml>'));
+    await nextTurn();
+    setImmediate(() => {
+      flowing.push(Buffer.from('</xml>'));
+      flowing.push(null);
+    });
+    const rest = await readNotificationBody(flowing, 1024);
+    expect(Buffer.from(rest as Uint8Array).toString()).toBe('</xml>');
+  });
+});

@@ -26,15 +26,17 @@ const isNoBill = (error: unknown) =>
 
 /**
  * Opens the trade bill (type ALL) of a Beijing day as a stream of lines of cells, through
- * whichever download the client has (v2 `streamBill`, v3 `downloadTradeBill`). Undefined when
- * WeChat Pay has no bill for the day. `onBytes` counts the bytes read.
+ * whichever download the client has (v2 `streamBill`, v3 `downloadTradeBill`; a migration
+ * client's `billClient`). Undefined when WeChat Pay has no bill for the day. `onBytes` counts
+ * the bytes read.
  */
 export async function openTradeBill(
-  client: PaymentClient,
+  tracked: PaymentClient,
   billDate: string,
   onBytes: (n: number) => void,
   options: CallOptions,
 ): Promise<AsyncIterable<string[]> | undefined> {
+  const client = (tracked as { billClient?: PaymentClient }).billClient ?? tracked;
   try {
     if (hasMethod(client, 'downloadTradeBill')) {
       const download = await (client as unknown as V3BillDownloader).downloadTradeBill(

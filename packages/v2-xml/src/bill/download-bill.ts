@@ -6,7 +6,13 @@ import {
   ResponseTooLargeError,
   type RetryPolicy,
 } from '@wxpay/core';
-import { parseInput, type Transport, toTransportError, withRetry } from '@wxpay/core/adapter';
+import {
+  parseInput,
+  type Transport,
+  toTransportError,
+  withBackupDomain,
+  withRetry,
+} from '@wxpay/core/adapter';
 import { z } from 'zod';
 import { httpStatusError, returnFailError } from '../map-error.js';
 import { signedBody } from '../map-request.js';
@@ -23,6 +29,7 @@ const billSchema = z
     maxBytes: z.number().int().positive().optional(),
   })
   .strict();
+const BILL_PATH = '/pay/downloadbill';
 const BILL_ERROR_CAP = 64 * 1024;
 const DEFAULT_BILL_MAX_BYTES = 1024 * 1024 * 1024;
 
@@ -34,8 +41,9 @@ export interface BillContext {
 }
 
 /**
- * Downloads a bill (`/pay/downloadbill`, retried as a whole until the body starts) and returns
- * its bytes as a stream: decompressed when gzip, capped at `maxBytes`, failure replies raised.
+ * Downloads a bill (`/pay/downloadbill`, retried as a whole until the body starts, on the backup
+ * domain when the primary cannot be reached) and returns its bytes as a stream: decompressed
+ * when gzip, capped at `maxBytes`, failure replies raised.
  */
 export async function openBillStream(
   ctx: BillContext,
@@ -44,21 +52,17 @@ export async function openBillStream(
 ): Promise<AsyncIterable<Buffer>> {
   const p = parseInput(billSchema, params, 'downloadBill params');
   const fields = toDownloadBillFields(p as DownloadBillParams);
+  // An idempotent read: fails over to the backup domain like any other (ADR 0010).
+  const failover = {
+    baseUrl: ctx.post.baseUrl,
+    backupBaseUrl: ctx.post.backupBaseUrl,
+    idempotent: true,
+    logger: ctx.post.logger,
+    method: 'POST',
+    path: BILL_PATH,
+  };
   return withRetry(
-    async ({ signal }) => {
-      const response = await ctx.transport.stream({
-        url: `${ctx.post.baseUrl}/pay/downloadbill`,
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8' },
-        body: signedBody(ctx.post, fields),
-        signal,
-      });
-      if (response.status !== 200) {
-        discard(response.body);
-        throw httpStatusError(response.status);
-      }
-      return openBill(response.body, p.maxBytes ?? DEFAULT_BILL_MAX_BYTES);
-    },
+    ({ signal }) => withBackupDomain((baseUrl) => attempt(baseUrl, signal), failover),
     {
       policy: ctx.retry ?? {},
       signal: options?.signal,
@@ -67,6 +71,21 @@ export async function openBillStream(
       attemptTimeoutMs: options?.timeoutMs,
     },
   );
+
+  async function attempt(baseUrl: string, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+    const response = await ctx.transport.stream({
+      url: `${baseUrl}${BILL_PATH}`,
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8' },
+      body: signedBody(ctx.post, fields),
+      signal,
+    });
+    if (response.status !== 200) {
+      discard(response.body);
+      throw httpStatusError(response.status);
+    }
+    return openBill(response.body, p.maxBytes ?? DEFAULT_BILL_MAX_BYTES);
+  }
 }
 
 /** Drops a response body we will not read; undici reports that as an error, which we expect. */

@@ -1,12 +1,35 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
 import { buildSignString, type V2Fields } from './build-sign-string.js';
 import type { SignType } from './sign-type.js';
+
+// HMAC keys made from the API key text once per key: `createHmac` with a string re-encodes it
+// and wraps it in a new key on every call (~10 % of an HMAC-SHA256 signature). A process signs
+// with a handful of API keys (one per merchant); the bound keeps a caller cycling through keys
+// from growing it. The key is the UTF-8 encoding of the text, as `createHmac` makes it.
+const hmacKeys = new Map<string, KeyObject>();
+const MAX_HMAC_KEYS = 64;
+
+function hmacKey(apiKey: string): KeyObject {
+  let key = hmacKeys.get(apiKey);
+  if (key === undefined) {
+    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
+    key = createSecretKey(Buffer.from(apiKey, 'utf8'));
+    hmacKeys.set(apiKey, key);
+  }
+  return key;
+}
 
 /** Signs a canonical string: uppercase hex of MD5 or HMAC-SHA256 (keyed with the API key). */
 export function signString(signString: string, apiKey: string, signType: SignType): string {
   const digest =
     signType === 'HMAC-SHA256'
-      ? createHmac('sha256', apiKey).update(signString, 'utf8').digest('hex')
+      ? createHmac('sha256', hmacKey(apiKey)).update(signString, 'utf8').digest('hex')
       : createHash('md5').update(signString, 'utf8').digest('hex');
   return digest.toUpperCase();
 }

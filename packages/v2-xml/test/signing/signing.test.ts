@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   buildAppConfig,
   buildBridgeConfig,
   buildSignString,
   signFields,
+  signString,
   verifyFields,
 } from '../../src/index.js';
 import { TEST_API_KEY as KEY } from '../support/keys.js';
@@ -41,6 +43,31 @@ describe('v2 signing known answers (docs/protocol/vectors)', () => {
   });
 
   it('TV2: HMAC-SHA256 of the same input', () => {
+    expect(signFields(TV1, KEY, 'HMAC-SHA256')).toBe(
+      '6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6',
+    );
+  });
+
+  it('HMAC-SHA256 keys are the UTF-8 text of any API key, also after many keys (the key cache is bounded)', () => {
+    const reference = (key: string) =>
+      createHmac('sha256', key)
+        .update(buildSignString(TV1, key), 'utf8')
+        .digest('hex')
+        .toUpperCase();
+    const keys = [
+      KEY,
+      '',
+      'ключ-密钥-🔑',
+      ...Array.from({ length: 130 }, (_, i) => `key-${i}`),
+      KEY,
+    ];
+    for (const key of keys) {
+      expect([key, signString(buildSignString(TV1, key), key, 'HMAC-SHA256')]).toEqual([
+        key,
+        reference(key),
+      ]);
+    }
+    // TV2 again after the cache was filled and cleared twice.
     expect(signFields(TV1, KEY, 'HMAC-SHA256')).toBe(
       '6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6',
     );

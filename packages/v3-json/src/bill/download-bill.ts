@@ -3,11 +3,19 @@ import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import {
   type CallOptions,
+  type Logger,
   ResponseValidationError,
   type RetryPolicy,
   WxPayError,
 } from '@wxpay/core';
-import { type Transport, toTransportError, withRetry } from '@wxpay/core/adapter';
+import {
+  type BackupDomainOptions,
+  type HttpStreamResponse,
+  type Transport,
+  toTransportError,
+  withBackupDomain,
+  withRetry,
+} from '@wxpay/core/adapter';
 import { toApiError } from '../map-error.js';
 import type { V3Requester } from '../request.js';
 import { decodeWire, parseJson } from '../schemas/decode-wire.js';
@@ -33,7 +41,9 @@ export interface BillContext {
   readonly requester: V3Requester;
   readonly transport: Transport;
   readonly baseUrl: string;
+  /** Where the application, and a `download_url` on `baseUrl`, go when `baseUrl` is down. */
   readonly backupBaseUrl?: string | undefined;
+  readonly logger?: Logger | undefined;
   /** Hosts (exact or `*.suffix`, https only) or origins a `download_url` may name. */
   readonly billDownloadHosts: readonly string[];
   readonly userAgent: string;
@@ -117,31 +127,13 @@ export async function downloadBill(
     throw new ResponseValidationError(`unsupported bill hash ${bill.hash_type}`, { raw: bill });
   }
   const url = allowedDownloadUrl(bill.download_url, context);
-  const target = `${url.pathname}${url.search}`;
+  const failover = billFileFailover(url, context);
   const response = await withRetry(
-    async () => {
-      const authorization = await context.requester.authorize('GET', target);
-      const res = await context.transport.stream({
-        url: url.href,
-        method: 'GET',
-        headers: { authorization, accept: '*/*', 'user-agent': context.userAgent },
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      if (res.status !== 200) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of res.body) chunks.push(chunk as Buffer);
-        throw toApiError(
-          {
-            status: res.status,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          },
-          'other',
-          context.now(),
-        );
-      }
-      return res;
-    },
+    () =>
+      withBackupDomain(
+        (origin) => fetchBillFile(context, failover.at(origin), options),
+        failover.options,
+      ),
     { policy: context.retry ?? {}, signal: options.signal, idempotent: true },
   );
   const checker = hashChecker(bill.hash_value);
@@ -160,6 +152,57 @@ export async function downloadBill(
     if (error) output.destroy(mapStreamError(error, gzip));
   });
   return { hashType: bill.hash_type, hashValue: bill.hash_value.toLowerCase(), stream: output };
+}
+
+/**
+ * How the file fetch fails over: a `download_url` under the API base URL is fetched under the
+ * backup when the primary cannot be reached, like any idempotent call
+ * (docs/decisions/0010-backup-domain-failover.md); another bill host has no backup.
+ */
+function billFileFailover(
+  url: URL,
+  context: BillContext,
+): { at(origin: string): URL; options: BackupDomainOptions } {
+  const prefix = new URL(`${context.baseUrl}/`).href;
+  const relative = url.href.startsWith(prefix) ? url.href.slice(prefix.length) : undefined;
+  return {
+    at: (origin) =>
+      origin === context.baseUrl || relative === undefined ? url : new URL(relative, `${origin}/`),
+    options: {
+      baseUrl: context.baseUrl,
+      backupBaseUrl: relative === undefined ? undefined : context.backupBaseUrl,
+      idempotent: true,
+      logger: context.logger,
+      method: 'GET',
+      // The path only: the query holds the download token.
+      path: url.pathname,
+    },
+  };
+}
+
+/** GETs the bill file with an `Authorization` over its path and query; non-200 is an API error. */
+async function fetchBillFile(
+  context: BillContext,
+  url: URL,
+  options: CallOptions,
+): Promise<HttpStreamResponse> {
+  const authorization = await context.requester.authorize('GET', `${url.pathname}${url.search}`);
+  const res = await context.transport.stream({
+    url: url.href,
+    method: 'GET',
+    headers: { authorization, accept: '*/*', 'user-agent': context.userAgent },
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (res.status !== 200) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.body) chunks.push(chunk as Buffer);
+    throw toApiError(
+      { status: res.status, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') },
+      'other',
+      context.now(),
+    );
+  }
+  return res;
 }
 
 function mapStreamError(error: Error, gzip: boolean): WxPayError {
