@@ -19,6 +19,22 @@ export interface NotificationTarget {
   readonly url: string;
 }
 
+/**
+ * The {@link NotificationTarget} fields of a notification or one of its attempts, copied alone
+ * (optional ones only when present), so a record never carries more than it names.
+ */
+export function targetOf(n: NotificationTarget): NotificationTarget {
+  return {
+    id: n.id,
+    protocol: n.protocol,
+    type: n.type,
+    outTradeNo: n.outTradeNo,
+    ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
+    ...(n.subMchId ? { subMchId: n.subMchId } : {}),
+    url: n.url,
+  };
+}
+
 /** One delivery attempt of a notification to a merchant's notify_url. */
 export interface NotificationAttempt extends NotificationTarget {
   /** 1 for the first delivery. */
@@ -126,13 +142,7 @@ export class NotificationLog {
     const { headers, body } = n.build();
     const at = this.now();
     const sent = {
-      id: n.id,
-      protocol: n.protocol,
-      type: n.type,
-      outTradeNo: n.outTradeNo,
-      ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
-      ...(n.subMchId ? { subMchId: n.subMchId } : {}),
-      url: n.url,
+      ...targetOf(n),
       attempt,
       at,
       headers,

@@ -1,5 +1,9 @@
 import { CONTROL_FAULT_KINDS } from '../control-fault-kinds.js';
-import type { NotificationAttempt, NotificationTarget } from '../notification-log.js';
+import {
+  type NotificationAttempt,
+  type NotificationTarget,
+  targetOf,
+} from '../notification-log.js';
 import type { SimulatedOrder, SimulatedRefund, StateStep } from '../order-store.js';
 import { pickFields, presentFields } from '../present-fields.js';
 import type { DashboardSource } from './dashboard-source.js';
@@ -200,13 +204,7 @@ function deliveries(attempts: readonly NotificationAttempt[]): DeliveryView[] {
     else byId.set(a.id, { first: a, list: [a] });
   }
   return [...byId.values()].map(({ first, list }) => ({
-    id: first.id,
-    protocol: first.protocol,
-    type: first.type,
-    outTradeNo: first.outTradeNo,
-    ...(first.outRefundNo ? { outRefundNo: first.outRefundNo } : {}),
-    ...(first.subMchId ? { subMchId: first.subMchId } : {}),
-    url: first.url,
+    ...targetOf(first),
     acknowledged: list.some((a) => a.acknowledged),
     attempts: list.map((a) => ({
       attempt: a.attempt,
