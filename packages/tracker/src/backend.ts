@@ -10,7 +10,9 @@ export type Observation =
 /**
  * Works on one item: reads `observations`, talks to WeChat Pay, persists progress with `save`
  * (so a delivered callback is recorded before anything else happens) and returns when to run
- * it again, or undefined when it needs no more work.
+ * it again, or undefined when it needs no more work. A backend whose runs can be cut off makes
+ * `save` throw a `LostLockError` once the run no longer holds the item; the runner then stops
+ * at once and rethrows it, and the backend leaves the item to whoever holds it.
  */
 export type ItemRunner = (
   item: TrackedItem,

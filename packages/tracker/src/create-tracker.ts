@@ -9,7 +9,7 @@ import {
   ValidationError,
   WxPayError,
 } from '@wxpay/core';
-import type { Observation, TrackerBackend } from './backend.js';
+import type { ItemRunner, Observation, TrackerBackend } from './backend.js';
 import {
   describeError,
   loadOrder,
@@ -21,6 +21,7 @@ import {
   storeRefund,
   type TrackedItem,
 } from './items.js';
+import { isLostLock } from './lost-lock-error.js';
 import { createMemoryBackend } from './memory-backend.js';
 import { observeOrder } from './observe.js';
 import { reconcile } from './reconcile/reconcile.js';
@@ -215,7 +216,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     async start() {
       if (started) return;
       started = true;
-      await backend.start(async (item, observations, save) => {
+      const run: ItemRunner = async (item, observations, save) => {
         // Settled and failed items need no more work, whatever was observed.
         if (item.phase !== 'open') return undefined;
         const ctx = context(save);
@@ -228,6 +229,22 @@ export function createTracker(options: TrackerOptions): Tracker {
         }
         const refunds = observations.flatMap((o) => (o.type === 'refund' ? o.refund : []));
         return runRefund(ctx, item, refunds);
+      };
+      await backend.start(async (item, observations, save) => {
+        try {
+          return await run(item, observations, save);
+        } catch (error) {
+          // A save refused by the lock's fence: this run was cut off and another worker owns
+          // the item. The backend leaves the item to that worker.
+          if (isLostLock(error)) {
+            log({
+              level: 'warn',
+              message: `tracker: ${item.id}: this run lost its lock to another worker; its save was refused and it stopped`,
+              errorName: error.name,
+            });
+          }
+          throw error;
+        }
       });
     },
 

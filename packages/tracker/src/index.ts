@@ -8,6 +8,7 @@ export type {
   TrackedItem,
   TrackedProgress,
 } from './items.js';
+export { isLostLock, LostLockError } from './lost-lock-error.js';
 export { createMemoryBackend, type MemoryBackendOptions } from './memory-backend.js';
 export { readTracker, type TrackerReader } from './read-tracker.js';
 export type {

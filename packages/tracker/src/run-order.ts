@@ -11,6 +11,7 @@ import {
 } from '@wxpay/core';
 import { settleItem } from './deliver.js';
 import { describeError, loadOrder, type OrderItem, type StoredOrder, storeOrder } from './items.js';
+import { isLostLock } from './lost-lock-error.js';
 import { observeOrder } from './observe.js';
 import type { RunContext } from './run-context.js';
 import { nextPollAt, retryDelay } from './schedule.js';
@@ -148,6 +149,8 @@ export async function runOrder(
     }
     return schedule(ctx, item, ctx.now() + ctx.schedule.retryBaseMs);
   } catch (error) {
+    // Another worker holds the order now: nothing more may be written or called here.
+    if (isLostLock(error)) throw error;
     if (WxPayError.isInstance(error) && error.retryable) {
       item.failures += 1;
       item.lastError = describeError(error, ctx.now());

@@ -7,6 +7,7 @@ import {
   type StoredRefund,
   storeRefund,
 } from './items.js';
+import { isLostLock } from './lost-lock-error.js';
 import type { RunContext } from './run-context.js';
 import { retryDelay } from './schedule.js';
 
@@ -45,6 +46,8 @@ export async function runRefund(
       value: loadRefund(item.refund),
     });
   } catch (error) {
+    // Another worker holds the refund now: nothing more may be written or called here.
+    if (isLostLock(error)) throw error;
     item.lastError = describeError(error, ctx.now());
     if (WxPayError.isInstance(error) && error.retryable) {
       item.failures += 1;

@@ -2,8 +2,10 @@ import type { Clock } from '@wxpay/core';
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ItemRunner, Observation, TrackerBackend } from '../backend.js';
-import { billDayOf, type TrackedItem } from '../items.js';
+import type { TrackedItem } from '../items.js';
+import { isLostLock, LostLockError } from '../lost-lock-error.js';
 import type { RedisBackendOptions } from '../types.js';
+import { defineFencedSave } from './fenced-save.js';
 import { jobIdOf, redisKeys } from './redis-keys.js';
 
 const QUEUE = 'tracker';
@@ -54,29 +56,17 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
 
   // Settled items expire after the retention period (their index entries are trimmed with
-  // them); open and failed items stay until someone deals with them.
-  const save = async (item: TrackedItem) => {
-    const now = clock.now();
-    const text = JSON.stringify(item);
-    const settled = item.phase === 'settled';
-    const tx = settled
-      ? redis.multi().set(keys.item(item.id), text, 'PX', retentionMs)
-      : redis.multi().set(keys.item(item.id), text);
-    tx.srem(keys.phase('open'), item.id).srem(keys.phase('failed'), item.id);
-    // ZADD of a settled item replaces its score; only other phases must leave the settled set.
-    if (!settled) tx.zrem(keys.phase('settled'), item.id);
-    if (settled) {
-      tx.zadd(keys.phase('settled'), item.settledAt ?? now, item.id);
-      tx.zremrangebyscore(keys.phase('settled'), '-inf', `(${now - retentionMs}`);
-    } else {
-      tx.sadd(keys.phase(item.phase), item.id);
-    }
-    const day = billDayOf(item);
-    if (day) {
-      const dayKey = item.type === 'order' ? keys.paidOn(day) : keys.refundedOn(day);
-      tx.sadd(dayKey, item.id).pexpire(dayKey, retentionMs);
-    }
-    await tx.exec();
+  // them); open and failed items stay until someone deals with them. Every save is fenced by
+  // the job's lock: a run that lost it (partitioned or stalled past `lockDuration`, its job
+  // handed to another worker) is refused instead of overwriting the newer record.
+  const fencedSave = defineFencedSave(redis);
+  const saveUnder = (job: Job<JobData>, token: string) => {
+    // BullMQ keeps a job's lock token at `<job key>:lock` (see its moveToActive script).
+    const lock = { key: `${queue.toKey(job.id ?? jobIdOf(job.data.id))}:lock`, token };
+    return async (item: TrackedItem) => {
+      const fence = { keys, retentionMs, now: clock.now() };
+      if (!(await fencedSave(item, lock, fence))) throw new LostLockError(item.id);
+    };
   };
 
   const schedule = (id: string, at: number) =>
@@ -109,12 +99,17 @@ export function createRedisBackend(options: RedisBackendOptions, clock: Clock): 
 
   const runJob = (runner: ItemRunner) => async (job: Job<JobData>, token?: string) => {
     const { id } = job.data;
+    // A worker always passes the token of the lock it took; without one nothing can be fenced.
+    if (token === undefined) throw new Error(`job ${job.id} runs without a lock token`);
     const { item, observations } = await takeWithInbox(id);
     if (!item) return 'gone';
     let next: number | undefined;
     try {
-      next = await runner(item, observations, save);
-    } catch {
+      next = await runner(item, observations, saveUnder(job, token));
+    } catch (error) {
+      // The job is another worker's now: leave it alone. DelayedError tells BullMQ the
+      // processor has dealt with the job's state, so it neither completes nor fails it.
+      if (isLostLock(error)) throw new DelayedError();
       // The runner records its own failures; anything escaping it is retried, never dropped.
       next = clock.now() + 1_000;
     }

@@ -1,0 +1,85 @@
+import type { LogEvent } from '@wxpay/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, nativeOrder, orderNo, startHarness } from './support/harness.js';
+import { waitUntil } from './support/notify-endpoint.js';
+import { type PartitionProxy, startPartitionProxy } from './support/partition-proxy.js';
+import { startTestRedis, type TestRedis } from './support/redis-server.js';
+
+const LOCK_MS = 1_000;
+
+describe('fencing, Redis backend: a run cut off past its lock', () => {
+  let redis: TestRedis;
+  let proxy: PartitionProxy;
+  let h: Harness;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    proxy = await startPartitionProxy(redis.port);
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    proxy?.heal();
+    await h?.stop();
+    await proxy?.stop();
+    await redis?.dispose();
+  });
+
+  it('the worker that took the order over keeps its progress; the cut-off run’s save is refused and it calls nothing', {
+    timeout: 40_000,
+  }, async () => {
+    const prefix = 'fence';
+    const no = orderNo('FENCE');
+    const events: LogEvent[] = [];
+    const backend = (port: number) => ({
+      redis: { host: redis.host, port, prefix, lockDurationMs: LOCK_MS },
+    });
+    // Reaches Redis through the proxy, so the test can cut it off in the middle of a run.
+    const cutOff = h.tracker({ backend: backend(proxy.port), logger: (e) => events.push(e) });
+    // Made last, so the harness hands it the payment notification.
+    const taker = h.tracker({ backend: backend(redis.port) });
+
+    // The cut: WeChat Pay has just answered cutOff's first query (NOTPAY, unchanged), and the
+    // answer is on its way. cutOff's save of that answer, and its lock renewals, are held.
+    let cut = false;
+    h.sim.faults.push({
+      kind: 'rewrite',
+      path: '/pay/orderquery',
+      rewrite: (answer) => {
+        proxy.partition();
+        cut = true;
+        return answer;
+      },
+    });
+    await taker.createOrder(nativeOrder(no));
+    await cutOff.start();
+    await waitUntil(() => cut, 10_000, 'the cut-off worker’s first query');
+
+    // Meanwhile the payer pays; the lock lapses and the other worker takes the order over.
+    h.sim.pay(no);
+    await taker.start();
+    await waitUntil(
+      async () => (await taker.status({ outTradeNo: no }))?.phase === 'settled',
+      20_000,
+      'the order to settle on the worker that took it over',
+    );
+    const settled = await taker.status({ outTradeNo: no });
+
+    // The link comes back: cutOff's run resumes with its stale NOTPAY and tries to save it.
+    proxy.heal();
+    const refused = () => events.some((e) => e.errorName === 'LostLockError');
+    await waitUntil(
+      async () => refused() || (await taker.status({ outTradeNo: no }))?.phase !== 'settled',
+      10_000,
+      'the cut-off run to end',
+    );
+
+    expect(settled).toMatchObject({ phase: 'settled', state: 'SUCCESS', delivered: [`${no}:paid`] });
+    // The record is the taker's: not moved back to open, its delivered key kept.
+    expect(await taker.status({ outTradeNo: no })).toEqual(settled);
+    expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => [c.key, c.attempt])).toEqual([
+      [`${no}:paid`, 1],
+    ]);
+    expect(events.filter((e) => e.errorName === 'LostLockError')).toEqual([
+      expect.objectContaining({ level: 'warn', message: expect.stringContaining(no) }),
+    ]);
+  });
+});
