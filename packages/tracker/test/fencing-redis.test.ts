@@ -7,25 +7,32 @@ import { startTestRedis, type TestRedis } from './support/redis-server.js';
 
 const LOCK_MS = 1_000;
 
+/** A Redis, a proxy in front of it that can be cut, and the simulator harness. */
+interface Rig {
+  readonly redis: TestRedis;
+  readonly proxy: PartitionProxy;
+  readonly h: Harness;
+}
+
 describe('fencing, Redis backend: a run cut off past its lock', () => {
-  let redis: TestRedis;
-  let proxy: PartitionProxy;
-  let h: Harness;
+  let rig: Rig | undefined;
   beforeAll(async () => {
-    redis = await startTestRedis();
-    proxy = await startPartitionProxy(redis.port);
-    h = await startHarness();
+    const redis = await startTestRedis();
+    rig = { redis, proxy: await startPartitionProxy(redis.port), h: await startHarness() };
   });
   afterAll(async () => {
-    proxy?.heal();
-    await h?.stop();
-    await proxy?.stop();
-    await redis?.dispose();
+    // Healed first, so the trackers' clients can say goodbye to Redis.
+    rig?.proxy.heal();
+    await rig?.h.stop();
+    await rig?.proxy.stop();
+    await rig?.redis.dispose();
   });
 
   it('the worker that took the order over keeps its progress; the cut-off run’s save is refused and it calls nothing', {
     timeout: 40_000,
   }, async () => {
+    if (!rig) throw new Error('the rig is used before beforeAll started it');
+    const { redis, proxy, h } = rig;
     const prefix = 'fence';
     const no = orderNo('FENCE');
     const events: LogEvent[] = [];
@@ -72,7 +79,11 @@ describe('fencing, Redis backend: a run cut off past its lock', () => {
       'the cut-off run to end',
     );
 
-    expect(settled).toMatchObject({ phase: 'settled', state: 'SUCCESS', delivered: [`${no}:paid`] });
+    expect(settled).toMatchObject({
+      phase: 'settled',
+      state: 'SUCCESS',
+      delivered: [`${no}:paid`],
+    });
     // The record is the taker's: not moved back to open, its delivered key kept.
     expect(await taker.status({ outTradeNo: no })).toEqual(settled);
     expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => [c.key, c.attempt])).toEqual([
