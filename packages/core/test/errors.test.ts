@@ -67,3 +67,23 @@ describe('error hierarchy', () => {
     expect(inspect(err)).toContain('SystemError');
   });
 });
+
+describe('error kinds', () => {
+  // Each class gets its kind from one `nameErrorKinds` list per file; a class left out of the
+  // list would silently answer with its parent's name and `isInstance`. Every exported error
+  // class must therefore own a kind equal to its own name.
+  it('every exported error class owns its kind, named after the class', async () => {
+    const core = await import('../src/index.js');
+    const classes = Object.entries(core).filter(
+      (entry): entry is [string, typeof errors.WxPayError] =>
+        typeof entry[1] === 'function' &&
+        (entry[1] === errors.WxPayError || entry[1].prototype instanceof errors.WxPayError),
+    );
+    expect(classes.length).toBeGreaterThan(20);
+    for (const [exportName, cls] of classes) {
+      expect(Object.hasOwn(cls, 'kind'), `${exportName} has no own kind`).toBe(true);
+      expect(cls.kind).toBe(cls.name);
+      expect(cls.kind).toBe(exportName);
+    }
+  });
+});
