@@ -28,69 +28,92 @@ describe('fencing, Redis backend: a run cut off past its lock', () => {
     await rig?.redis.dispose();
   });
 
-  it('the worker that took the order over keeps its progress; the cut-off run’s save is refused and it calls nothing', {
-    timeout: 40_000,
-  }, async () => {
-    if (!rig) throw new Error('the rig is used before beforeAll started it');
-    const { redis, proxy, h } = rig;
-    const prefix = 'fence';
-    const no = orderNo('FENCE');
-    const events: LogEvent[] = [];
-    const backend = (port: number) => ({
-      redis: { host: redis.host, port, prefix, lockDurationMs: LOCK_MS },
-    });
-    // Reaches Redis through the proxy, so the test can cut it off in the middle of a run.
-    const cutOff = h.tracker({ backend: backend(proxy.port), logger: (e) => events.push(e) });
-    // Made last, so the harness hands it the payment notification.
-    const taker = h.tracker({ backend: backend(redis.port) });
+  // Where the cut-off run is when its lock lapses, and so which save of it is refused.
+  const cases = [
+    {
+      name: 'paid after its query (NOTPAY): the save of its stale answer',
+      paidBeforeQuery: false,
+    },
+    {
+      name: 'paid before its query (SUCCESS): the attempt count it saves before onPaid, so onPaid is not called',
+      paidBeforeQuery: true,
+    },
+  ];
 
-    // The cut: WeChat Pay has just answered cutOff's first query (NOTPAY, unchanged), and the
-    // answer is on its way. cutOff's save of that answer, and its lock renewals, are held.
-    let cut = false;
-    h.sim.faults.push({
-      kind: 'rewrite',
-      path: '/pay/orderquery',
-      rewrite: (answer) => {
-        proxy.partition();
-        cut = true;
-        return answer;
-      },
-    });
-    await taker.createOrder(nativeOrder(no));
-    await cutOff.start();
-    await waitUntil(() => cut, 10_000, 'the cut-off worker’s first query');
+  it.each(cases)(
+    'the worker that took the order over keeps its progress; refused: $name',
+    {
+      timeout: 40_000,
+    },
+    async ({ paidBeforeQuery }) => {
+      if (!rig) throw new Error('the rig is used before beforeAll started it');
+      const { redis, proxy, h } = rig;
+      const no = orderNo('FENCE');
+      const prefix = `fence-${no}`;
+      const events: LogEvent[] = [];
+      const backend = (port: number) => ({
+        redis: { host: redis.host, port, prefix, lockDurationMs: LOCK_MS },
+      });
+      // Reaches Redis through the proxy, so the test can cut it off in the middle of a run.
+      const cutOff = h.tracker({ backend: backend(proxy.port), logger: (e) => events.push(e) });
+      // Made last, so the harness hands it the payment notification.
+      const taker = h.tracker({ backend: backend(redis.port) });
 
-    // Meanwhile the payer pays; the lock lapses and the other worker takes the order over.
-    h.sim.pay(no);
-    await taker.start();
-    await waitUntil(
-      async () => (await taker.status({ outTradeNo: no }))?.phase === 'settled',
-      20_000,
-      'the order to settle on the worker that took it over',
-    );
-    const settled = await taker.status({ outTradeNo: no });
+      // The cut: WeChat Pay has just answered cutOff's first query (the answer unchanged) and the
+      // answer is on its way. cutOff's next save, and its lock renewals, are held.
+      let cut = false;
+      h.sim.faults.push({
+        kind: 'rewrite',
+        path: '/pay/orderquery',
+        rewrite: (answer) => {
+          proxy.partition();
+          cut = true;
+          return answer;
+        },
+      });
+      await taker.createOrder(nativeOrder(no));
+      // Silent: only queries find this payment, the cut-off worker's first one included.
+      if (paidBeforeQuery) h.sim.pay(no, { silent: true });
+      await cutOff.start();
+      await waitUntil(() => cut, 10_000, 'the cut-off worker’s first query');
 
-    // The link comes back: cutOff's run resumes with its stale NOTPAY and tries to save it.
-    proxy.heal();
-    const refused = () => events.some((e) => e.errorName === 'LostLockError');
-    await waitUntil(
-      async () => refused() || (await taker.status({ outTradeNo: no }))?.phase !== 'settled',
-      10_000,
-      'the cut-off run to end',
-    );
+      // Meanwhile (the payer pays, notified); the lock lapses and the other worker takes over.
+      if (!paidBeforeQuery) h.sim.pay(no);
+      await taker.start();
+      await waitUntil(
+        async () => (await taker.status({ outTradeNo: no }))?.phase === 'settled',
+        20_000,
+        'the order to settle on the worker that took it over',
+      );
+      const settled = await taker.status({ outTradeNo: no });
 
-    expect(settled).toMatchObject({
-      phase: 'settled',
-      state: 'SUCCESS',
-      delivered: [`${no}:paid`],
-    });
-    // The record is the taker's: not moved back to open, its delivered key kept.
-    expect(await taker.status({ outTradeNo: no })).toEqual(settled);
-    expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => [c.key, c.attempt])).toEqual([
-      [`${no}:paid`, 1],
-    ]);
-    expect(events.filter((e) => e.errorName === 'LostLockError')).toEqual([
-      expect.objectContaining({ level: 'warn', message: expect.stringContaining(no) }),
-    ]);
-  });
+      // The link comes back: cutOff's run resumes from its own answer and tries to save.
+      proxy.heal();
+      const refused = () => events.some((e) => e.errorName === 'LostLockError');
+      await waitUntil(
+        async () =>
+          refused() ||
+          h.calls.filter((c) => c.outTradeNo === no).length > 1 ||
+          (await taker.status({ outTradeNo: no }))?.phase !== 'settled',
+        10_000,
+        'the cut-off run to end',
+      );
+
+      expect(settled).toMatchObject({
+        phase: 'settled',
+        state: 'SUCCESS',
+        delivered: [`${no}:paid`],
+      });
+      // The record is the taker's: not moved back to open, its delivered key kept.
+      expect(await taker.status({ outTradeNo: no })).toEqual(settled);
+      expect(h.calls.filter((c) => c.outTradeNo === no).map((c) => [c.key, c.attempt])).toEqual([
+        [`${no}:paid`, 1],
+      ]);
+      expect(events.filter((e) => e.errorName === 'LostLockError')).toEqual([
+        expect.objectContaining({ level: 'warn', message: expect.stringContaining(no) }),
+      ]);
+      // Idle from now on; stopped so the next case's scripted fault meets only its own trackers.
+      await Promise.all([cutOff.stop(), taker.stop()]);
+    },
+  );
 });
