@@ -52,14 +52,15 @@ export function rawHeadersToRecord(raw: readonly Raw[]): Record<string, string> 
   return out;
 }
 
-/**
- * The undici handler that collects one answer. A class rather than closures: one object per
- * request, its methods shared. It is also the signal's abort listener (`handleEvent`).
- */
+/** The attempt timer's callback: module-level, so no closure is made per request. */
 function onCollectTimeout(handler: CollectHandler): void {
   handler.stop(new TimeoutError('request timed out'));
 }
 
+/**
+ * The undici handler that collects one answer. A class rather than closures: one object per
+ * request, its methods shared. It is also the signal's abort listener (`handleEvent`).
+ */
 class CollectHandler implements Dispatcher.DispatchHandler {
   private abortRequest: ((reason?: Error) => void) | undefined;
   private settled = false;

@@ -21,15 +21,11 @@ export const PROBE_SIGNATURE_PREFIX = 'WECHATPAY/SIGNTEST/';
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 /**
- * Case-insensitive single-value header lookup. node:http and undici give lower-case names, so
- * the direct read almost always hits; the scan covers hand-built header objects.
+ * Case-insensitive single-value header lookup, for a name given in lower case (no string is
+ * made per call). node:http and undici give lower-case names, so the direct read almost always
+ * hits; the scan covers hand-built header objects.
  */
-export function headerValue(headers: HeaderBag, name: string): string | undefined {
-  return lowerCaseHeader(headers, name.toLowerCase());
-}
-
-/** {@link headerValue} for a name already in lower case (no string made per call). */
-function lowerCaseHeader(headers: HeaderBag, lower: string): string | undefined {
+function headerValue(headers: HeaderBag, lower: string): string | undefined {
   const direct = headers[lower];
   if (direct !== undefined) return typeof direct === 'string' ? direct : direct[0];
   for (const key in headers) {
@@ -43,7 +39,7 @@ function lowerCaseHeader(headers: HeaderBag, lower: string): string | undefined 
 }
 
 function requiredHeader(headers: HeaderBag, lower: string, name: string): string {
-  const value = lowerCaseHeader(headers, lower)?.trim();
+  const value = headerValue(headers, lower)?.trim();
   if (!value) throw new SignatureVerificationError(`missing ${name} header`);
   return value;
 }
@@ -109,7 +105,7 @@ export async function verifyWechatpaySignature(
       'WeChat Pay probe signature (WECHATPAY/SIGNTEST/) refused; for an API call the outcome is unknown, query before acting',
     );
   }
-  const type = lowerCaseHeader(input.headers, 'wechatpay-signature-type');
+  const type = headerValue(input.headers, 'wechatpay-signature-type');
   if (type !== undefined && type !== AUTHORIZATION_SCHEME) {
     throw new SignatureVerificationError('unsupported Wechatpay-Signature-Type');
   }
