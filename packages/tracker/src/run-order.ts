@@ -9,12 +9,12 @@ import {
   transition,
   WxPayError,
 } from '@wxpay/core';
-import { settleItem } from './deliver.js';
 import { describeError, loadOrder, type OrderItem, type StoredOrder, storeOrder } from './items.js';
 import { isLostLock } from './lost-lock-error.js';
 import { observeOrder } from './observe.js';
 import type { RunContext } from './run-context.js';
 import { nextPollAt, retryDelay } from './schedule.js';
+import { settleItem } from './settle-item.js';
 
 /** What a client needs to reverse a payment-code order (the v2 client has it). */
 interface Reverser {

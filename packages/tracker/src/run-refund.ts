@@ -1,5 +1,4 @@
 import { type RefundState, WxPayError } from '@wxpay/core';
-import { settleItem } from './deliver.js';
 import {
   describeError,
   loadRefund,
@@ -10,6 +9,7 @@ import {
 import { isLostLock } from './lost-lock-error.js';
 import type { RunContext } from './run-context.js';
 import { retryDelay } from './schedule.js';
+import { settleItem } from './settle-item.js';
 
 const isFinal = (status: RefundState) => status !== 'PROCESSING';
 
